@@ -1,0 +1,250 @@
+"""The pipeline's data types: what each stage takes and returns.
+
+    posting text ─parse→ JobAnalysis ─score→ MatchReport ─rewrite→ TailoredResume
+    TailoredResume ─compile→ CompiledResume
+
+Every model rejects unknown keys, so a stage fed a stale or foreign payload fails loudly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.jsonresume import Resume
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- parse
+
+
+class SkillKind(StrEnum):
+    hard = "hard"
+    soft = "soft"
+
+
+class Section(StrEnum):
+    """Where in a posting a mention stands; it weighs in on importance."""
+
+    title = "title"
+    requirements = "requirements"
+    responsibilities = "responsibilities"
+    preferred = "preferred"
+    about = "about"  # the company blurb
+    benefits = "benefits"
+    other = "other"
+
+
+class Mention(_Model):
+    text: str  # the surface form as written in the posting
+    start: int  # character offsets into JobAnalysis.text
+    end: int
+    section: Section
+
+
+class SkillRequirement(_Model):
+    name: str  # canonical name from the taxonomy ("PostgreSQL")
+    kind: SkillKind
+    category: str | None = None  # taxonomy category ("Databases", "Programming languages")
+    surface_forms: list[str] = Field(default_factory=list)  # distinct forms seen ("Postgres")
+    mentions: list[Mention] = Field(default_factory=list)
+    importance: float = Field(ge=0.0, le=1.0)
+    required: bool  # False: preferred / nice to have
+
+
+class EducationLevel(StrEnum):
+    none = "none"
+    high_school = "high_school"
+    associate = "associate"
+    bachelor = "bachelor"
+    master = "master"
+    doctorate = "doctorate"
+
+
+class Seniority(StrEnum):
+    intern = "intern"
+    junior = "junior"
+    mid = "mid"
+    senior = "senior"
+    lead = "lead"
+    principal = "principal"
+    manager = "manager"
+    director = "director"
+    executive = "executive"
+
+
+class Tone(StrEnum):
+    formal = "formal"
+    neutral = "neutral"
+    casual = "casual"
+
+
+class Culture(_Model):
+    tone: Tone = Tone.neutral
+    values: list[str] = Field(default_factory=list)  # "ownership", "collaboration", ...
+
+
+class JobAnalysis(_Model):
+    text: str  # the posting reduced to plain text; mentions point into it
+    title: str | None = None
+    company: str | None = None
+    seniority: Seniority | None = None
+    hard_skills: list[SkillRequirement] = Field(default_factory=list)
+    soft_skills: list[SkillRequirement] = Field(default_factory=list)
+    min_years: float | None = None  # minimum years of experience asked for
+    education: EducationLevel | None = None  # minimum degree asked for
+    education_required: bool = False
+    education_fields: list[str] = Field(default_factory=list)  # "Computer Science"
+    culture: Culture = Field(default_factory=Culture)
+    sections: dict[Section, int] = Field(default_factory=dict)  # lines per detected section
+    provider_notes: list[str] = Field(default_factory=list)  # what an AI provider added
+
+    def skills(self) -> list[SkillRequirement]:
+        return [*self.hard_skills, *self.soft_skills]
+
+
+# ---------------------------------------------------------------- score
+
+
+class Evidence(_Model):
+    path: str  # JSON path into the resume: "work[1].highlights[3]", "skills[0].keywords[2]"
+    text: str  # the matched text at that path
+    surfaced: bool  # True when the path is a place a reader (and an ATS) sees the skill named
+
+
+class SkillMatch(_Model):
+    name: str
+    kind: SkillKind
+    importance: float
+    required: bool
+    matched: bool
+    evidence: list[Evidence] = Field(default_factory=list)
+    resume_forms: list[str] = Field(default_factory=list)  # the resume's wording ("Postgres")
+
+
+class RateComponent(_Model):
+    name: Literal["hard_skills", "title", "education", "years", "soft_skills"]
+    weight: float  # share of the total, the weights sum to 1
+    score: float = Field(ge=0.0, le=1.0)  # this component's own rate
+    detail: str = ""
+
+
+class MatchReport(_Model):
+    match_rate: float = Field(ge=0.0, le=1.0)
+    ceiling: float = Field(ge=0.0, le=1.0)  # reachable by surfacing what the resume evidences
+    breakdown: list[RateComponent]
+    skills: list[SkillMatch]  # by importance, highest first
+    title_match: bool = False
+    resume_title: str | None = None
+    resume_years: float | None = None
+    resume_education: EducationLevel | None = None
+
+    @property
+    def matched(self) -> list[SkillMatch]:
+        return [s for s in self.skills if s.matched]
+
+    @property
+    def missing(self) -> list[SkillMatch]:
+        return [s for s in self.skills if not s.matched]
+
+
+class RankedPosting(_Model):
+    id: str
+    match_rate: float
+    title: str | None = None
+    top_missing: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- rewrite
+
+
+class EditKind(StrEnum):
+    selected = "selected"  # kept as written
+    reordered = "reordered"
+    terminology = "terminology"  # a resume term swapped for the posting's name of it
+    rewritten = "rewritten"  # reworded by a provider
+    summary = "summary"  # written from resume facts
+    dropped = "dropped"  # left out as least relevant
+
+
+class Provenance(_Model):
+    output_path: str  # where the line stands in the tailored resume
+    source_paths: list[str]  # where its facts come from in the master resume
+    edit: EditKind
+    provider: str = "local"
+    detail: str = ""  # "Postgres → PostgreSQL"
+
+
+class GuardRejection(_Model):
+    output_path: str
+    source_paths: list[str]
+    proposed: str
+    reason: str  # "adds skill 'Kubernetes'", "number 45% not in source"
+    provider: str
+
+
+class Usage(_Model):
+    provider: str
+    model: str
+    prompt_version: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    requests: int = 0
+    cost_usd: float = 0.0
+
+
+class TailoredResume(_Model):
+    resume: Resume  # valid JSON Resume, ready to render
+    provenance: list[Provenance] = Field(default_factory=list)
+    rejections: list[GuardRejection] = Field(default_factory=list)
+    relevance: dict[str, float] = Field(default_factory=dict)  # output path → relevance 0..1
+    provider: str = "local"
+    usage: list[Usage] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- compile
+
+
+class ParseBackCheck(_Model):
+    ok: bool
+    missing: list[str] = Field(default_factory=list)  # expected strings not found
+    out_of_order: list[str] = Field(default_factory=list)  # headings not in reading order
+    checked: int = 0
+
+
+class CompiledResume(_Model):
+    template: str
+    engine: Literal["pdflatex", "lualatex"]
+    pages: int
+    compiles: int  # TeX runs used, fitting included
+    trimmed: list[str] = Field(default_factory=list)  # output paths dropped to fit the page
+    adjustments: list[str] = Field(default_factory=list)  # "font 10.5pt", "margins 0.45in"
+    tex: str
+    pdf: bytes = Field(repr=False)
+    text: str = ""  # text extracted back from the PDF
+    parse_back: ParseBackCheck | None = None
+    resume: Resume | None = None  # the resume as finally rendered (after trimming)
+
+
+class TailorReport(_Model):
+    """What `report.json` holds: everything a user wants to know about one tailoring."""
+
+    analysis: JobAnalysis
+    before: MatchReport
+    after: MatchReport
+    template: str
+    engine: str
+    pages: int
+    compiles: int
+    trimmed: list[str]
+    adjustments: list[str]
+    provenance: list[Provenance]
+    rejections: list[GuardRejection]
+    parse_back: ParseBackCheck | None
+    usage: list[Usage] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
