@@ -1,0 +1,238 @@
+"""Reading the user's files: a JSON Resume (`.json`, `.yaml`) and a posting (text, Markdown,
+HTML, or `-` for standard input).
+
+Every input is hostile: size-limited, decoded strictly, and any problem raised as InvalidInput
+with a one-line message naming where it is (`work[2].startDate: not a date`, `posting: empty`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+from pydantic import ValidationError
+
+from pipeline.errors import InvalidInput
+from pipeline.jsonresume import Resume
+from pipeline.schema import json_path, validate_jsonresume
+
+MAX_RESUME_BYTES = 2 * 1024 * 1024
+MAX_POSTING_BYTES = 1 * 1024 * 1024
+
+_YAML_SUFFIXES = {".yaml", ".yml"}
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_DATE_KEYS = {"startDate", "endDate", "date", "releaseDate"}
+
+
+# ---------------------------------------------------------------- resume
+
+
+def load_resume(path: str | Path) -> Resume:
+    """Read a JSON Resume from a `.json` or `.yaml`/`.yml` file."""
+    path = Path(path)
+    raw = _read_bytes(path, field="resume", limit=MAX_RESUME_BYTES)
+    text = _decode(raw, field="resume")
+    data = _parse_yaml(text) if path.suffix.lower() in _YAML_SUFFIXES else _parse_json(text)
+    return resume_from_data(data, source=str(path))
+
+
+def resume_from_data(data: object, source: str = "resume") -> Resume:
+    """Validate already-parsed data (from a file, an API body) into a Resume.
+
+    Pydantic first (its messages are the friendlier ones), then the JSON Resume schema,
+    which catches what the permissive models let through.
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidInput(f"{source} must be a JSON object, got {type(data).__name__}",
+                           field="resume")
+    try:
+        resume = Resume.model_validate(data)
+    except ValidationError as exc:
+        raise _invalid_from_pydantic(exc) from None
+    validate_jsonresume(data)
+    return resume
+
+
+def _invalid_from_pydantic(exc: ValidationError) -> InvalidInput:
+    errors = exc.errors()
+    first = errors[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more)"
+    return InvalidInput(message, field=json_path(first["loc"]) or "resume")
+
+
+def _parse_json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                           field="resume") from None
+    except RecursionError:
+        raise InvalidInput("not valid JSON: nested too deeply", field="resume") from None
+
+
+class _StringDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves `2020-01-15` a string: JSON Resume dates are strings."""
+
+
+_StringDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _parse_yaml(text: str) -> object:
+    try:
+        data = yaml.load(text, Loader=_StringDatesLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InvalidInput(f"not valid YAML: {problem}{where}", field="resume") from None
+    return _years_as_strings(data)
+
+
+def _years_as_strings(node: Any) -> Any:
+    """YAML reads `startDate: 2019` as a number; the schema wants the string "2019"."""
+    if isinstance(node, dict):
+        return {
+            k: (str(v) if k in _DATE_KEYS and isinstance(v, int) and not isinstance(v, bool)
+                else v.isoformat() if k in _DATE_KEYS and isinstance(v, dt.date)
+                else _years_as_strings(v))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_years_as_strings(v) for v in node]
+    return node
+
+
+# ---------------------------------------------------------------- posting
+
+
+def load_posting(path: str | Path, *, stdin: IO[bytes] | None = None) -> str:
+    """Read a posting file (or `-` for standard input) and reduce it to plain text."""
+    if str(path) == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        raw = stream.read(MAX_POSTING_BYTES + 1)
+        if len(raw) > MAX_POSTING_BYTES:
+            raise InvalidInput(f"larger than {MAX_POSTING_BYTES // 1024} KB", field="posting")
+        is_html: bool | None = None
+    else:
+        path = Path(path)
+        raw = _read_bytes(path, field="posting", limit=MAX_POSTING_BYTES)
+        is_html = True if path.suffix.lower() in _HTML_SUFFIXES else None
+    return posting_to_text(_decode(raw, field="posting"), html=is_html)
+
+
+_HTML_SNIFF = re.compile(r"<\s*(!doctype\s+html|html|body|div|p|ul|li|h[1-6]|br|span)\b",
+                         re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def posting_to_text(raw: str, *, html: bool | None = None) -> str:
+    """Plain text of a posting: HTML reduced to lines, whitespace normalised.
+
+    `html=None` sniffs for tags. Markdown stays as written: its `#` headings and `-` bullets
+    are exactly the line structure the parse stage reads sections from.
+    """
+    if html is None:
+        html = bool(_HTML_SNIFF.search(raw[:5000]))
+    text = html_to_text(raw) if html else raw
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if not text:
+        raise InvalidInput("empty (no text after reading the input)", field="posting")
+    return text
+
+
+class _TextExtractor(HTMLParser):
+    """Text of an HTML document: scripts and styles dropped, block elements as lines."""
+
+    _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
+    _BLOCK = {"p", "div", "section", "article", "header", "footer", "main", "aside", "ul",
+              "ol", "table", "tr", "dl", "dt", "dd", "blockquote", "pre", "form", "hr",
+              "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # entities unescaped by the parser
+        self.parts: list[str] = []
+        self._skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skipping.append(tag)
+        elif self._skipping:
+            return
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in {"td", "th"}:
+            self.parts.append(" ")
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" and not self._skipping:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping:
+            if tag == self._skipping[-1]:
+                self._skipping.pop()
+            return
+        if tag in self._BLOCK or tag == "li":
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data.replace("\n", " "))
+
+
+def html_to_text(raw: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(raw)
+    parser.close()
+    # One line per block: blank lines between list items would split a section in two.
+    return re.sub(r"\n[ \t]*(?=\n)", "", "".join(parser.parts))
+
+
+# ---------------------------------------------------------------- shared
+
+
+def _read_bytes(path: Path, *, field: str, limit: int) -> bytes:
+    try:
+        if not path.is_file():
+            what = "is a directory" if path.is_dir() else "file not found"
+            raise InvalidInput(f"{what}: {path}", field=field)
+        if path.stat().st_size > limit:
+            raise InvalidInput(f"{path} is larger than {limit // 1024} KB", field=field)
+        return path.read_bytes()
+    except PermissionError:
+        raise InvalidInput(f"permission denied: {path}", field=field) from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}", field=field) from None
+
+
+def _decode(raw: bytes, *, field: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InvalidInput("not valid UTF-16 text", field=field) from None
+    if b"\x00" in raw:
+        raise InvalidInput("binary data (NUL bytes), expected text", field=field)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"not UTF-8 text (undecodable byte at offset {exc.start})",
+                           field=field) from None
