@@ -1,0 +1,102 @@
+"""The Celery app (`celery -A workers worker -Q compile`).
+
+All routing lives in `TASK_ROUTES`, by task-name pattern, never in `@task(queue=...)`.
+Configuration is built from the settings when the app is first configured, so a process that
+changes `RT_*` before using the app (tests, the admin command) gets what it set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from workers.settings import STAGES, Settings, get_settings
+
+# task-name pattern → queue (before the deployment's key prefix)
+TASK_ROUTES: dict[str, str] = {
+    **{f"workers.tasks.{stage}.*": stage for stage in STAGES},
+    "workers.webhooks.*": "webhooks",
+    # The reaper is light housekeeping; it shares the webhooks pool rather than adding a queue.
+    "workers.reaper.*": "webhooks",
+}
+
+# The stage tasks by stage, in chain order; the chain builder sends them by name, so a
+# process that only enqueues (the API) never imports the pipeline.
+STAGE_TASKS: dict[str, str] = {stage: f"workers.tasks.{stage}.run" for stage in STAGES}
+REAP_TASK = "workers.reaper.reap"
+DELIVER_TASK = "workers.webhooks.deliver"
+
+app = Celery(
+    "resume_tailor",
+    include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.reaper", "workers.webhooks"],
+)
+
+
+def build_config(settings: Settings) -> dict[str, Any]:
+    transport: dict[str, Any] = {"visibility_timeout": settings.visibility_timeout_s}
+    if settings.key_prefix and settings.broker_url.startswith(("redis", "rediss")):
+        transport["global_keyprefix"] = settings.key_prefix
+    config: dict[str, Any] = {
+        "broker_url": settings.broker_url,
+        "result_backend": settings.result_backend,
+        "broker_transport_options": transport,
+        "result_backend_transport_options": dict(transport),
+        "broker_connection_retry_on_startup": True,
+        "task_routes": {
+            pattern: {"queue": settings.queue_name(queue)} for pattern, queue in TASK_ROUTES.items()
+        },
+        "task_default_queue": settings.queue_name("default"),
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        # Countdown retries bypass the prefetch limit; cap how many one worker holds.
+        "worker_eta_task_limit": 10,
+        "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+        "task_track_started": True,
+        # Job state lives in Postgres; results are not read, so don't store them.
+        "task_ignore_result": True,
+        "result_expires": 24 * 3600,
+        "timezone": "UTC",
+        "enable_utc": True,
+        "task_annotations": {
+            name: {
+                "soft_time_limit": settings.soft_time_limit_s(stage),
+                "time_limit": settings.time_limit_s(stage),
+            }
+            for stage, name in {
+                **STAGE_TASKS,
+                "reaper": REAP_TASK,
+                "webhooks": DELIVER_TASK,
+            }.items()
+        },
+        "beat_schedule": {
+            "reap-stuck-jobs": {
+                "task": REAP_TASK,
+                "schedule": float(settings.reaper_interval_s),
+            },
+        },
+    }
+    return config
+
+
+@app.on_configure.connect
+def _configure(sender: Celery, **_: Any) -> None:
+    sender.conf.update(build_config(get_settings()))
+
+
+@worker_process_init.connect
+def _after_fork(**_: Any) -> None:
+    # Connections and clients inherited from the parent must not be shared across processes.
+    from workers import cache, storage
+    from workers.db.session import reset_engine
+
+    reset_engine()
+    cache.reset_client()
+    storage.reset_client()

@@ -1,0 +1,67 @@
+"""Redis cache of posting analyses, keyed by a hash of the normalised posting text, so a
+second job on the same posting skips the parse work."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+
+import redis
+from pydantic import ValidationError
+
+from pipeline.models import JobAnalysis
+from workers.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# Bump when the parser's output changes meaning, so stale analyses are not served.
+CACHE_VERSION = "v1"
+_WS = re.compile(r"[ \t\u00a0]+")
+_client: redis.Redis | None = None
+
+
+def reset_client() -> None:
+    global _client
+    _client = None
+
+
+def _redis() -> redis.Redis:
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(get_settings().redis_url, socket_timeout=5)
+    return _client
+
+
+def normalise_posting(text: str) -> str:
+    """The posting as the parser would see it, minus differences that cannot change the
+    analysis: Unicode form, line endings, runs of spaces, blank lines, outer whitespace.
+    Case is kept: "Go" the language and "go" the verb parse differently."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def analysis_key(text: str) -> str:
+    digest = hashlib.sha256(normalise_posting(text).encode()).hexdigest()
+    return f"{get_settings().key_prefix}rt:analysis:{CACHE_VERSION}:{digest}"
+
+
+def get_analysis(text: str) -> JobAnalysis | None:
+    """The cached analysis, or None on a miss or an entry that no longer validates. Redis
+    errors propagate: the caller treats them as transient."""
+    raw = _redis().get(analysis_key(text))
+    if raw is None:
+        return None
+    try:
+        return JobAnalysis.model_validate_json(raw)
+    except ValidationError:
+        log.warning("dropping an analysis cache entry that no longer validates")
+        return None
+
+
+def put_analysis(text: str, analysis: JobAnalysis) -> None:
+    ttl = get_settings().analysis_cache_ttl_s
+    if ttl > 0:
+        _redis().set(analysis_key(text), analysis.model_dump_json(), ex=ttl)

@@ -1,0 +1,1 @@
+"""Job tracking in Postgres: models, session, the repository of every query, migrations."""

@@ -1,0 +1,458 @@
+"""Every query the service runs. Functions take a Session and never commit: the caller's
+`session_scope()` (a task wrapper or a request) does, and enqueues only after that commit.
+
+Job state changes are single guarded UPDATEs (`… WHERE state IN (allowed) RETURNING`), so a
+redelivered task, a stage after cancellation or a backwards move changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
+from sqlalchemy.orm import Session
+from sqlalchemy.types import Text
+
+from workers.db.models import (
+    ACTIVE,
+    FLOW,
+    STAGE_STATE,
+    Batch,
+    BatchState,
+    DeliveryState,
+    Job,
+    JobState,
+    WebhookDelivery,
+)
+from workers.events import batch_event, job_event, new_event_id
+
+
+@dataclass
+class Change:
+    """The result of a state change: the job as it now stands (None when the guard refused)
+    and the outbox rows written with it, to hand to the sender after the commit."""
+
+    job: Job | None
+    deliveries: list[uuid.UUID] = field(default_factory=list)
+
+
+def _jsonb(value: object) -> ColumnElement[Any]:
+    return bindparam(None, value, type_=JSONB)
+
+
+def _merge_stage(stage: str, **info: ColumnElement[Any] | object) -> ColumnElement[Any]:
+    """`stages[stage] || {info}`: keeps what earlier attempts recorded."""
+    pairs: list[Any] = []
+    for key, value in info.items():
+        pairs += [literal(key), value if isinstance(value, ColumnElement) else _jsonb(value)]
+    current = func.coalesce(Job.stages[stage], _jsonb({}))
+    path = literal([stage], ARRAY(Text))
+    return func.jsonb_set(Job.stages, path, current.op("||")(func.jsonb_build_object(*pairs)))
+
+
+def _guarded(job_id: uuid.UUID, allowed: Iterable[str], values: Mapping[str, Any]) -> Any:
+    return (
+        update(Job)
+        .where(Job.id == job_id, Job.state.in_([str(s) for s in allowed]))
+        .values({**values, "updated_at": func.now()})
+        .returning(Job)
+        .execution_options(populate_existing=True)
+    )
+
+
+# ---------------------------------------------------------------- jobs: create and read
+
+
+def create_job(
+    session: Session,
+    *,
+    tenant: str,
+    resume: dict[str, Any],
+    posting: str,
+    template: str = "classic",
+    provider: str = "local",
+    webhook_url: str | None = None,
+    idempotency_key: str | None = None,
+    request_hash: str | None = None,
+    batch_id: uuid.UUID | None = None,
+    batch_item: int | None = None,
+    label: str | None = None,
+) -> tuple[Job, bool]:
+    """Insert a queued job; with an idempotency key already used by the tenant, return that
+    job instead (`created` False). The caller compares `request_hash` to tell a replay from a
+    conflicting reuse of the key."""
+    row = {
+        "id": uuid.uuid4(), "tenant": tenant, "state": JobState.queued.value, "stages": {},
+        "attempts": 0, "resume": resume, "posting": posting, "template": template,
+        "provider": provider, "webhook_url": webhook_url, "idempotency_key": idempotency_key,
+        "request_hash": request_hash, "batch_id": batch_id, "batch_item": batch_item,
+        "label": label, "artifacts": {}, "task_ids": [],
+    }
+    stmt = (
+        insert(Job).values(row)
+        .on_conflict_do_nothing(index_elements=["tenant", "idempotency_key"])
+        .returning(Job)
+        .execution_options(populate_existing=True)
+    )
+    created = session.execute(stmt).scalar_one_or_none()
+    if created is not None:
+        return created, True
+    existing = session.execute(
+        select(Job).where(Job.tenant == tenant, Job.idempotency_key == idempotency_key)
+    ).scalar_one()
+    return existing, False
+
+
+def get_job(session: Session, tenant: str, job_id: uuid.UUID) -> Job | None:
+    """A tenant's job; another tenant's job is None, exactly like a missing one."""
+    return session.execute(
+        select(Job).where(Job.id == job_id, Job.tenant == tenant)
+    ).scalar_one_or_none()
+
+
+def load_job(session: Session, job_id: uuid.UUID) -> Job | None:
+    """Any tenant's job, for the workers, which only ever hold ids they were given."""
+    return session.get(Job, job_id, populate_existing=True)
+
+
+def set_task_ids(session: Session, job_id: uuid.UUID, task_ids: Sequence[str]) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(task_ids=list(task_ids)))
+
+
+# ---------------------------------------------------------------- jobs: stage transitions
+
+
+class StartOutcome(StrEnum):
+    started = "started"  # run the stage
+    done = "done"  # a redelivery after the stage stored its output: continue the chain
+    stop = "stop"  # cancelled, failed, or a duplicate of a stage already past: do nothing
+
+
+def previous_state(stage: str) -> JobState:
+    return FLOW[FLOW.index(STAGE_STATE[stage]) - 1]
+
+
+def start_stage(session: Session, job_id: uuid.UUID, stage: str) -> tuple[StartOutcome, Job | None]:
+    """Move the job into `stage` (from the previous state, or again after a redelivery or a
+    retry of the same stage), counting the attempt."""
+    own = STAGE_STATE[stage].value
+    not_finished = ~Job.stages[stage].has_key("finished")  # noqa: W601 (JSONB ? operator)
+    attempts = func.coalesce(Job.stages[stage]["attempts"].astext.cast(Job.attempts.type), 0) + 1
+    stmt = _guarded(
+        job_id,
+        [previous_state(stage), own],
+        {
+            "state": own,
+            "attempts": attempts,
+            "state_changed_at": func.now(),
+            "stages": _merge_stage(stage, started=func.now(), attempts=attempts),
+        },
+    ).where(func.coalesce(not_finished, True))
+    job = session.execute(stmt).scalar_one_or_none()
+    if job is not None:
+        return StartOutcome.started, job
+    job = load_job(session, job_id)
+    if job is not None and job.state == own and "finished" in (job.stages.get(stage) or {}):
+        return StartOutcome.done, job
+    return StartOutcome.stop, job
+
+
+def complete_stage(
+    session: Session,
+    job_id: uuid.UUID,
+    stage: str,
+    values: Mapping[str, Any],
+    **info: object,
+) -> Job | None:
+    """Store a stage's outputs and mark it finished, only while the job is still in that
+    stage (a job cancelled meanwhile keeps its state and does not advance)."""
+    own = STAGE_STATE[stage]
+    stmt = _guarded(
+        job_id, [own], {**values, "stages": _merge_stage(stage, finished=func.now(), **info)}
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def finish_job(session: Session, job_id: uuid.UUID, values: Mapping[str, Any]) -> Change:
+    """uploading → succeeded, with the webhook and batch bookkeeping in the same transaction."""
+    stmt = _guarded(
+        job_id,
+        [JobState.uploading],
+        {
+            **values,
+            "state": JobState.succeeded.value,
+            "state_changed_at": func.now(),
+            "finished_at": func.now(),
+            "stages": _merge_stage("upload", finished=func.now()),
+        },
+    )
+    return _after_terminal(session, session.execute(stmt).scalar_one_or_none())
+
+
+def fail_job(
+    session: Session,
+    job_id: uuid.UUID,
+    *,
+    stage: str | None,
+    error_type: str,
+    message: str,
+    field: str | None = None,
+) -> Change:
+    error = {"stage": stage, "type": error_type, "message": message[:4000], "field": field}
+    stmt = _guarded(
+        job_id,
+        ACTIVE,
+        {
+            "state": JobState.failed.value,
+            "state_changed_at": func.now(),
+            "finished_at": func.now(),
+            "error": _jsonb(error),
+        },
+    )
+    return _after_terminal(session, session.execute(stmt).scalar_one_or_none())
+
+
+def cancel_job(session: Session, tenant: str, job_id: uuid.UUID) -> Change:
+    """Cancel an unfinished job. `Change.job` is None when the job is missing or already
+    finished; the caller revokes `job.task_ids` after the commit."""
+    stmt = _guarded(
+        job_id,
+        ACTIVE,
+        {
+            "state": JobState.cancelled.value,
+            "state_changed_at": func.now(),
+            "finished_at": func.now(),
+        },
+    ).where(Job.tenant == tenant)
+    return _after_terminal(session, session.execute(stmt).scalar_one_or_none())
+
+
+def _after_terminal(session: Session, job: Job | None) -> Change:
+    change = Change(job)
+    if job is None:
+        return change
+    if job.webhook_url and job.state != JobState.cancelled:
+        event_type, payload = job_event(job)
+        change.deliveries.append(
+            add_delivery(session, tenant=job.tenant, event_type=event_type,
+                         url=job.webhook_url, payload=payload, job_id=job.id)
+        )
+    if job.batch_id is not None:
+        delivery = _count_batch_item(session, job.batch_id, JobState(job.state))
+        if delivery is not None:
+            change.deliveries.append(delivery)
+    return change
+
+
+def touch_stuck_job(
+    session: Session, job_id: uuid.UUID, state: str, older_than: datetime
+) -> Job | None:
+    """Claim a stuck job for requeueing: only if it is still in `state` since before
+    `older_than`, so two reapers never requeue it twice."""
+    stmt = (
+        update(Job)
+        .where(Job.id == job_id, Job.state == state, Job.state_changed_at < older_than)
+        .values(state_changed_at=func.now(), updated_at=func.now())
+        .returning(Job)
+        .execution_options(populate_existing=True)
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def find_stuck_jobs(
+    session: Session, cutoffs: Mapping[str, datetime], *, limit: int = 100
+) -> list[Job]:
+    """Active jobs whose current state began before its cutoff (state → oldest allowed)."""
+    clauses = [(Job.state == state) & (Job.state_changed_at < at) for state, at in cutoffs.items()]
+    if not clauses:
+        return []
+    from sqlalchemy import or_
+
+    stmt = select(Job).where(or_(*clauses)).order_by(Job.state_changed_at).limit(limit)
+    return list(session.execute(stmt).scalars())
+
+
+# ---------------------------------------------------------------- batches
+
+
+def create_batch(
+    session: Session,
+    *,
+    tenant: str,
+    kind: str,
+    total: int,
+    webhook_url: str | None = None,
+    idempotency_key: str | None = None,
+    request_hash: str | None = None,
+) -> tuple[Batch, bool]:
+    row = {
+        "id": uuid.uuid4(), "tenant": tenant, "kind": kind, "total": total,
+        "state": BatchState.running.value, "succeeded": 0, "failed": 0, "cancelled": 0,
+        "webhook_url": webhook_url, "idempotency_key": idempotency_key,
+        "request_hash": request_hash,
+    }
+    stmt = (
+        insert(Batch).values(row)
+        .on_conflict_do_nothing(index_elements=["tenant", "idempotency_key"])
+        .returning(Batch)
+        .execution_options(populate_existing=True)
+    )
+    created = session.execute(stmt).scalar_one_or_none()
+    if created is not None:
+        return created, True
+    existing = session.execute(
+        select(Batch).where(Batch.tenant == tenant, Batch.idempotency_key == idempotency_key)
+    ).scalar_one()
+    return existing, False
+
+
+def get_batch(session: Session, tenant: str, batch_id: uuid.UUID) -> Batch | None:
+    return session.execute(
+        select(Batch).where(Batch.id == batch_id, Batch.tenant == tenant)
+    ).scalar_one_or_none()
+
+
+def batch_jobs(session: Session, batch_id: uuid.UUID) -> list[Job]:
+    stmt = select(Job).where(Job.batch_id == batch_id).order_by(Job.batch_item, Job.created_at)
+    return list(session.execute(stmt).scalars())
+
+
+def _count_batch_item(session: Session, batch_id: uuid.UUID, state: JobState) -> uuid.UUID | None:
+    """Count one finished item. The UPDATE locks the batch row until commit, so exactly one
+    transaction sees the count reach the total; that one closes the batch and writes its
+    webhook. Returns the delivery id when it did."""
+    column = {
+        JobState.succeeded: Batch.succeeded,
+        JobState.failed: Batch.failed,
+        JobState.cancelled: Batch.cancelled,
+    }[state]
+    stmt = (
+        update(Batch).where(Batch.id == batch_id).values({column: column + 1})
+        .returning(Batch).execution_options(populate_existing=True)
+    )
+    batch = session.execute(stmt).scalar_one()
+    if batch.done < batch.total or batch.state != BatchState.running:
+        return None
+    close = (
+        update(Batch).where(Batch.id == batch_id, Batch.state == BatchState.running.value)
+        .values(state=BatchState.completed.value, finished_at=func.now())
+        .returning(Batch).execution_options(populate_existing=True)
+    )
+    closed = session.execute(close).scalar_one_or_none()
+    if closed is None or not closed.webhook_url:
+        return None
+    event_type, payload = batch_event(closed)
+    return add_delivery(session, tenant=closed.tenant, event_type=event_type,
+                        url=closed.webhook_url, payload=payload, batch_id=closed.id)
+
+
+# ---------------------------------------------------------------- webhook outbox
+
+
+def add_delivery(
+    session: Session,
+    *,
+    tenant: str,
+    event_type: str,
+    url: str,
+    payload: dict[str, Any],
+    job_id: uuid.UUID | None = None,
+    batch_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    delivery_id = uuid.uuid4()
+    session.execute(
+        insert(WebhookDelivery).values(
+            id=delivery_id, event_id=new_event_id(), event_type=event_type, tenant=tenant,
+            job_id=job_id, batch_id=batch_id, url=url, payload=payload,
+            state=DeliveryState.pending.value, attempts=0, log=[],
+        )
+    )
+    return delivery_id
+
+
+def claim_due_deliveries(
+    session: Session,
+    *,
+    limit: int = 10,
+    lease_s: float = 60.0,
+    ids: Sequence[uuid.UUID] | None = None,
+) -> list[WebhookDelivery]:
+    """Take up to `limit` pending deliveries that are due (optionally only `ids`), skipping
+    rows another sender holds, and lease them: `next_attempt_at` moves `lease_s` ahead and
+    `attempts` counts this attempt, so after the commit the sender can POST without holding a
+    transaction, and a sender that dies leaves the row to be retried when the lease ends."""
+    due = (
+        select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.state == DeliveryState.pending.value,
+            WebhookDelivery.next_attempt_at <= func.now(),
+        )
+        .order_by(WebhookDelivery.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if ids is not None:
+        due = due.where(WebhookDelivery.id.in_(list(ids)))
+    stmt = (
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(due.scalar_subquery()))
+        .values(
+            attempts=WebhookDelivery.attempts + 1,
+            next_attempt_at=func.now() + timedelta(seconds=lease_s),
+            updated_at=func.now(),
+        )
+        .returning(WebhookDelivery)
+        .execution_options(populate_existing=True)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def record_delivery_attempt(
+    session: Session,
+    delivery_id: uuid.UUID,
+    *,
+    status: int | None,
+    error: str | None,
+    duration_ms: float,
+    retry_schedule_s: Sequence[float],
+) -> WebhookDelivery:
+    """Log one attempt. 2xx → succeeded; 410 or an exhausted schedule → failed; anything else
+    → pending again at the schedule's next delay (schedule[attempts], attempts counted by
+    the claim)."""
+    delivery = session.execute(
+        select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+    ).scalar_one()
+    entry = {
+        "at": datetime.now().astimezone().isoformat(), "attempt": delivery.attempts,
+        "status": status, "error": error, "duration_ms": round(duration_ms, 1),
+    }
+    delivery.log = [*delivery.log, entry]
+    delivery.last_status = status
+    delivery.last_error = error
+    if status is not None and 200 <= status < 300:
+        delivery.state = DeliveryState.succeeded.value
+    elif status == 410 or delivery.attempts >= len(retry_schedule_s):
+        delivery.state = DeliveryState.failed.value
+    else:
+        delay = retry_schedule_s[delivery.attempts]
+        delivery.next_attempt_at = func.now() + timedelta(seconds=delay)
+    delivery.updated_at = func.now()
+    session.flush()
+    return delivery
+
+
+def deliveries_for(
+    session: Session, *, job_id: uuid.UUID | None = None, batch_id: uuid.UUID | None = None
+) -> list[WebhookDelivery]:
+    stmt = select(WebhookDelivery).order_by(WebhookDelivery.created_at)
+    if job_id is not None:
+        stmt = stmt.where(WebhookDelivery.job_id == job_id)
+    if batch_id is not None:
+        stmt = stmt.where(WebhookDelivery.batch_id == batch_id)
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,132 @@
+"""The service's settings: one pydantic-settings class, read from `RT_*` environment variables.
+
+Defaults fit the development machine (Postgres, Redis on loopback, SeaweedFS on 8333).
+Outside development, placeholder secrets are refused at start-up, so a deployment cannot run
+with the credentials printed in this file.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+STAGES = ("parse", "score", "rewrite", "compile", "upload")
+QUEUES = (*STAGES, "webhooks")
+
+# Secrets that ship in this file; they only work in development.
+_PLACEHOLDER_MARK = "change-me"
+_DEV_WEBHOOK_SECRET = "whsec_Y2hhbmdlLW1lLWRldmVsb3BtZW50LW9ubHktd2ViaG9vaw=="  # change-me
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RT_", extra="ignore")
+
+    environment: Literal["development", "test", "staging", "production"] = "development"
+
+    # ---------------------------------------------------------------- Postgres
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    database_pool_size: int = Field(default=5, ge=1)
+
+    # ---------------------------------------------------------------- broker, cache
+    broker_url: str = "redis://127.0.0.1:6379/0"  # amqp://guest@127.0.0.1:5672// works too
+    result_backend: str | None = "redis://127.0.0.1:6379/0"
+    redis_url: str = "redis://127.0.0.1:6379/0"  # posting-analysis cache
+    # Prepended to every Redis key and queue name, so parallel deployments (and test
+    # sessions) on one Redis never see each other's messages.
+    key_prefix: str = ""
+    analysis_cache_ttl_s: int = Field(default=3600, ge=0)
+
+    # ---------------------------------------------------------------- S3
+    s3_endpoint_url: str | None = "http://127.0.0.1:8333"
+    s3_bucket: str = "resume-tailor"
+    s3_access_key: str = "rt-dev-access-change-me"
+    s3_secret_key: str = "rt-dev-secret-change-me"
+    s3_region: str = "us-east-1"
+    presign_expiry_s: int = Field(default=300, ge=1, le=7 * 24 * 3600)
+
+    # ---------------------------------------------------------------- tasks
+    # Soft limit per stage in seconds; the hard limit adds `time_limit_grace_s`.
+    soft_time_limits_s: dict[str, int] = Field(
+        default_factory=lambda: {
+            "parse": 60, "score": 60, "rewrite": 180, "compile": 120, "upload": 60,
+            "webhooks": 30, "reaper": 60,
+        }
+    )
+    time_limit_grace_s: int = Field(default=15, ge=1)
+    task_max_retries: int = Field(default=5, ge=0)
+    retry_backoff_base_s: float = Field(default=2.0, gt=0)
+    retry_backoff_max_s: float = Field(default=300.0, gt=0)
+    # A stage started more often than this (redeliveries after crashes plus retries) fails the
+    # job instead of looping on a poison message.
+    max_stage_attempts: int = Field(default=8, ge=1)
+    worker_max_tasks_per_child: int = Field(default=200, ge=1)
+    visibility_timeout_s: int = Field(default=3600, ge=60)
+    compile_timeout_s: float = Field(default=20.0, gt=0)
+    tex_bin_dir: str | None = None
+    # Jobs whose stage has run longer than its hard limit plus this grace are reaped.
+    reaper_grace_s: int = Field(default=60, ge=0)
+    reaper_interval_s: int = Field(default=60, ge=5)
+
+    # ---------------------------------------------------------------- webhooks
+    # Delay before each attempt (first is immediate), after Svix's schedule.
+    webhook_retry_schedule_s: list[int] = Field(
+        default_factory=lambda: [0, 5, 300, 1800, 7200, 18000, 36000, 36000]
+    )
+    webhook_timeout_s: float = Field(default=15.0, gt=0)
+    allow_private_webhooks: bool = False
+    # Per-tenant secrets as JSON (`RT_WEBHOOK_SECRETS='{"acme": "whsec_..."}'`); tenants not
+    # listed use `webhook_secret_default`.
+    webhook_secrets: dict[str, str] = Field(default_factory=dict)
+    webhook_secret_default: str = _DEV_WEBHOOK_SECRET
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        longest = max(self.time_limit_s(name) for name in self.soft_time_limits_s)
+        if self.visibility_timeout_s <= max(longest, self.retry_backoff_max_s):
+            # Redis redelivers anything unacknowledged after this long, running it twice.
+            raise ValueError(
+                "visibility_timeout_s: must exceed the longest task time limit "
+                f"({longest}s) and retry_backoff_max_s ({self.retry_backoff_max_s}s)"
+            )
+        missing = [s for s in (*STAGES, "webhooks", "reaper") if s not in self.soft_time_limits_s]
+        if missing:
+            raise ValueError(f"soft_time_limits_s: no limit for {', '.join(missing)}")
+        if self.environment != "development":
+            self._refuse_placeholders()
+        return self
+
+    def _refuse_placeholders(self) -> None:
+        secrets = {
+            "s3_access_key": self.s3_access_key,
+            "s3_secret_key": self.s3_secret_key,
+            "webhook_secret_default": self.webhook_secret_default,
+            **{f"webhook_secrets.{k}": v for k, v in self.webhook_secrets.items()},
+        }
+        for name, value in secrets.items():
+            if value == _DEV_WEBHOOK_SECRET or _PLACEHOLDER_MARK in value:
+                raise ValueError(
+                    f"{name}: placeholder secret refused outside development "
+                    f"(environment={self.environment}); set RT_{name.split('.')[0].upper()}"
+                )
+
+    def soft_time_limit_s(self, name: str) -> int:
+        return self.soft_time_limits_s[name]
+
+    def time_limit_s(self, name: str) -> int:
+        return self.soft_time_limits_s[name] + self.time_limit_grace_s
+
+    def queue_name(self, queue: str) -> str:
+        return f"{self.key_prefix}{queue}"
+
+    def webhook_secret_for(self, tenant: str) -> str:
+        return self.webhook_secrets.get(tenant, self.webhook_secret_default)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once. Tests that change the environment call
+    `get_settings.cache_clear()`."""
+    return Settings()
