@@ -1,0 +1,90 @@
+"""The one retry policy for every provider call (the SDKs' own retries are switched off).
+
+Retries `Transient` failures only (429, 5xx, timeouts, connection errors), with exponential
+backoff and jitter; a `Retry-After` from the server replaces the backoff for that wait. A
+server that asks for a longer wait than `max_retry_after_s` is not waited for: the call fails at
+once so the fallback chain can move on instead of holding a worker. Other errors (4xx, bad
+answers) are not retried here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+from tenacity.stop import stop_base
+from tenacity.wait import wait_base
+
+from pipeline.errors import Transient
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 4  # the first try included
+    initial_backoff_s: float = 0.5
+    max_backoff_s: float = 8.0
+    jitter_s: float = 0.5
+    max_retry_after_s: float = 30.0
+    # Injected so tests observe the waits without sleeping, and workers could yield instead.
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+
+def _retry_after(state: RetryCallState) -> float | None:
+    outcome = state.outcome
+    if outcome is None or not outcome.failed:
+        return None
+    exc = outcome.exception()
+    return exc.retry_after if isinstance(exc, Transient) else None
+
+
+class _WaitRetryAfterOrBackoff(wait_base):
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._backoff = wait_exponential_jitter(
+            initial=policy.initial_backoff_s, max=policy.max_backoff_s, jitter=policy.jitter_s
+        )
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        asked = _retry_after(retry_state)
+        return asked if asked is not None else self._backoff(retry_state)
+
+
+class _StopOnLongRetryAfter(stop_base):
+    def __init__(self, limit_s: float) -> None:
+        self._limit_s = limit_s
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        asked = _retry_after(retry_state)
+        return asked is not None and asked > self._limit_s
+
+
+def _log_wait(state: RetryCallState) -> None:
+    wait = state.next_action.sleep if state.next_action else 0.0
+    exc = state.outcome.exception() if state.outcome else None
+    log.info("provider call failed (%s), retry %d in %.2fs", exc, state.attempt_number, wait)
+
+
+def call_with_retries(fn: Callable[[], T], policy: RetryPolicy) -> T:
+    """Run `fn`, retrying transient failures; the last failure propagates unchanged."""
+    retrying = Retrying(
+        retry=retry_if_exception_type(Transient),
+        stop=stop_after_attempt(policy.max_attempts)
+        | _StopOnLongRetryAfter(policy.max_retry_after_s),
+        wait=_WaitRetryAfterOrBackoff(policy),
+        sleep=policy.sleep,
+        before_sleep=_log_wait,
+        reraise=True,
+    )
+    return retrying(fn)
