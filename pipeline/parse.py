@@ -1,0 +1,158 @@
+"""The parse stage: posting text → JobAnalysis.
+
+Deterministic: sections from headings (pipeline.sections), skills from the taxonomy matcher
+(pipeline.skills), facts from formulaic phrases (pipeline.posting_facts). Importance of a skill:
+    0.6 × its strongest section weight (required 1.0 … benefits 0.1)
+  + 0.15 × frequency (saturating at 4 mentions)
+  + 0.1 × how early it is first named
+  + 0.15 if a line naming it uses emphasis ("must", "strong", "expert", "required").
+A mention in a "nice to have" section, or on a line with a preferred cue ("is a plus"), counts
+as preferred; a skill with no required mention is `required=False`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+
+from pipeline import posting_facts as facts
+from pipeline.errors import InvalidInput
+from pipeline.models import (
+    Culture,
+    JobAnalysis,
+    Mention,
+    Section,
+    SkillKind,
+    SkillRequirement,
+)
+from pipeline.sections import Line, split_lines
+from pipeline.skills import FoundSkill, get_matcher
+
+SECTION_WEIGHT = {
+    Section.title: 1.0,
+    Section.requirements: 1.0,
+    Section.responsibilities: 0.8,
+    Section.other: 0.7,
+    Section.preferred: 0.45,
+    Section.about: 0.15,
+    Section.benefits: 0.1,
+}
+_REQUIRED_SECTIONS = {Section.title, Section.requirements, Section.responsibilities, Section.other}
+_TITLE_FIELD = re.compile(r"^\s*(?:job\s*)?(?:title|position|role)\s*:\s*(.+)$", re.I | re.M)
+_COMPANY_FIELD = re.compile(r"^\s*company(?: name)?\s*:\s*(.+)$", re.I | re.M)
+_MD = re.compile(r"^[\s#*_>]+|[\s*_]+$")
+
+
+def analyze_posting(text: str) -> JobAnalysis:
+    if not text or not text.strip():
+        raise InvalidInput("the posting is empty", field="posting")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = split_lines(text)
+    title_line = _title_line(text, lines)
+    title = _MD.sub("", title_line.text).strip() if title_line else None
+    field = _TITLE_FIELD.search(text)
+    if field:
+        title = field.group(1).strip()
+    found = get_matcher().find(text)
+    skills = _requirements(text, lines, found, title_line)
+    required_text = "\n".join(
+        ln.text for ln in lines if ln.section in _REQUIRED_SECTIONS
+        and not facts.PREFERRED_CUES.search(ln.text)
+    )
+    years = facts.years_mentions(required_text) or facts.years_mentions(text)
+    return JobAnalysis(
+        text=text,
+        title=title,
+        company=_company(text),
+        seniority=facts.seniority_of(title or "") or _seniority_field(text),
+        hard_skills=[s for s in skills if s.kind == SkillKind.hard],
+        soft_skills=[s for s in skills if s.kind == SkillKind.soft],
+        min_years=max(years) if years else None,
+        **_education(lines),
+        culture=Culture(tone=facts.tone_of(text), values=facts.culture_values(text)),
+        sections=_section_counts(lines),
+    )
+
+
+def _title_line(text: str, lines: list[Line]) -> Line | None:
+    """The first line, when it is short enough to be a title rather than a sentence."""
+    if not lines:
+        return None
+    first = lines[0]
+    words = _MD.sub("", first.text).split()
+    return first if 0 < len(words) <= 12 and not first.text.rstrip().endswith(".") else None
+
+
+def _line_of(lines: list[Line], starts: list[int], offset: int) -> Line:
+    return lines[max(0, bisect.bisect_right(starts, offset) - 1)]
+
+
+def _requirements(
+    text: str, lines: list[Line], found: list[FoundSkill], title_line: Line | None
+) -> list[SkillRequirement]:
+    starts = [ln.start for ln in lines]
+    groups: dict[str, list[tuple[FoundSkill, Section, Line]]] = defaultdict(list)
+    for hit in found:
+        line = _line_of(lines, starts, hit.start)
+        section = Section.title if line is title_line else line.section
+        if section in _REQUIRED_SECTIONS and facts.PREFERRED_CUES.search(line.text):
+            section = Section.preferred  # "Kubernetes is a plus"
+        groups[hit.entry.name].append((hit, section, line))
+    length = max(len(text), 1)
+    result = []
+    for hits in groups.values():
+        entry = hits[0][0].entry
+        weight = max(SECTION_WEIGHT[section] for _, section, _ in hits)
+        frequency = min(len(hits), 4) / 4
+        earliness = 1 - hits[0][0].start / length
+        emphasis = any(facts.EMPHASIS_CUES.search(line.text) for _, _, line in hits)
+        importance = 0.6 * weight + 0.15 * frequency + 0.1 * earliness + 0.15 * emphasis
+        result.append(SkillRequirement(
+            name=entry.name,
+            kind=entry.kind,
+            category=entry.category,
+            surface_forms=list(dict.fromkeys(hit.text for hit, _, _ in hits)),
+            mentions=[
+                Mention(text=h.text, start=h.start, end=h.end, section=s) for h, s, _ in hits
+            ],
+            importance=round(min(1.0, importance), 3),
+            required=any(section in _REQUIRED_SECTIONS for _, section, _ in hits),
+        ))
+    result.sort(key=lambda s: (-s.importance, s.mentions[0].start))
+    return result
+
+
+def _education(lines: list[Line]) -> dict[str, object]:
+    levels, fields, required = [], [], False
+    for line in lines:
+        found = facts.education_levels(line.text)
+        if not found or line.section in (Section.about, Section.benefits):
+            continue
+        levels += found
+        fields += [f for f in facts.education_fields(line.text) if f not in fields]
+        preferred = line.section == Section.preferred or facts.PREFERRED_CUES.search(line.text)
+        required = required or not preferred
+    return {
+        "education": facts.lowest_level(levels),
+        "education_required": required,
+        "education_fields": fields,
+    }
+
+
+def _company(text: str) -> str | None:
+    match = _COMPANY_FIELD.search(text)
+    return match.group(1).strip() if match else None
+
+
+def _seniority_field(text: str) -> facts.Seniority | None:
+    match = re.search(r"(?:experience level|seniority|level)\s*:\s*\n?\s*(.+)", text, re.I)
+    return facts.seniority_of(match.group(1)) if match else None
+
+
+def _section_counts(lines: list[Line]) -> dict[Section, int]:
+    counts: dict[Section, int] = defaultdict(int)
+    for line in lines:
+        if not line.heading:
+            counts[line.section] += 1
+    return dict(counts)

@@ -1,0 +1,145 @@
+"""Facts a posting states outside its skills: title, seniority, years, education, culture, tone.
+
+Plain regular expressions over the text: these phrases are formulaic ("5+ years", "at least
+three years", "BS in Computer Science or a related field"), and a rule is easy to audit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.models import EducationLevel, Seniority, Tone
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+}
+_NUM = r"(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + r")"
+_YEARS = re.compile(
+    rf"(?:at least|minimum(?: of)?|min\.?|over|more than|a minimum of)?\s*\(?{_NUM}\)?"
+    rf"\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{_NUM}\s*\+?)?\s*years?\b(?:['’]s?)?"
+    rf"(?:\s+of)?(?:\s+(?:professional|relevant|hands-on|industry|commercial|work|working"
+    rf"|proven|practical|related))*\s*(?:experience|exp\b|in\b|with\b|of\b|building|working|as\b)",
+    re.IGNORECASE,
+)
+_SENIORITY_RULES: tuple[tuple[Seniority, str], ...] = (
+    (Seniority.intern, r"\bintern(ship)?\b|\btrainee\b|\bapprentice"),
+    (Seniority.executive, r"\b(vp|vice president|chief|cto|ceo|cio|head of)\b"),
+    (Seniority.director, r"\bdirector\b"),
+    (Seniority.principal, r"\bprincipal\b|\bdistinguished\b"),
+    (Seniority.lead, r"\blead\b|\bstaff\b|\btech lead\b|\barchitect\b"),
+    (Seniority.manager, r"\bmanager\b|\bmanagement\b"),
+    (Seniority.senior, r"\bsenior\b|\bsr\.?\b|\bexperienced\b"),
+    (Seniority.junior, r"\bjunior\b|\bjr\.?\b|\bentry[- ]level\b|\bgraduate\b|\bnew grad"),
+    (Seniority.mid, r"\bmid[- ]?(level|senior)?\b|\bintermediate\b"),
+)
+_EDUCATION_RULES: tuple[tuple[EducationLevel, str], ...] = (
+    (EducationLevel.doctorate, r"\bph\.?\s?d\b|\bdoctor(ate|al)\b"),
+    (EducationLevel.master, r"\bmaster['’]?s?\b|\bm\.?sc\b|\bm\.s\.|\bms\b(?= (in|degree))"
+                            r"|\bmba\b"),
+    (EducationLevel.bachelor, r"\bbachelor['’]?s?\b|\bb\.?sc\b|\bb\.[sa]\.|\bbs\b|\bba\b"
+                              r"|\bb\.?eng\b"
+                              r"|\bundergraduate degree|\b(university|college|4-year) degree"
+                              r"|\bdegree in\b|\bdegree\b"),
+    (EducationLevel.associate, r"\bassociate['’]?s? degree\b"),
+    (EducationLevel.high_school, r"\bhigh school\b|\bged\b|\bsecondary school"),
+)
+_LEVEL_ORDER = list(EducationLevel)
+_FIELD = re.compile(
+    r"(?i:degree|bachelor['’]?s?|master['’]?s?|ph\.?d\.?|b\.?sc?\.?|m\.?sc?\.?|bs|ms|ba)"
+    r"\s*(?i:degree\s*)?(?:in|of)\s+([A-Z][\w&/ ,.-]{2,120}?)"
+    r"(?:\s*(?:,?\s*or (?:a )?(?:related|similar|equivalent)|\.|;|\(|\n|$))",
+)
+PREFERRED_CUES = re.compile(
+    r"\b(nice to have|is a plus|a plus|bonus|preferred|preferably|ideally|desirable|would be "
+    r"(great|nice)|not required|advantage|optional)\b", re.IGNORECASE,
+)
+EMPHASIS_CUES = re.compile(
+    r"\b(must|strong|expert|expertise|required|requires?|essential|deep|extensive|solid|proven"
+    r"|proficien\w*|mastery|advanced)\b", re.IGNORECASE,
+)
+_CULTURE = {
+    "ownership": r"\bownership\b|\bown (it|the)\b",
+    "collaboration": r"\bcollaborat\w+|\bteamwork\b",
+    "transparency": r"\btransparen\w+",
+    "diversity and inclusion": r"\bdivers(e|ity)\b|\binclusi(on|ve)\b|\bequal opportunity",
+    "innovation": r"\binnovat\w+",
+    "customer focus": r"\bcustomer[- ](first|obsess\w*|focus\w*|centric)",
+    "learning and growth": r"\b(learning|growth|develop(ment)? budget|career development)\b",
+    "work-life balance": r"\bwork[- ]life balance\b|\bflexible (hours|working)\b",
+    "remote-friendly": r"\bremote\b|\bdistributed team\b|\bhybrid\b",
+    "impact": r"\bimpact(ful)?\b|\bmake a difference\b",
+    "quality": r"\bcraft(smanship)?\b|\bquality\b",
+    "integrity": r"\bintegrity\b|\bhonest(y)?\b",
+    "autonomy": r"\bautonomy\b|\bautonomous\b",
+}
+_CASUAL = re.compile(
+    r"!|\byou['’]ll\b|\bwe['’]re\b|\byou['’]re\b|\brock ?star|\bninja\b|\bguru\b|\bawesome\b|"
+    r"\bsuper\b|\bfun\b|\blove\b|\bhey\b|\bcrush\b|\bkick-?ass\b|\bamazing\b|\bfolks\b|\bcool\b|"
+    r"[\U0001F300-\U0001FAFF\u2600-\u27BF]",
+    re.IGNORECASE,
+)
+_FORMAL = re.compile(
+    r"\bthe (successful )?(candidate|applicant)\b|\bapplicants?\b|\bshall\b|\bpursuant\b|"
+    r"\bhereby\b|\bincumbent\b|\bequal opportunity employer\b|\bin accordance with\b|"
+    r"\bis responsible for\b|\bduties include\b|\bcommensurate\b",
+    re.IGNORECASE,
+)
+
+
+def number(token: str) -> float:
+    low = token.lower()
+    return float(_NUMBER_WORDS[low]) if low in _NUMBER_WORDS else float(token)
+
+
+def years_mentions(text: str) -> list[float]:
+    """Every minimum years figure asked for; a range ("3-5 years") counts as its low end."""
+    found = []
+    for match in _YEARS.finditer(text):
+        value = number(match.group(1))
+        if 0 < value <= 30:
+            found.append(value)
+    return found
+
+
+def seniority_of(text: str) -> Seniority | None:
+    for level, pattern in _SENIORITY_RULES:
+        if re.search(pattern, text, re.IGNORECASE):
+            return level
+    return None
+
+
+def education_levels(text: str) -> list[EducationLevel]:
+    levels = []
+    for level, pattern in _EDUCATION_RULES:
+        if re.search(pattern, text, re.IGNORECASE):
+            levels.append(level)
+    return levels
+
+
+def lowest_level(levels: list[EducationLevel]) -> EducationLevel | None:
+    return min(levels, key=_LEVEL_ORDER.index) if levels else None
+
+
+def education_fields(text: str) -> list[str]:
+    fields: list[str] = []
+    for match in _FIELD.finditer(text):
+        for part in re.split(r",|\bor\b|\band\b|/", match.group(1)):
+            name = part.strip(" .,")
+            if name and name[0].isupper() and len(name.split()) <= 4 and name not in fields:
+                fields.append(name)
+    return fields
+
+
+def culture_values(text: str) -> list[str]:
+    return [name for name, pattern in _CULTURE.items() if re.search(pattern, text, re.IGNORECASE)]
+
+
+def tone_of(text: str) -> Tone:
+    casual = len(_CASUAL.findall(text))
+    formal = len(_FORMAL.findall(text))
+    if casual >= 3 and casual > 2 * formal:
+        return Tone.casual
+    if formal >= 2 and casual <= 1:
+        return Tone.formal
+    return Tone.neutral

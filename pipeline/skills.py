@@ -1,0 +1,124 @@
+"""Find taxonomy skills in text: spaCy's blank English tokenizer and PhraseMatchers.
+
+Two matchers share one vocabulary: `LOWER` for ordinary aliases ("postgres", "k8s") and `ORTH`
+for names that are English words or single letters and only count with their capitalisation
+("Go", "R", "Excel", "Swift"). Overlapping matches resolve to the longest (`filter_spans`), so
+"Spring Boot" beats "Spring" and "C++" beats "C". spaCy is imported lazily: importing this module
+costs nothing until a matcher is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from pipeline.models import SkillKind
+from pipeline.taxonomy import SkillEntry, Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+# Exact-case forms that read as English, or are one letter: they need a technical neighbour
+# (another skill, or "language", "developer"...) when they stand at a sentence start or are tiny.
+_NEEDS_CONTEXT_ALWAYS = frozenset({"C", "R", "Go", "D", "J"})
+_CONTEXT_WORDS = frozenset(
+    {
+        "language", "languages", "programming", "developer", "developers", "engineer",
+        "engineers", "framework", "frameworks", "stack", "code", "coding", "experience",
+    }
+)
+_REJECT_BEFORE = frozenset({"series", "level", "grade", "vitamin", "plan", "type", "class", "tier"})
+_WINDOW = 6
+
+
+@dataclass(frozen=True, slots=True)
+class FoundSkill:
+    entry: SkillEntry
+    text: str  # surface form as written
+    start: int  # character offsets into the searched text
+    end: int
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def kind(self) -> SkillKind:
+        return self.entry.kind
+
+
+def make_nlp() -> Any:
+    """A blank English pipeline whose tokenizer also splits on "/" ("CI/CD", "Node.js/React")."""
+    import spacy
+    from spacy.util import compile_infix_regex
+
+    nlp = spacy.blank("en")
+    infixes = [*(nlp.Defaults.infixes or ()), r"/", r"(?<=[A-Za-z])[()](?=[A-Za-z])"]
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer.url_match = None  # "Node.js/NodeJS" is two skills, not a URL
+    return nlp
+
+
+class SkillMatcher:
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.nlp = make_nlp()
+        self.entries = taxonomy.entries
+        self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._orth = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._keys: dict[int, SkillEntry] = {}
+        for index, entry in enumerate(self.entries):
+            key = f"s{index}"
+            self._keys[self.nlp.vocab.strings.add(key)] = entry
+            if entry.aliases:
+                self._lower.add(key, list(self.nlp.tokenizer.pipe(entry.aliases)))
+            if entry.exact:
+                self._orth.add(key, list(self.nlp.tokenizer.pipe(entry.exact)))
+
+    def find(self, text: str, kind: SkillKind | None = None) -> list[FoundSkill]:
+        """Every skill named in `text`, in order, longest match winning at each place."""
+        return self.find_in_doc(self.nlp.make_doc(text), kind)
+
+    def find_in_doc(self, doc: Doc, kind: SkillKind | None = None) -> list[FoundSkill]:
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        spans = [Span(doc, s, e, label=k) for k, s, e in self._lower(doc)]
+        exact = [Span(doc, s, e, label=k) for k, s, e in self._orth(doc)]
+        spans += [span for span in exact if self._plausible(span, spans)]
+        found = []
+        for span in filter_spans(spans):
+            entry = self._keys[span.label]
+            if kind is None or entry.kind == kind:
+                found.append(FoundSkill(entry, span.text, span.start_char, span.end_char))
+        return found
+
+    def _plausible(self, span: Span, lower: list[Span]) -> bool:
+        """Context rules for exact-case forms that are letters or English words."""
+        doc, text = span.doc, span.text
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        if before is not None and before.lower_ in _REJECT_BEFORE:
+            return False  # "Series C", "level C"
+        if after is not None and after.text in {"-", "'s"} and len(text) == 1:
+            return False  # "C-level", "C-suite"
+        at_start = (
+            before is None or before.is_punct and before.text in ".!?:" or "\n" in before.text
+        )
+        if text not in _NEEDS_CONTEXT_ALWAYS and not (at_start and text.istitle()):
+            return True
+        lo, hi = span.start - _WINDOW, span.end + _WINDOW
+        neighbours = (s for s in lower if lo <= s.start < hi)
+        if any(self._keys[s.label].kind == SkillKind.hard for s in neighbours):
+            return True
+        near = doc[max(0, span.start - 2) : span.end + 2]
+        return any(token.lower_ in _CONTEXT_WORDS for token in near)
+
+
+@lru_cache(maxsize=1)
+def get_matcher() -> SkillMatcher:
+    """The process-wide matcher over the shipped taxonomy (built once, ~0.5 s)."""
+    return SkillMatcher(load_taxonomy())

@@ -1,0 +1,255 @@
+"""Build pipeline/data/skills.json, the skills gazetteer the package ships.
+
+    python scripts/build_taxonomy.py [--data ../shared/data] [--out pipeline/data/skills.json]
+
+Sources, merged in this order (a later entry whose alias collides with an earlier one is folded
+into it, so the curated canonical names win):
+  1. curated (scripts/curated_skills.py): the names and aliases postings really use;
+  2. O*NET 29.2 Technology Skills: vendor product names, with derived aliases
+     ("Structured query language SQL" → "SQL", "Apache Kafka" → "Kafka");
+  3. ESCO knowledge concepts (digital and language collections) with filtered alt labels;
+  4. ESCO transversal skills as soft skills, mapped onto the curated soft names where they overlap.
+Precision matters more than size: an alias that is a common English word is kept only as an
+exact-case form ("Chef", "Swift"), or dropped when it has no capital letter to tell it apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import curated_skills as cur  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ATTRIBUTION = [
+    {
+        "source": "onet",
+        "text": "O*NET 29.2 Database by the U.S. Department of Labor, Employment and Training "
+        "Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a trademark "
+        "of USDOL/ETA. Modified: names filtered and aliases derived by resume-tailor.",
+        "license": "CC BY 4.0",
+        "url": "https://www.onetcenter.org/database.html",
+    },
+    {
+        "source": "esco",
+        "text": "© European Union, ESCO classification (v1.1.0 labels, v1.2.0 skill collections). "
+        "Reused under CC BY 4.0; labels filtered and mapped by resume-tailor.",
+        "license": "CC BY 4.0",
+        "url": "https://esco.ec.europa.eu",
+    },
+    {"source": "curated", "text": "Aliases and soft skills curated by resume-tailor.",
+     "license": "MIT"},
+]
+VENDORS = (
+    "Microsoft", "Apache", "Oracle", "Adobe", "Google", "Amazon", "IBM", "Atlassian", "Autodesk",
+    "Apple", "The MathWorks", "MathWorks", "Intuit", "ESRI", "Dassault Systemes", "Eclipse",
+    "Unity Technologies", "StataCorp", "Trimble", "TechSmith", "Tenable", "Red Hat", "SAP",
+    "Salesforce", "Cisco", "VMware", "Hewlett Packard", "HP", "Corel", "Avid Technology",
+    "National Instruments", "Siemens", "PTC", "Bentley", "Wolfram Research", "JetBrains",
+)
+SUFFIXES = (
+    " software", " programming language", " systems", " system", " CI", " software platform",
+)
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9+#/&.-]{1,7}$")
+_WORD = re.compile(r"[a-z][a-z'-]+")
+
+
+def common_words(data: Path) -> set[str]:
+    """English words that are not technology names: every lower-case word in the ESCO preferred
+    labels (13,896 plain-English skill phrases) plus spaCy's stop words and the curated list."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = set(STOP_WORDS) | set(cur.AMBIGUOUS_WORDS)
+    text = (data / "taxonomy-esco" / "skills_en_label.txt").read_text(encoding="utf-8")
+    for token in re.findall(r"\S+", text):
+        if token.islower():
+            words.update(_WORD.findall(token))
+    return words
+
+
+class Builder:
+    def __init__(self, common: set[str]) -> None:
+        self.common = common
+        self.entries: list[dict[str, Any]] = []
+        self.by_form: dict[str, dict[str, Any]] = {}  # lower-cased form → entry
+
+    def is_common(self, form: str) -> bool:
+        words = form.lower().split()
+        return all(w in self.common for w in words) and len(words) <= 2
+
+    def add(self, name: str, kind: str, category: str | None, source: str,
+            aliases: list[str], exact: list[str]) -> None:
+        forms = [a.strip() for a in aliases if a.strip()]
+        exact = [e.strip() for e in exact if e.strip()]
+        if source != "curated":
+            forms, exact = self._vet(name, forms)
+        if not forms and not exact:
+            return
+        keys = [name.lower()] + [f.lower() for f in forms] + [e.lower() for e in exact]
+        entry = next((self.by_form[k] for k in keys if k in self.by_form), None)
+        if entry is None or entry["kind"] != kind:
+            entry = {"name": name, "kind": kind, "category": category, "source": source,
+                     "aliases": [], "exact": []}
+            self.entries.append(entry)
+        elif source not in entry["source"].split("+"):
+            entry["source"] += "+" + source
+        for form in forms:
+            exact_lower = {e.lower() for e in entry["exact"]}
+            if form.lower() not in self.by_form and form.lower() not in exact_lower:
+                entry["aliases"].append(form)
+                self.by_form[form.lower()] = entry
+        for form in exact:
+            if form not in entry["exact"] and form.lower() not in self.by_form:
+                entry["exact"].append(form)
+                self.by_form[form.lower()] = entry
+
+    def _vet(self, name: str, forms: list[str]) -> tuple[list[str], list[str]]:
+        """Split derived forms into safe case-insensitive aliases and exact-case ones."""
+        safe: list[str] = []
+        exact: list[str] = []
+        for form in dict.fromkeys([name, *forms]):
+            if len(form) < 2 or len(form.split()) > 6 or form.lower() in cur.ONET_BLOCKLIST:
+                continue
+            if len(form) <= 3 or self.is_common(form):
+                if self._distinctive_case(form):
+                    exact.append(form)
+                continue
+            safe.append(form)
+        return safe, exact
+
+
+    def _distinctive_case(self, form: str) -> bool:
+        """Whether the capitalisation alone tells a product name from English: an acronym of
+        three or more letters that is not a word ("CRM", not "TOTAL"), or a Title Case name of
+        several words ("Campaign Monitor"). A single capitalised word ("Accounting") is not."""
+        words = form.split()
+        if len(words) == 1:
+            return bool(_ACRONYM.match(form)) and len(form) >= 3 and form.lower() not in self.common
+        return all(w[:1].isupper() for w in words)
+
+
+def onet_forms(name: str) -> tuple[str, list[str]]:
+    """A display name and the aliases derived from an O*NET technology name."""
+    forms = [name]
+    base = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    for suffix in SUFFIXES:
+        if base.endswith(suffix) and len(base) > len(suffix) + 2:
+            base = base[: -len(suffix)]
+    forms.append(base)
+    display = base
+    words = base.split()
+    if len(words) >= 3 and _ACRONYM.match(words[-1]):
+        expansion = " ".join(words[:-1])
+        initials = "".join(w[0] for w in words[:-1] if w[0].isalpha()).upper()
+        if initials == words[-1]:  # "Structured query language SQL", not "SoftRisk SQL"
+            forms += [expansion, words[-1]]
+            display = words[-1]
+    for vendor in VENDORS:
+        if base.startswith(vendor + " ") and len(base) > len(vendor) + 2:
+            forms.append(base[len(vendor) + 1:])
+    return display, forms
+
+
+def add_onet(builder: Builder, data: Path) -> None:
+    path = data / "taxonomy-onet" / "onet_technologies.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        display, forms = onet_forms(row["name"])
+        hot = row["hot_technology"] or row["in_demand"]
+        generic = display[:1].isupper() and display[1:].islower() and " " in display
+        if generic and not hot:
+            continue  # "Scanning software": a category of product, not a named skill
+        category = (row["commodity_titles"] or [None])[0]
+        builder.add(display, "hard", category, "onet", forms, [])
+
+
+def add_esco(builder: Builder, data: Path) -> None:
+    path = data / "taxonomy-esco" / "esco_skill_collections.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if row["skill_type"] != "knowledge":
+            continue
+        collections = row["collections"]
+        if "language" in collections:
+            if " " in row["label"]:
+                continue  # "understand spoken Luxembourgish" is a skill, not a language name
+            builder.add(row["label"], "hard", "Languages", "esco", [row["label"]], [])
+        elif "digital" in collections:
+            label = row["label"]
+            bare = re.sub(r"\s*\([^)]*\)", "", label).strip()
+            forms = [label, bare] + [a for a in row["alt_labels"] if _related(a, bare)]
+            category = (row["broader"] or [None])[0]
+            builder.add(bare, "hard", category, "esco", forms, [])
+    for row in rows:
+        if "transversal" in row["collections"] and row["skill_type"] == "skill/competence":
+            add_transversal(builder, row)
+
+
+def _related(alt: str, label: str) -> bool:
+    """Keep an ESCO alt label only when it plainly names the same thing: an acronym of the label
+    or a phrase sharing a content word with it (ESCO lists "SEQUEL" and "Subquery" under SQL)."""
+    if _ACRONYM.match(alt):
+        initials = "".join(w[0] for w in label.split() if w[:1].isalpha()).upper()
+        return alt == initials
+    if len(alt.split()) > 4:
+        return False
+    label_words = {w for w in _WORD.findall(label.lower()) if len(w) > 3}
+    return bool(label_words & set(_WORD.findall(alt.lower())))
+
+
+def add_transversal(builder: Builder, row: dict[str, Any]) -> None:
+    label = row["label"].strip()
+    if any(word in label for word in cur.ESCO_TRANSVERSAL_SKIP_WORDS):
+        return
+    name = cur.ESCO_SOFT_MAP.get(label, label)
+    forms = [label] + [a for a in row["alt_labels"] if 2 <= len(a.split()) <= 4]
+    builder.add(name, "soft", None, "esco", [f for f in forms if not f.startswith("use ")], [])
+
+
+def add_curated(builder: Builder) -> None:
+    for line in cur.HARD.strip().splitlines():
+        name, category, aliases, exact = (part.strip() for part in line.split("|"))
+        exact_forms = exact.split(";")
+        forms = aliases.split(";") if name in exact_forms else [name, *aliases.split(";")]
+        builder.add(name, "hard", category, "curated", forms, exact_forms)
+    for line in cur.SOFT.strip().splitlines():
+        name, phrases = (part.strip() for part in line.split("|"))
+        forms = [name, *phrases.split(";")]
+        forms += [f"{f.strip()} skills" for f in forms if len(f.split()) <= 2]
+        builder.add(name, "soft", "Soft skills", "curated", forms, [])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "pipeline" / "data" / "skills.json")
+    args = parser.parse_args(argv)
+    if not (args.data / "taxonomy-onet").is_dir():
+        print(f"taxonomy data not found under {args.data} (pass --data)", file=sys.stderr)
+        return 2
+    builder = Builder(common_words(args.data))
+    add_curated(builder)
+    add_onet(builder, args.data)
+    add_esco(builder, args.data)
+    doc = {
+        "version": 1,
+        "generated_by": "scripts/build_taxonomy.py",
+        "attribution": ATTRIBUTION,
+        "skills": builder.entries,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n",
+                        encoding="utf-8")
+    kinds = {k: sum(e["kind"] == k for e in builder.entries) for k in ("hard", "soft")}
+    print(f"wrote {args.out}: {kinds['hard']} hard, {kinds['soft']} soft, "
+          f"{args.out.stat().st_size / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
