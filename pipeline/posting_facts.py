@@ -95,10 +95,13 @@ def number(token: str) -> float:
 def years_mentions(text: str) -> list[float]:
     """Every minimum years figure asked for; a range ("3-5 years") counts as its low end."""
     found = []
-    for match in _YEARS.finditer(text):
-        value = number(match.group(1))
-        if 0 < value <= 30:
-            found.append(value)
+    for line in text.splitlines():
+        if "year" not in line.lower():
+            continue  # the pattern is costly; most lines name no years at all
+        for match in _YEARS.finditer(line):
+            value = number(match.group(1))
+            if 0 < value <= 30:
+                found.append(value)
     return found
 
 
