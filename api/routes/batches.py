@@ -1,0 +1,120 @@
+"""`/v1/batches`: many jobs in one request, one chain each; the batch row counts them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from fastapi import APIRouter, Response
+
+from api import queries, submit
+from api.deps import SessionDep, SettingsDep, TenantDep
+from api.errors import PROBLEM_RESPONSES, not_found
+from api.routes.jobs import IdempotencyKey, parse_id
+from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
+from api.views import job_error, top_missing
+from workers import chain
+from workers.db import repository
+from workers.db.models import Batch, JobState
+
+router = APIRouter(prefix="/v1/batches", tags=["batches"], responses=PROBLEM_RESPONSES)
+
+
+def batch_location(batch_id: object) -> str:
+    return f"/v1/batches/{batch_id}"
+
+
+@router.post("", status_code=202, response_model=BatchAccepted,
+             responses={200: {"model": BatchAccepted, "description": "Replay"}})
+def submit_batch(
+    body: BatchCreate, response: Response, session: SessionDep, tenant: TenantDep,
+    settings: SettingsDep, idempotency_key: IdempotencyKey = None,
+) -> BatchAccepted:
+    submit.check_idempotency_key(idempotency_key)
+    submit.check_webhook_url(body.webhook_url, settings)
+    items = _checked_items(body)
+    fingerprint = submit.request_hash(body)
+
+    batch, created = repository.create_batch(
+        session, tenant=tenant, kind=body.kind, total=len(items), webhook_url=body.webhook_url,
+        idempotency_key=idempotency_key, request_hash=fingerprint,
+    )
+    if not created:
+        if batch.request_hash != fingerprint:
+            raise submit.idempotency_conflict()
+        session.commit()
+        response.status_code = 200
+        return _accepted(batch, [job.id for job in repository.batch_jobs(session, batch.id)],
+                         response)
+    job_ids = []
+    for index, (label, resume, posting) in enumerate(items):
+        # Per-item webhooks are not sent: the batch announces itself once, when complete.
+        job, _ = repository.create_job(
+            session, tenant=tenant, resume=resume, posting=posting, template=body.template,
+            provider=body.provider, batch_id=batch.id, batch_item=index, label=label,
+        )
+        job_ids.append(job.id)
+    session.commit()
+    chain.enqueue_jobs(job_ids)  # after the commit, never before
+    return _accepted(batch, job_ids, response)
+
+
+def _checked_items(body: BatchCreate) -> list[tuple[str | None, dict[str, object], str]]:
+    """(label, stored resume, posting) per item; the resume of a one-resume batch is checked
+    (and serialised) once."""
+    if body.kind == "one_resume":
+        assert body.resume is not None
+        shared = submit.checked_resume(body.resume)
+        pairs = body.pairs()
+        for index, (_, _, posting) in enumerate(pairs):
+            submit.check_posting(posting, field=f"postings[{index}]")
+        return [(label, shared, posting) for label, _, posting in pairs]
+    out = []
+    for index, (label, resume, posting) in enumerate(body.pairs()):
+        submit.check_posting(posting, field=f"items[{index}].posting")
+        out.append((label, submit.checked_resume(resume, field=f"items[{index}].resume"),
+                    posting))
+    return out
+
+
+def _accepted(batch: Batch, job_ids: list, response: Response) -> BatchAccepted:
+    location = batch_location(batch.id)
+    response.headers["Location"] = location
+    return BatchAccepted(id=batch.id, total=batch.total, job_ids=job_ids, location=location)
+
+
+@router.get("/{batch_id}", response_model=BatchOut)
+def get_batch(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchOut:
+    batch = repository.get_batch(session, tenant, parse_id(batch_id, "batch"))
+    if batch is None:
+        raise not_found("batch")
+    rows = queries.batch_items(session, tenant, batch.id)
+    counts = Counter(row.state for row in rows)
+    items = [
+        BatchItemOut(
+            index=row.index if row.index is not None else position, job_id=row.job_id,
+            label=row.label, state=row.state, match_rate=row.match_rate,
+            match_rate_after=row.match_rate_after, error=job_error(row.error),
+        )
+        for position, row in enumerate(rows)
+    ]
+    ranking = None
+    if batch.kind == "one_resume":
+        # By match rate before tailoring: how well the resume as written fits each posting.
+        scored = sorted(
+            (row for row in rows if row.match_rate is not None),
+            key=lambda row: (-(row.match_rate or 0.0), row.index or 0),
+        )
+        ranking = [
+            RankedOut(
+                rank=rank, index=row.index or 0, job_id=row.job_id, label=row.label,
+                title=row.title, match_rate=row.match_rate or 0.0,
+                top_missing=top_missing(row.skills),
+            )
+            for rank, row in enumerate(scored, start=1)
+        ]
+    return BatchOut(
+        id=batch.id, kind=batch.kind, state=batch.state, total=batch.total,
+        counts={state.value: counts.get(state.value, 0) for state in JobState},
+        created_at=batch.created_at, finished_at=batch.finished_at, items=items,
+        ranking=ranking,
+    )

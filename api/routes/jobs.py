@@ -1,0 +1,115 @@
+"""`/v1/jobs`: submit, poll, download, cancel. The route validates and records; the workers
+do the work."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+from fastapi.responses import RedirectResponse
+
+from api import submit
+from api.deps import SessionDep, SettingsDep, TenantDep
+from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found
+from api.schemas import ARTIFACT_NAMES, JobCreate, JobOut
+from api.views import job_location, job_out
+from workers import chain, storage
+from workers.db import repository
+from workers.db.models import Job, JobState
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=PROBLEM_RESPONSES)
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Same key and body → the same job."),
+]
+
+
+def parse_id(value: str, what: str = "job") -> uuid.UUID:
+    """A malformed id is simply a job that does not exist."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise not_found(what) from None
+
+
+def load(session: SessionDep, tenant: str, job_id: str) -> Job:
+    job = repository.get_job(session, tenant, parse_id(job_id))
+    if job is None:
+        raise not_found("job")
+    return job
+
+
+@router.post("", status_code=202, response_model=JobOut,
+             responses={200: {"model": JobOut, "description": "Replay of an earlier submit"}})
+def submit_job(
+    body: JobCreate, response: Response, session: SessionDep, tenant: TenantDep,
+    settings: SettingsDep, idempotency_key: IdempotencyKey = None,
+) -> JobOut:
+    submit.check_idempotency_key(idempotency_key)
+    resume = submit.checked_resume(body.resume)
+    submit.check_posting(body.posting)
+    submit.check_webhook_url(body.webhook_url, settings)
+    fingerprint = submit.request_hash(body)
+
+    job, created = repository.create_job(
+        session, tenant=tenant, resume=resume, posting=body.posting, template=body.template,
+        provider=body.provider, webhook_url=body.webhook_url, idempotency_key=idempotency_key,
+        request_hash=fingerprint,
+    )
+    if not created and job.request_hash != fingerprint:
+        raise submit.idempotency_conflict()
+    session.commit()
+    response.headers["Location"] = job_location(job.id)
+    if not created:
+        response.status_code = 200
+        return job_out(job, settings)
+    # Only now, with the row committed, may a worker be told about it.
+    chain.enqueue_job(job.id)
+    return job_out(job, settings, presign=False)
+
+
+@router.get("/{job_id}", response_model=JobOut)
+def get_job(job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep) -> JobOut:
+    return job_out(load(session, tenant, job_id), settings)
+
+
+@router.get("/{job_id}/artifacts/{name}", status_code=302,
+            responses={302: {"description": "Redirect to a presigned download URL"}})
+def get_artifact(
+    job_id: str, name: str, session: SessionDep, tenant: TenantDep
+) -> RedirectResponse:
+    job = load(session, tenant, job_id)
+    if name not in ARTIFACT_NAMES:
+        raise not_found(f"artifact {name!r} (one of {', '.join(ARTIFACT_NAMES)})")
+    key = (job.artifacts or {}).get(name)
+    if job.state != JobState.succeeded or key is None:
+        raise ApiProblem(
+            409, "Not ready", f"the job is {job.state}; artifacts exist once it succeeded",
+            slug="artifact-not-ready",
+        )
+    return RedirectResponse(storage.presigned_url(key, filename=name), status_code=302)
+
+
+@router.delete("/{job_id}", response_model=JobOut)
+def cancel_job(
+    job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep
+) -> JobOut:
+    change = repository.cancel_job(session, tenant, parse_id(job_id))
+    if change.job is None:
+        job = load(session, tenant, job_id)  # 404 when missing or another tenant's
+        if job.state == JobState.cancelled:
+            return job_out(job, settings, presign=False)  # cancelling twice is fine
+        raise ApiProblem(
+            409, "Already finished", f"the job is {job.state} and can no longer be cancelled",
+            slug="job-finished",
+        )
+    session.commit()
+    # Cancelled in Postgres first (every task checks the state when it starts); the revoke
+    # only spares workers from picking up the remaining tasks.
+    chain.revoke(change.job.task_ids or [])
+    chain.send_deliveries(change.deliveries)
+    return job_out(change.job, settings, presign=False)

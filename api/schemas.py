@@ -1,0 +1,199 @@
+"""Request and response bodies. Requests reject unknown keys (a typo'd field is an error, not
+silently ignored); the resume inside follows JSON Resume, which allows extra keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from pipeline.jsonresume import Resume
+
+MAX_BATCH_ITEMS = 500
+MAX_POSTING_CHARS = 200_000
+ARTIFACT_NAMES = ("resume.pdf", "resume.tex", "report.json", "tailored.json")
+
+Provider = Literal["local", "openai", "anthropic"]
+TemplateName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+WebhookUrl = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _posting_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if len(value) > MAX_POSTING_CHARS:
+        raise ValueError(f"longer than {MAX_POSTING_CHARS} characters")
+    return value
+
+
+class _Options(_Request):
+    template: TemplateName = "classic"
+    provider: Provider = "local"
+    webhook_url: WebhookUrl | None = Field(
+        default=None, description="POSTed a signed event (Standard Webhooks) when done."
+    )
+
+
+class JobCreate(_Options):
+    resume: Resume = Field(description="A JSON Resume document (jsonresume.org, v1.0.0).")
+    posting: str = Field(description="The job posting: plain text, Markdown or HTML.")
+
+    _check_posting = field_validator("posting")(_posting_text)
+
+
+class BatchPosting(_Request):
+    label: Label | None = Field(default=None, description="Your id for this posting.")
+    posting: str
+
+    _check_posting = field_validator("posting")(_posting_text)
+
+
+class BatchItem(BatchPosting):
+    resume: Resume
+
+
+class BatchCreate(_Options):
+    """Either one `resume` with `postings` (ranked by fit), or `items` of resume + posting."""
+
+    resume: Resume | None = None
+    postings: list[BatchPosting | str] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)
+    items: list[BatchItem] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)
+
+    @field_validator("postings")
+    @classmethod
+    def _postings_text(cls, value: list[BatchPosting | str] | None) -> list[BatchPosting | str]:
+        if value is None:
+            return []
+        for index, item in enumerate(value):
+            if isinstance(item, str) and not item.strip():
+                raise ValueError(f"postings[{index}] must not be empty")
+        return value
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> BatchCreate:
+        if self.items:
+            if self.resume is not None or self.postings:
+                raise ValueError("give either `items`, or `resume` with `postings`, not both")
+        elif self.resume is None or not self.postings:
+            raise ValueError("give `resume` with at least one posting in `postings`, or `items`")
+        return self
+
+    @property
+    def kind(self) -> Literal["one_resume", "pairs"]:
+        return "pairs" if self.items else "one_resume"
+
+    def pairs(self) -> list[tuple[str | None, Resume, str]]:
+        """(label, resume, posting) per item, in request order."""
+        if self.items:
+            return [(i.label, i.resume, i.posting) for i in self.items]
+        assert self.resume is not None and self.postings
+        return [
+            (None, self.resume, p) if isinstance(p, str) else (p.label, self.resume, p.posting)
+            for p in self.postings
+        ]
+
+
+# ---------------------------------------------------------------- responses
+
+
+class StageTiming(BaseModel):
+    name: str
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration_ms: float | None = None
+    attempts: int | None = None
+    cache_hit: bool | None = None
+
+
+class MatchSummary(BaseModel):
+    match_rate_before: float | None = None
+    match_rate_after: float | None = None
+    matched: list[str] = Field(default_factory=list, description="Top matched skills.")
+    missing: list[str] = Field(default_factory=list, description="Top skills still missing.")
+
+
+class JobError(BaseModel):
+    stage: str | None = None
+    type: str | None = None
+    message: str
+    field: str | None = None
+
+
+class JobOut(BaseModel):
+    id: uuid.UUID
+    state: str
+    template: str
+    provider: str
+    batch_id: uuid.UUID | None = None
+    label: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+    stages: list[StageTiming] = Field(default_factory=list)
+    match: MatchSummary | None = None
+    artifacts: dict[str, str] | None = Field(
+        default=None, description="Presigned download URLs, once the job succeeded."
+    )
+    artifacts_expire_in_s: int | None = None
+    error: JobError | None = None
+
+
+class JobAccepted(BaseModel):
+    id: uuid.UUID
+    state: str
+    location: str
+
+
+class BatchItemOut(BaseModel):
+    index: int
+    job_id: uuid.UUID
+    label: str | None = None
+    state: str
+    match_rate: float | None = None
+    match_rate_after: float | None = None
+    error: JobError | None = None
+
+
+class RankedOut(BaseModel):
+    rank: int
+    index: int
+    job_id: uuid.UUID
+    label: str | None = None
+    title: str | None = None
+    match_rate: float
+    top_missing: list[str] = Field(default_factory=list)
+
+
+class BatchOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    state: str
+    total: int
+    counts: dict[str, int]
+    created_at: datetime
+    finished_at: datetime | None = None
+    items: list[BatchItemOut]
+    ranking: list[RankedOut] | None = Field(
+        default=None, description="One-resume batches: the postings by match rate, best first."
+    )
+
+
+class BatchAccepted(BaseModel):
+    id: uuid.UUID
+    total: int
+    job_ids: list[uuid.UUID]
+    location: str

@@ -1,0 +1,73 @@
+"""Checks every submit runs before anything is written, and the request fingerprint that
+makes `Idempotency-Key` safe to reuse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from api.errors import ApiProblem, FieldError, invalid
+from pipeline.errors import InvalidInput
+from pipeline.inputs import posting_to_text
+from pipeline.jsonresume import Resume
+from pipeline.schema import validate_jsonresume
+from workers.settings import Settings
+from workers.webhooks import UnsafeURL, resolve_target
+
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def checked_resume(resume: Resume, field: str = "resume") -> dict[str, Any]:
+    """The resume as stored, after the JSON Resume schema's second opinion (the pydantic
+    models already checked types and dates while parsing the request)."""
+    data = resume.to_json_dict()
+    try:
+        validate_jsonresume(data, field=field)
+    except InvalidInput as exc:
+        path = exc.field if exc.field == field else f"{field}.{exc.field}"
+        raise invalid(path, exc.reason) from None
+    return data
+
+
+def check_posting(posting: str, field: str = "posting") -> None:
+    """Refuse a posting with no text in it (HTML with only tags, say); it is stored as sent,
+    and the parse stage reduces it to text itself."""
+    try:
+        posting_to_text(posting)
+    except InvalidInput as exc:
+        raise invalid(field, exc.reason) from None
+
+
+def check_webhook_url(url: str | None, settings: Settings, field: str = "webhook_url") -> None:
+    if url is None:
+        return
+    try:
+        resolve_target(url, allow_private=settings.allow_private_webhooks)
+    except UnsafeURL as exc:
+        raise invalid(field, str(exc)) from None
+
+
+def check_idempotency_key(key: str | None) -> None:
+    if key is None:
+        return
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise invalid("header.Idempotency-Key",
+                      f"must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters")
+
+
+def request_hash(body: BaseModel) -> str:
+    """SHA-256 of the request as validated, in a canonical form (sorted keys)."""
+    canonical = json.dumps(body.model_dump(mode="json", exclude_none=True), sort_keys=True,
+                           separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def idempotency_conflict() -> ApiProblem:
+    message = "this key was used with a different request body; use a new key"
+    return ApiProblem(
+        422, "Idempotency key reused", message, slug="idempotency-key-reused",
+        errors=[FieldError(field="header.Idempotency-Key", message=message)],
+    )

@@ -1,0 +1,96 @@
+"""Rows → response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from api.schemas import JobError, JobOut, MatchSummary, StageTiming
+from workers import storage
+from workers.db.models import Job, JobState
+from workers.settings import STAGES, Settings
+
+TOP_SKILLS = 10
+
+
+def job_location(job_id: object) -> str:
+    return f"/v1/jobs/{job_id}"
+
+
+def job_out(job: Job, settings: Settings, *, presign: bool = True) -> JobOut:
+    artifacts = None
+    if presign and job.state == JobState.succeeded and job.artifacts:
+        artifacts = {
+            name: storage.presigned_url(key, filename=name)
+            for name, key in sorted(job.artifacts.items())
+        }
+    return JobOut(
+        id=job.id,
+        state=job.state,
+        template=job.template,
+        provider=job.provider,
+        batch_id=job.batch_id,
+        label=job.label,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        finished_at=job.finished_at,
+        stages=stage_timings(job.stages or {}),
+        match=match_summary(job),
+        artifacts=artifacts,
+        artifacts_expire_in_s=settings.presign_expiry_s if artifacts else None,
+        error=job_error(job.error),
+    )
+
+
+def stage_timings(stages: dict[str, Any]) -> list[StageTiming]:
+    out = []
+    for name in STAGES:
+        info = stages.get(name)
+        if not info:
+            continue
+        started = _when(info.get("started"))
+        finished = _when(info.get("finished"))
+        duration = (finished - started).total_seconds() * 1000 if started and finished else None
+        out.append(StageTiming(
+            name=name, started_at=started, finished_at=finished,
+            duration_ms=round(duration, 1) if duration is not None else None,
+            attempts=info.get("attempts"), cache_hit=info.get("cache_hit"),
+        ))
+    return out
+
+
+def _when(value: object) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def match_summary(job: Job) -> MatchSummary | None:
+    """Rates before and after tailoring, and the top skills matched and still missing (from
+    the after-report when there is one: what the tailored resume shows)."""
+    if job.match_rate is None and job.report is None:
+        return None
+    report = job.report_after or job.report or {}
+    skills = report.get("skills") or []  # by importance, highest first
+    return MatchSummary(
+        match_rate_before=job.match_rate,
+        match_rate_after=job.match_rate_after,
+        matched=[s["name"] for s in skills if s.get("matched")][:TOP_SKILLS],
+        missing=[s["name"] for s in skills if not s.get("matched")][:TOP_SKILLS],
+    )
+
+
+def top_missing(report_skills: list[dict[str, Any]] | None, n: int = 5) -> list[str]:
+    return [s["name"] for s in (report_skills or []) if not s.get("matched")][:n]
+
+
+def job_error(error: dict[str, Any] | None) -> JobError | None:
+    if not error:
+        return None
+    return JobError(
+        stage=error.get("stage"), type=error.get("type"),
+        message=str(error.get("message", "")), field=error.get("field"),
+    )

@@ -1,0 +1,184 @@
+"""Input validation and error shape, through the ASGI app, with no services behind it.
+
+Every request here is refused before the route touches Postgres or the broker, which is the
+point: bad input never reaches the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import ApiSettings
+from api.errors import field_path
+from workers.settings import Settings, get_settings
+
+LIMIT = 64 * 1024
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    app = create_app(ApiSettings(max_body_bytes=LIMIT, max_batch_body_bytes=2 * LIMIT))
+    # Whatever the environment says (service tests allow private webhooks), these refuse them.
+    app.dependency_overrides[get_settings] = lambda: Settings(allow_private_webhooks=False)
+    with TestClient(app, raise_server_exceptions=True) as test_client:
+        yield test_client
+
+
+def _job(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "resume": {"basics": {"name": "Ada Lovelace"},
+                   "work": [{"name": "Analytical Engines", "startDate": "2019-03"}]},
+        "posting": "Backend engineer. Python, PostgreSQL.",
+    }
+    body.update(overrides)
+    return body
+
+
+def _problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem: dict[str, Any] = response.json()
+    assert problem["status"] == status and problem["title"] and "type" in problem
+    return problem
+
+
+def _fields(problem: dict[str, Any]) -> list[str]:
+    return [e["field"] for e in problem.get("errors", [])]
+
+
+@pytest.mark.parametrize(
+    ("loc", "path"),
+    [
+        (("body", "resume", "work", 2, "startDate"), "resume.work[2].startDate"),
+        (("body", "posting"), "posting"),
+        (("body",), "body"),
+        (("header", "Idempotency-Key"), "header.Idempotency-Key"),
+        (("body", "items", 0, "resume", "skills", 1, "keywords", 0),
+         "items[0].resume.skills[1].keywords[0]"),
+    ],
+)
+def test_field_path(loc: tuple[Any, ...], path: str) -> None:
+    assert field_path(loc) == path
+
+
+def test_bad_resume_date_names_the_field(client: TestClient) -> None:
+    resume = {"work": [{"name": "A"}, {"name": "B"}, {"name": "C", "startDate": "March 2020"}]}
+    problem = _problem(client.post("/v1/jobs", json=_job(resume=resume)), 422)
+    assert _fields(problem) == ["resume.work[2].startDate"]
+    assert "resume.work[2].startDate" in problem["detail"]
+
+
+def test_wrong_types_in_the_resume_are_each_named(client: TestClient) -> None:
+    resume = {"basics": {"profiles": "not a list"}, "skills": [{"keywords": [1, {"x": 2}]}]}
+    problem = _problem(client.post("/v1/jobs", json=_job(resume=resume)), 422)
+    fields = _fields(problem)
+    assert "resume.basics.profiles" in fields
+    assert "resume.skills[0].keywords[1]" in fields
+
+
+def test_resume_that_is_not_an_object(client: TestClient) -> None:
+    problem = _problem(client.post("/v1/jobs", json=_job(resume=["a"])), 422)
+    assert _fields(problem) == ["resume"]
+
+
+@pytest.mark.parametrize("posting", ["", "   \n\t "])
+def test_empty_posting(client: TestClient, posting: str) -> None:
+    problem = _problem(client.post("/v1/jobs", json=_job(posting=posting)), 422)
+    assert _fields(problem) == ["posting"]
+
+
+def test_missing_fields_and_unknown_keys(client: TestClient) -> None:
+    problem = _problem(client.post("/v1/jobs", json={"resume": {}, "postng": "x"}), 422)
+    assert set(_fields(problem)) == {"posting", "postng"}
+
+
+def test_bad_provider_and_template(client: TestClient) -> None:
+    body = _job(provider="gpt-9", template="../../etc/passwd")
+    problem = _problem(client.post("/v1/jobs", json=body), 422)
+    assert set(_fields(problem)) == {"provider", "template"}
+
+
+def test_invalid_json_names_the_body(client: TestClient) -> None:
+    response = client.post(
+        "/v1/jobs", content=b'{"resume": {', headers={"content-type": "application/json"}
+    )
+    problem = _problem(response, 422)
+    assert _fields(problem) == ["body"]
+    assert "invalid JSON" in problem["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest", "ftp://example.com/x",
+     "http://[::ffff:10.0.0.1]/", "not a url"],
+)
+def test_unsafe_webhook_url(client: TestClient, url: str) -> None:
+    problem = _problem(client.post("/v1/jobs", json=_job(webhook_url=url)), 422)
+    assert _fields(problem) == ["webhook_url"]
+
+
+def test_oversized_body_with_content_length(client: TestClient) -> None:
+    body = _job(posting="x" * (LIMIT + 1))
+    problem = _problem(client.post("/v1/jobs", json=body), 413)
+    assert problem["limit_bytes"] == LIMIT
+    assert str(LIMIT) in problem["detail"]
+
+
+def test_oversized_chunked_body_is_counted(client: TestClient) -> None:
+    payload = json.dumps(_job(posting="y" * (LIMIT + 10))).encode()
+
+    def chunks() -> Iterator[bytes]:  # no content-length: the middleware must count
+        for start in range(0, len(payload), 4096):
+            yield payload[start:start + 4096]
+
+    response = client.post("/v1/jobs", content=chunks(),
+                           headers={"content-type": "application/json"})
+    assert "content-length" not in response.request.headers
+    _problem(response, 413)
+
+
+def test_batch_limit_is_separate(client: TestClient) -> None:
+    # Above the job limit, under the batch limit: refused for being a bad batch, not large.
+    postings = ["z" * (LIMIT // 4)] * 5
+    body = {"resume": {"basics": {"name": "A"}}, "postings": postings, "provider": "nope"}
+    problem = _problem(client.post("/v1/batches", json=body), 422)
+    assert _fields(problem) == ["provider"]
+
+
+def test_batch_needs_one_shape(client: TestClient) -> None:
+    both = {"resume": {}, "postings": ["a"], "items": [{"resume": {}, "posting": "b"}]}
+    _problem(client.post("/v1/batches", json=both), 422)
+    neither = {"resume": {}}
+    _problem(client.post("/v1/batches", json=neither), 422)
+
+
+def test_batch_item_errors_name_the_item(client: TestClient) -> None:
+    body = {"items": [{"resume": {}, "posting": "fine"},
+                      {"resume": {"work": [{"endDate": "soon"}]}, "posting": " "}]}
+    problem = _problem(client.post("/v1/batches", json=body), 422)
+    assert set(_fields(problem)) == {"items[1].resume.work[0].endDate", "items[1].posting"}
+
+
+def test_batch_over_500_postings(client: TestClient) -> None:
+    body = {"resume": {}, "postings": ["p"] * 501}
+    problem = _problem(client.post("/v1/batches", json=body), 422)
+    assert _fields(problem) == ["postings"]
+
+
+def test_unknown_route_and_bad_id_are_problems(client: TestClient) -> None:
+    _problem(client.get("/v1/nothing"), 404)
+    _problem(client.get("/v1/jobs/not-a-uuid"), 404)
+    _problem(client.put("/v1/jobs", json={}), 405)
+
+
+def test_healthz_and_docs(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/docs").status_code == 200
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/jobs", "/v1/jobs/{job_id}", "/v1/batches"} <= set(spec["paths"])
