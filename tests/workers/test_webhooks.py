@@ -15,7 +15,6 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from workers import webhooks
 from workers.webhooks import UnsafeURL, resolve_target
 
-
 # ---------------------------------------------------------------- signing
 
 
