@@ -39,8 +39,7 @@ _EDUCATION_RULES: tuple[tuple[EducationLevel, str], ...] = (
                             r"|\bmba\b"),
     (EducationLevel.bachelor, r"\bbachelor['’]?s?\b|\bb\.?sc\b|\bb\.[sa]\.|\bbs\b|\bba\b"
                               r"|\bb\.?eng\b"
-                              r"|\bundergraduate degree|\b(university|college|4-year) degree"
-                              r"|\bdegree in\b|\bdegree\b"),
+                              r"|\bundergraduate degree|\b(university|college|4-year) degree"),
     (EducationLevel.associate, r"\bassociate['’]?s? degree\b"),
     (EducationLevel.high_school, r"\bhigh school\b|\bged\b|\bsecondary school"),
 )
@@ -113,10 +112,14 @@ def seniority_of(text: str) -> Seniority | None:
 
 
 def education_levels(text: str) -> list[EducationLevel]:
+    """The degree levels a line names; a bare "degree" means a bachelor's unless the line names
+    a level itself ("Master's degree in Statistics" is a master's only)."""
     levels = []
     for level, pattern in _EDUCATION_RULES:
         if re.search(pattern, text, re.IGNORECASE):
             levels.append(level)
+    if not levels and re.search(r"\bdegree\b", text, re.IGNORECASE):
+        levels.append(EducationLevel.bachelor)
     return levels
 
 

@@ -1,0 +1,83 @@
+"""The shipped taxonomy and the matcher over it."""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import resources
+
+import pytest
+
+from pipeline.models import SkillKind
+from pipeline.skills import SkillMatcher, get_matcher
+from pipeline.taxonomy import load_taxonomy
+
+
+def names(text: str, kind: SkillKind | None = None) -> list[str]:
+    return [found.name for found in get_matcher().find(text, kind)]
+
+
+def test_file_carries_attribution_and_sources() -> None:
+    raw = resources.files("pipeline").joinpath("data/skills.json").read_bytes()
+    assert len(raw) < 2_000_000
+    doc = json.loads(raw)
+    sources = {a["source"] for a in doc["attribution"]}
+    assert sources == {"onet", "esco", "curated"}
+    assert any("USDOL/ETA" in a["text"] for a in doc["attribution"])
+    assert any("European Union" in a["text"] for a in doc["attribution"])
+    seen = {part for entry in doc["skills"] for part in entry["source"].split("+")}
+    assert seen == {"onet", "esco", "curated"}
+
+
+def test_vendor_noise_and_common_words_are_not_aliases() -> None:
+    taxonomy = load_taxonomy()
+    index = {a.lower() for e in taxonomy.entries for a in e.aliases}
+    for word in ("word", "access", "project", "go", "excel", "teams", "google"):
+        assert word not in index, word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We run k8s on GCP", ["Kubernetes", "Google Cloud Platform"]),
+        ("JS and TS on Node.js", ["JavaScript", "TypeScript", "Node.js"]),
+        ("Postgres or psql", ["PostgreSQL", "PostgreSQL"]),
+        ("CI/CD pipelines with Jenkins", ["CI/CD", "Jenkins"]),
+        ("ReactJS, React.js and NodeJS", ["React", "React", "Node.js"]),
+        ("C#, C++ and .NET", ["C#", "C++", ".NET"]),
+        ("Spring Boot services", ["Spring"]),
+        ("golang microservices", ["Go", "Microservices"]),
+        ("Amazon Web Services and ML", ["AWS", "Machine learning"]),
+    ],
+)
+def test_aliases_map_to_canonical_names(text: str, expected: list[str]) -> None:
+    assert names(text, SkillKind.hard) == expected
+
+
+def test_case_sensitive_names_need_their_case_and_context() -> None:
+    assert "Go" in names("Services in Go and Python")
+    assert "Go" not in names("Go beyond what is asked. We ship weekly.")
+    assert "Go" not in names("We go to conferences")
+    assert "C" not in names("a Series C startup")
+    assert "C" in names("Strong C and C++ programming")
+    assert "Excel" in names("Advanced Excel skills")
+    assert "Excel" not in names("You will excel at writing")
+    assert "R" in names("Statistics in R or Python")
+
+
+def test_soft_skills_are_found_with_their_kind() -> None:
+    found = get_matcher().find("Strong communication skills and a team player", SkillKind.soft)
+    assert [(f.name, f.text) for f in found] == [
+        ("communication", "communication skills"), ("teamwork", "team player")]
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = "Experience with Kubernetes (k8s)."
+    for found in get_matcher().find(text):
+        assert text[found.start:found.end] == found.text
+
+
+def test_matcher_builds_quickly() -> None:
+    started = time.perf_counter()
+    SkillMatcher(load_taxonomy())
+    assert time.perf_counter() - started < 5.0  # ~1 s on a laptop; generous for CI
