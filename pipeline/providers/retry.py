@@ -10,6 +10,7 @@ answers) are not retried here.
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,6 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential_jitter,
 )
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
@@ -51,14 +51,19 @@ def _retry_after(state: RetryCallState) -> float | None:
 
 
 class _WaitRetryAfterOrBackoff(wait_base):
+    """initial × 2^(n-1), capped, plus uniform jitter; or the server's Retry-After."""
+
     def __init__(self, policy: RetryPolicy) -> None:
-        self._backoff = wait_exponential_jitter(
-            initial=policy.initial_backoff_s, max=policy.max_backoff_s, jitter=policy.jitter_s
-        )
+        self._policy = policy
 
     def __call__(self, retry_state: RetryCallState) -> float:
         asked = _retry_after(retry_state)
-        return asked if asked is not None else self._backoff(retry_state)
+        if asked is not None:
+            return asked
+        policy = self._policy
+        exponent = min(retry_state.attempt_number - 1, 30)
+        backoff = min(policy.max_backoff_s, policy.initial_backoff_s * 2**exponent)
+        return backoff + random.uniform(0, policy.jitter_s)
 
 
 class _StopOnLongRetryAfter(stop_base):
