@@ -27,6 +27,7 @@ TASK_ROUTES: dict[str, str] = {
 STAGE_TASKS: dict[str, str] = {stage: f"workers.tasks.{stage}.run" for stage in STAGES}
 REAP_TASK = "workers.reaper.reap"
 DELIVER_TASK = "workers.webhooks.deliver"
+SWEEP_TASK = "workers.webhooks.sweep"
 
 app = Celery(
     "resume_tailor",
@@ -81,6 +82,8 @@ def build_config(settings: Settings) -> dict[str, Any]:
                 "task": REAP_TASK,
                 "schedule": float(settings.reaper_interval_s),
             },
+            # Outbox rows no message carries: long webhook retries, sends lost after commit.
+            "sweep-webhook-outbox": {"task": SWEEP_TASK, "schedule": 30.0},
         },
     }
     return config

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the parser's output changes meaning, so stale analyses are not served.
 CACHE_VERSION = "v1"
-_WS = re.compile(r"[ \t\u00a0]+")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 _client: redis.Redis | None = None
 
 
@@ -35,12 +35,12 @@ def _redis() -> redis.Redis:
 
 
 def normalise_posting(text: str) -> str:
-    """The posting as the parser would see it, minus differences that cannot change the
-    analysis: Unicode form, line endings, runs of spaces, blank lines, outer whitespace.
-    Case is kept: "Go" the language and "go" the verb parse differently."""
+    """The posting minus differences the parser cannot see: Unicode form, line endings,
+    trailing spaces, runs of blank lines, outer whitespace. Case and indentation are kept
+    ("Go" the language and "go" the verb parse differently; indentation marks bullets)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
 def analysis_key(text: str) -> str:

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # Jobs whose stage has run longer than its hard limit plus this grace are reaped.
     reaper_grace_s: int = Field(default=60, ge=0)
     reaper_interval_s: int = Field(default=60, ge=5)
+    # A job still `queued` this long was probably never sent (the API died between its commit
+    # and the send); it is long because a legitimate backlog also leaves jobs queued.
+    reaper_queued_after_s: int = Field(default=3600, ge=60)
 
     # ---------------------------------------------------------------- webhooks
     # Delay before each attempt (first is immediate), after Svix's schedule.

