@@ -1,0 +1,121 @@
+"""compile stage: TailoredResume → one-page PDF, with the parse-back check.
+
+    compile 1 (template's layout) ─ one page? ─ done
+        └ overflow measured → choose drops → compile 2 ─ one page? ─ done
+                                                └ (estimate short) measure again → compile 3
+    Only when dropping every bullet and summary cannot fit does the layout tighten (down to
+    the readability floors) and whole secondary entries become droppable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.errors import CompileError, InvalidInput
+from pipeline.jsonresume import Resume
+from pipeline.latex.compiler import TexConfig, TexRun, default_cache_dir, lost_characters, run_tex
+from pipeline.latex.content import DocumentView, build_view
+from pipeline.latex.fit import Measurement, apply_drops, choose_drops, measure
+from pipeline.latex.fonts import choose_engine, fields_holding
+from pipeline.latex.render import (
+    MIN_FONT_PT,
+    MIN_MARGIN_IN,
+    Engine,
+    Layout,
+    render_view,
+    template_info,
+)
+from pipeline.models import CompiledResume, TailoredResume
+from pipeline.parseback import check_parse_back, extract_text
+
+MAX_COMPILES = 6
+
+
+def tightened(layout: Layout) -> Layout:
+    """The template's layout squeezed once: smaller font and margins, tighter spacing."""
+    return Layout(font_pt=max(MIN_FONT_PT, layout.font_pt - 0.5),
+                  margin_in=max(MIN_MARGIN_IN, round(layout.margin_in - 0.1, 2)),
+                  spacing=max(0.5, round(layout.spacing * 0.7, 2)))
+
+
+def compile_resume(tailored: TailoredResume, *, template: str = "classic",
+                   keywords: Sequence[str] = (), tex_bin_dir: Path | None = None,
+                   timeout_s: float = 20.0, cache_dir: Path | None = None,
+                   use_format: bool = True) -> CompiledResume:
+    """Render, compile and fit `tailored` on one page; check the text reads back.
+
+    Raises InvalidInput for an unknown template or a character no font can set (naming the
+    field), CompileError when TeX fails or the undroppable content exceeds a page.
+    """
+    info = template_info(template)
+    resume = tailored.resume
+    config = TexConfig(cache_dir=cache_dir or default_cache_dir(), tex_bin_dir=tex_bin_dir,
+                       timeout_s=timeout_s, use_format=use_format)
+    engine = choose_engine(resume)
+    layout = info.layout
+    dropped: list[str] = []
+    compiles = 0
+    while compiles < MAX_COMPILES:
+        compiles += 1
+        view = build_view(resume, dropped)
+        tex, run = _render_and_run(view, template, layout, engine, config, resume)
+        engine = run.engine
+        if run.pages == 1:
+            break
+        measurement = measure(run, dict(view.units()), view.groups())
+        plan = choose_drops(measurement, tailored.relevance,
+                            allow_entries=layout != info.layout)
+        if plan is None and layout == info.layout and tightened(layout) != layout:
+            # Bullets and summaries are not enough: tighten once, estimating the new layout
+            # from this measurement, and let whole secondary entries go too.
+            new = tightened(layout)
+            gained = 2 * (layout.margin_in - new.margin_in) * 72.27
+            measurement = measurement.rescaled(new.font_pt / layout.font_pt, gained)
+            layout = new
+            plan = choose_drops(measurement, tailored.relevance, allow_entries=True) or []
+        elif plan is None:
+            raise CompileError(f"{len(dropped)} pieces dropped and the content that may not be "
+                               "dropped (name, contact, titles, dates, education) still does "
+                               "not fit one page")
+        elif not plan:  # measured as fitting, yet it did not: drop the least relevant piece
+            plan = (choose_drops(Measurement(1.0, measurement.heights), tailored.relevance,
+                                 allow_entries=True) or [])[:1]
+            if not plan:
+                raise CompileError("the content does not fit one page and nothing is left "
+                                   "to drop")
+        dropped.extend(plan)
+    if run.pages != 1:
+        raise CompileError(f"no one-page fit after {MAX_COMPILES} compiles")
+    # An entry dropped after some of its bullets: report the entry only.
+    dropped = [p for p in dropped if not any(p.startswith(q + ".") for q in dropped)]
+    final = apply_drops(resume, dropped)
+    text = extract_text(run.pdf)
+    headings = (["Summary"] if view.summary else []) + [s.title for s in view.sections]
+    check = check_parse_back(text, name=view.name, headings=headings, keywords=keywords)
+    return CompiledResume(
+        template=template, engine=engine, pages=run.pages, compiles=compiles, trimmed=dropped,
+        adjustments=layout.describe(info.layout), tex=tex, pdf=run.pdf, text=text,
+        parse_back=check, resume=final)
+
+
+def _render_and_run(view: DocumentView, template: str, layout: Layout, engine: Engine,
+                    config: TexConfig, resume: Resume) -> tuple[str, TexRun]:
+    """One compile; a character the fonts lack becomes InvalidInput naming its field.
+
+    pdflatex missing a glyph moves to lualatex (its fallback fonts cover far more); lualatex
+    missing one means no installed font has it.
+    """
+    tex = render_view(view, template=template, layout=layout, engine=engine)
+    try:
+        return tex, run_tex(tex, engine=engine, config=config)
+    except CompileError as exc:
+        lost = lost_characters(exc.log)
+        if not lost:
+            raise
+        if engine == "pdflatex":
+            return _render_and_run(view, template, layout, "lualatex", config, resume)
+        fields = fields_holding(resume, lost)
+        chars = ", ".join(f"{c!r} (U+{ord(c):04X})" if len(c) == 1 else c for c in lost)
+        raise InvalidInput(f"no installed font has the character(s) {chars}",
+                           field=fields[0] if fields else None) from exc
