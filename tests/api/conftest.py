@@ -1,0 +1,93 @@
+"""API fixtures: a real uvicorn process on loopback (over the session's Postgres, Redis,
+SeaweedFS and Celery workers from tests/service_fixtures.py) and a webhook receiver."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.receiver import Receiver, running_receiver
+
+TERMINAL = {"succeeded", "failed", "cancelled"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn exited ({process.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)  # waiting on another process to bind: nothing to be woken by
+    raise RuntimeError(f"uvicorn did not answer within 30 s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def api_url(
+    service_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The API alone; tests that need jobs to finish also ask for `celery_workers`."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("uvicorn") / "uvicorn.log"
+    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+               "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env={**os.environ, **service_env}, stdout=out,
+                                   stderr=subprocess.STDOUT, cwd=Path(__file__).parents[2])
+    try:
+        _wait_until_up(process, url, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def http(api_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with running_receiver() as state:
+        yield state
+
+
+def poll(
+    http: httpx.Client, location: str, *, until: set[str] = TERMINAL, timeout_s: float = 180
+) -> dict[str, Any]:
+    """GET `location` until its state is in `until`; returns the last body."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        response = http.get(location)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        if body["state"] in until:
+            return body
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{location} still {body['state']} after {timeout_s}s: {body}")
+        time.sleep(0.1)  # the job advances in another process; a poll is what a client does

@@ -1,0 +1,44 @@
+"""/healthz and /readyz without the services: readiness names exactly what is down."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from tests.service_fixtures import free_ports
+from workers import storage
+from workers.db.session import reset_engine
+from workers.settings import get_settings
+
+
+def _reset_clients() -> None:
+    get_settings.cache_clear()
+    storage.reset_client()
+    reset_engine()
+
+
+@pytest.fixture
+def dead_dependencies(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Broker, S3 and Postgres pointed at loopback ports nobody listens on."""
+    broker, s3, postgres = free_ports(3)
+    monkeypatch.setenv("RT_BROKER_URL", f"redis://127.0.0.1:{broker}/0")
+    monkeypatch.setenv("RT_S3_ENDPOINT_URL", f"http://127.0.0.1:{s3}")
+    monkeypatch.setenv("RT_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{postgres}/x")
+    _reset_clients()
+    yield
+    monkeypatch.undo()
+    _reset_clients()  # back to whatever this session had configured
+
+
+def test_readyz_names_every_dependency_that_is_down(dead_dependencies: None) -> None:
+    with TestClient(create_app()) as client:
+        assert client.get("/healthz").status_code == 200  # alive, just not ready
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert {e["field"] for e in problem["errors"]} == {"postgres", "broker", "s3"}
+    assert "postgres" in problem["detail"] and "s3" in problem["detail"]

@@ -1,0 +1,165 @@
+"""The job API over real HTTP against uvicorn, Postgres, Redis, SeaweedFS and worker processes."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.api import factories
+from tests.api.conftest import poll
+from workers.db import repository
+from workers.db.models import Job
+from workers.db.session import session_scope
+
+pytestmark = pytest.mark.service
+
+
+def _job_count(db_session: Session) -> int:
+    db_session.rollback()  # a fresh snapshot: see what the API committed meanwhile
+    return int(db_session.scalar(select(func.count()).select_from(Job)) or 0)
+
+
+def test_submit_poll_download_one_page_pdf(http: httpx.Client, celery_workers: Any) -> None:
+    response = http.post("/v1/jobs", json=factories.job())
+    assert response.status_code == 202, response.text
+    location = response.headers["location"]
+    assert location == f"/v1/jobs/{response.json()['id']}"
+
+    job = poll(http, location)
+    assert job["state"] == "succeeded", job
+    assert [s["name"] for s in job["stages"]] == ["parse", "score", "rewrite", "compile", "upload"]
+    assert all(s["duration_ms"] is not None and s["duration_ms"] >= 0 for s in job["stages"])
+    match = job["match"]
+    assert 0 <= match["match_rate_before"] <= 1 and 0 <= match["match_rate_after"] <= 1
+    assert "Python" in match["matched"]
+    assert set(job["artifacts"]) == {"resume.pdf", "resume.tex", "report.json", "tailored.json"}
+
+    pdf = httpx.get(job["artifacts"]["resume.pdf"], timeout=30)  # presigned, straight to S3
+    assert pdf.status_code == 200
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
+
+    redirect = http.get(f"{location}/artifacts/report.json")
+    assert redirect.status_code == 302
+    report = httpx.get(redirect.headers["location"], timeout=30)
+    assert report.status_code == 200 and "match_rate" in json.dumps(report.json())
+    # The store checks signatures: a tampered URL is refused.
+    tampered = redirect.headers["location"].replace("report.json", "resume.tex")
+    assert httpx.get(tampered, timeout=30).status_code == 403
+
+
+def test_same_idempotency_key_gives_one_job(http: httpx.Client, db_session: Session) -> None:
+    key = f"test-{uuid.uuid4()}"
+    body = factories.job(posting=factories.posting(3))
+    first = http.post("/v1/jobs", json=body, headers={"Idempotency-Key": key})
+    second = http.post("/v1/jobs", json=body, headers={"Idempotency-Key": key})
+    assert first.status_code == 202 and second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    assert second.headers["location"] == first.headers["location"]
+
+    other = http.post("/v1/jobs", json=factories.job(posting=factories.posting(4)),
+                      headers={"Idempotency-Key": key})
+    assert other.status_code == 422
+    assert other.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in other.json()["errors"]] == ["header.Idempotency-Key"]
+
+    db_session.rollback()
+    rows = db_session.scalars(select(Job).where(Job.idempotency_key == key)).all()
+    assert len(rows) == 1
+
+
+def test_concurrent_submits_with_one_key_make_one_job(http: httpx.Client,
+                                                      db_session: Session) -> None:
+    key = f"race-{uuid.uuid4()}"
+    body = factories.job(posting=factories.posting(5))
+
+    def submit(_: int) -> httpx.Response:
+        return http.post("/v1/jobs", json=body, headers={"Idempotency-Key": key})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(submit, range(16)))
+    assert {r.json()["id"] for r in responses} == {responses[0].json()["id"]}
+    assert sorted(r.status_code for r in responses).count(202) == 1
+    db_session.rollback()
+    assert db_session.scalar(
+        select(func.count()).select_from(Job).where(Job.idempotency_key == key)
+    ) == 1
+
+
+BAD_INPUTS: list[tuple[str, dict[str, Any] | bytes, int, str]] = [
+    ("bad date", factories.job(resume={"work": [{"startDate": "last spring"}]}), 422,
+     "resume.work[0].startDate"),
+    ("empty posting", factories.job(posting="  "), 422, "posting"),
+    ("html with no text", factories.job(posting="<div><br></div>"), 422, "posting"),
+    ("resume not an object", factories.job(resume="ada.json"), 422, "resume"),
+    ("broken json", b'{"resume": {"basics": ', 422, "body"),
+    ("oversized", factories.job(posting="word " * 600_000), 413, "body"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "status", "field"), BAD_INPUTS,
+                         ids=[case[0] for case in BAD_INPUTS])
+def test_bad_input_is_refused_with_no_job_row(
+    http: httpx.Client, db_session: Session, name: str, body: dict[str, Any] | bytes,
+    status: int, field: str,
+) -> None:
+    before = _job_count(db_session)
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response = http.post("/v1/jobs", content=content,
+                         headers={"content-type": "application/json"})
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["status"] == status
+    assert field in [e["field"] for e in problem["errors"]]
+    if status == 413:
+        assert str(problem["limit_bytes"]) in problem["detail"]
+    assert _job_count(db_session) == before
+
+
+def test_another_tenants_job_is_not_found(http: httpx.Client) -> None:
+    with session_scope() as session:
+        job, _ = repository.create_job(session, tenant="someone-else",
+                                       resume=factories.resume(), posting="x")
+    for response in (http.get(f"/v1/jobs/{job.id}"), http.delete(f"/v1/jobs/{job.id}"),
+                     http.get(f"/v1/jobs/{job.id}/artifacts/resume.pdf")):
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert http.get(f"/v1/jobs/{uuid.uuid4()}").status_code == 404
+
+
+def test_cancel_stops_the_chain(http: httpx.Client, celery_workers: Any) -> None:
+    response = http.post("/v1/jobs", json=factories.job(posting=factories.posting(6)))
+    location = response.headers["location"]
+    cancelled = http.delete(location)
+    if cancelled.status_code == 409:  # the workers were faster than us: nothing to test
+        pytest.skip(f"job finished before the cancel: {cancelled.json()}")
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["state"] == "cancelled"
+    started_at_cancel = {s["name"] for s in cancelled.json()["stages"] if s["started_at"]}
+
+    # A barrier without sleeping: each queue's worker takes tasks in order, so once a job
+    # submitted after the cancel has gone through every stage, the cancelled job's remaining
+    # tasks (if any were not revoked in time) have been taken and refused too.
+    barrier = http.post("/v1/jobs", json=factories.job(posting=factories.posting(7)))
+    assert poll(http, barrier.headers["location"])["state"] == "succeeded"
+    later = http.get(location).json()
+    assert later["state"] == "cancelled" and later["artifacts"] is None
+    assert {s["name"] for s in later["stages"] if s["started_at"]} == started_at_cancel
+    assert http.delete(location).status_code == 200  # cancelling twice is harmless
+    assert http.get(f"{location}/artifacts/resume.pdf").status_code == 409
+
+
+def test_readyz_and_metrics(http: httpx.Client) -> None:
+    ready = http.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    metrics = http.get("/metrics").text
+    assert 'http_requests_total{method="GET",route="/readyz",status="200"}' in metrics
