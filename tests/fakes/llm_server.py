@@ -105,6 +105,8 @@ class FakeLLMServer:
         self._responder: Responder = lambda request: Reply.ok({})
         self._released = threading.Event()
         self.requests: list[RecordedRequest] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests being answered at once
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         # A short poll interval keeps shutdown (one per test) fast.
@@ -152,6 +154,15 @@ class FakeLLMServer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def _next_reply(self, request: RecordedRequest) -> Reply:
         with self._lock:
             self.requests.append(request)
@@ -178,6 +189,13 @@ def _handler_for(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw or b"{}")
             request = RecordedRequest(api, self.path, dict(self.headers.items()), body)
             reply = server._next_reply(request)
+            server._enter()
+            try:
+                self._answer(api, body, reply)
+            finally:
+                server._leave()
+
+        def _answer(self, api: str, body: dict[str, Any], reply: Reply) -> None:
             if reply.hang:
                 server._released.wait(_HANG_LIMIT_S)
                 self.close_connection = True

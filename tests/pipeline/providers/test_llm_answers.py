@@ -17,7 +17,7 @@ from tests.fakes.llm_server import FakeLLMServer, Reply
 from tests.fakes.llm_support import Echo
 
 PROMPT = load_prompt("rewrite_bullet")
-VARS = {"context": "c", "terms": "t", "posting": "p", "line": "l"}
+VARS = {"context": "c", "terms": "t", "posting": "p", "line": "l", "tone": "neutral"}
 
 
 def test_a_cached_answer_costs_no_request(

@@ -16,7 +16,7 @@ from tests.fakes.llm_server import FakeLLMServer, Reply
 from tests.fakes.llm_support import Echo, FakeClock
 
 PROMPT = load_prompt("rewrite_bullet")
-VARS = {"context": "c", "terms": "t", "posting": "p", "line": "l"}
+VARS = {"context": "c", "terms": "t", "posting": "p", "line": "l", "tone": "neutral"}
 
 
 def ask(runner: ProviderRunner, line: str = "l") -> str:

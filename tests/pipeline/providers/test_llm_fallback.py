@@ -18,7 +18,7 @@ from tests.fakes.llm_server import FakeLLMServer, Reply
 from tests.fakes.llm_support import Echo, Sleeps
 
 PROMPT = load_prompt("rewrite_bullet")
-VARS = {"context": "c", "terms": "t", "posting": "p", "line": "l"}
+VARS = {"context": "c", "terms": "t", "posting": "p", "line": "l", "tone": "neutral"}
 
 
 def test_falls_back_in_order_and_notes_why(

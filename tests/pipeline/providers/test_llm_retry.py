@@ -21,7 +21,7 @@ from tests.fakes.llm_server import FakeLLMServer, Reply
 from tests.fakes.llm_support import Echo, Sleeps
 
 PROMPT = load_prompt("rewrite_bullet")
-VARS = {"context": "c", "terms": "t", "posting": "<posting>\np\n</posting>", "line": "l"}
+VARS = {"context": "c", "terms": "t", "posting": "p", "line": "l", "tone": "neutral"}
 
 
 def ask(runner: ProviderRunner, meter: UsageMeter | None = None) -> Echo:
