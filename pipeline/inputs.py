@@ -157,7 +157,7 @@ def posting_to_text(raw: str, *, html: bool | None = None) -> str:
 class _TextExtractor(HTMLParser):
     """Text of an HTML document: scripts and styles dropped, block elements as lines."""
 
-    _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
+    _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "nav"}
     _BLOCK = {"p", "div", "section", "article", "header", "footer", "main", "aside", "ul",
               "ol", "table", "tr", "dl", "dt", "dd", "blockquote", "pre", "form", "hr",
               "h1", "h2", "h3", "h4", "h5", "h6"}

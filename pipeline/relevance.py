@@ -1,0 +1,168 @@
+"""How relevant each resume line is to a posting, and which resume terms may take the
+posting's wording. Used by the rewrite stage; pure functions over the stage models.
+
+Relevance mixes three signals, each 0..1: the posting skills a line evidences weighted by
+their importance (the MatchReport's evidence plus the SkillMatcher run on the line), the
+posting's other content words the line shares, and the recency of the job it belongs to.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline.models import JobAnalysis, MatchReport, SkillMatch, SkillRequirement
+from pipeline.skills import SkillMatcher
+
+_WORD = re.compile(r"[a-z][a-z+#.-]{3,}")
+_STOP_WORDS = (
+    "about above after again also among and are been before being both but can could does "
+    "doing during each else from have having here into just more most must need needs other "
+    "over own same should some such than that their them then there these they this those "
+    "through under until very want were what when where which while will with within would "
+    "your you our ours we us work team role years year experience strong ability able using "
+    "used use new"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+SKILL_WEIGHT, LEXICAL_WEIGHT, RECENCY_WEIGHT = 0.7, 0.15, 0.15
+
+
+def content_words(text: str) -> set[str]:
+    return {w.strip(".-") for w in _WORD.findall(text.lower())} - _STOP
+
+
+@dataclass
+class RelevanceModel:
+    """Scores lines against one posting. Build once per tailoring; `score` is cheap."""
+
+    matcher: SkillMatcher
+    importance: dict[str, float]  # posting skill name → importance
+    evidence: dict[str, set[str]]  # resume path → posting skills the match report found there
+    posting_words: set[str]
+    _cache: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, analysis: JobAnalysis, report: MatchReport,
+              matcher: SkillMatcher) -> RelevanceModel:
+        importance = {s.name: s.importance for s in analysis.skills()}
+        evidence: dict[str, set[str]] = {}
+        for skill in report.skills:
+            importance.setdefault(skill.name, skill.importance)
+            for item in skill.evidence:
+                evidence.setdefault(item.path, set()).add(skill.name)
+        skill_words = {w for s in analysis.skills() for f in s.surface_forms
+                       for w in content_words(f)}
+        words = content_words(analysis.text) - skill_words  # skills count once, above
+        return cls(matcher, importance, evidence, words)
+
+    def skills_in(self, path: str, text: str) -> set[str]:
+        """Posting skills this line evidences."""
+        found = self._cache.get(text)
+        if found is None:
+            found = {f.name for f in self.matcher.find(text) if f.name in self.importance}
+            self._cache[text] = found
+        return found | self.evidence.get(path, set())
+
+    def score(self, path: str, text: str, *, recency: float = 1.0) -> float:
+        skills = self.skills_in(path, text)
+        weight = sum(self.importance[s] for s in skills)
+        skill_part = 1.0 - math.exp(-1.5 * weight)  # saturates: 3 strong skills ≈ 1
+        shared = len(content_words(text) & self.posting_words)
+        lexical = min(1.0, shared / 5)
+        value = SKILL_WEIGHT * skill_part + LEXICAL_WEIGHT * lexical + RECENCY_WEIGHT * recency
+        return round(min(1.0, max(0.0, value)), 4)
+
+
+def recency(index: int) -> float:
+    """1 for the most recent job, halving every two jobs back."""
+    return 0.5 ** (index / 2)
+
+
+# ---------------------------------------------------------------- terminology
+
+
+def preferred_form(requirement: SkillRequirement) -> str:
+    """The posting's name for a skill: its canonical name when the posting writes it so,
+    else the form the posting uses."""
+    forms = requirement.surface_forms
+    for form in forms:
+        if form.lower() == requirement.name.lower():
+            return form
+    return forms[0] if forms else requirement.name
+
+
+_ROLE_PATHS = re.compile(r"^(basics\.label|work\[\d+\]\.position|education\[\d+\]\.\w+)$")
+
+
+def evidenced(report: MatchReport) -> list[SkillMatch]:
+    """Skills the resume shows somewhere, matched word for word or not ("Postgres" evidences
+    PostgreSQL even where the posting's exact wording is missing), most important first."""
+    return [s for s in report.skills if s.evidence]
+
+
+_EXPERIENCE_PATHS = re.compile(
+    r"^(work|projects|volunteer)\[\d+\]\.(highlights|summary|description)"
+)
+
+
+def shown_in_experience(skill: SkillMatch) -> bool:
+    """Evidenced by what the person did (a job or project line), not only by a course."""
+    return any(_EXPERIENCE_PATHS.match(e.path) for e in skill.evidence)
+
+
+def is_role_or_field(skill: SkillMatch) -> bool:
+    """A skill named in a job title, the label or a degree ("Backend", "Computer Science"):
+    already prominent, and not a tool to list among skills."""
+    return any(_ROLE_PATHS.match(e.path) for e in skill.evidence)
+
+
+def terminology(analysis: JobAnalysis, report: MatchReport) -> dict[str, str]:
+    """Resume wording → posting wording, for skills the resume already evidences.
+
+    Only evidenced skills take part (a missing skill is never written in); a resume form that
+    already is the canonical name or one of the posting's own forms is left alone, and so is
+    a mere capitalisation difference ("backend" / "Backend").
+    """
+    required = {s.name: s for s in analysis.skills()}
+    swaps: dict[str, str] = {}
+    for skill in evidenced(report):
+        requirement = required.get(skill.name)
+        if requirement is None:
+            continue
+        target = preferred_form(requirement)
+        for form in skill.resume_forms:
+            if len(form) < 2 or form == target or form in requirement.surface_forms:
+                continue
+            if form.lower() == skill.name.lower() and form.lower() != target.lower():
+                continue  # the resume already uses the canonical name
+            if form.lower() == target.lower() and target in (target.lower(), target.capitalize()):
+                continue  # plain capitalisation, not a product's spelling
+            form_words, target_words = set(form.lower().split()), set(target.lower().split())
+            if form.lower() != target.lower() and (form_words <= target_words
+                                                   or target_words <= form_words):
+                continue  # "REST" → "REST APIs" would garble "REST webhooks"
+            swaps[form] = target
+    return swaps
+
+
+def align_terms(text: str, swaps: dict[str, str]) -> tuple[str, list[str]]:
+    """Apply the swaps to one line; returns the line and "old → new" notes."""
+    notes: list[str] = []
+    for form in sorted(swaps, key=len, reverse=True):  # "Postgres DB" before "Postgres"
+        target = swaps[form]
+        pattern = re.compile(r"(?<![\w.+#-])" + re.escape(form) + r"(?![\w+#]|\.\w)")
+        if not pattern.search(text) or _has_word(text, target):
+            continue
+        text = pattern.sub(target.replace("\\", "\\\\"), text)
+        notes.append(f"{form} → {target}")
+    return text, notes
+
+
+def _has_word(text: str, phrase: str) -> bool:
+    return re.search(r"(?<![\w.+#-])" + re.escape(phrase) + r"(?![\w+#])", text) is not None
+
+
+def ordered_by_importance(names: Iterable[str], importance: dict[str, float]) -> list[str]:
+    return sorted(names, key=lambda n: (-importance.get(n, 0.0), n.lower()))
