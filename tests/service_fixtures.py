@@ -348,3 +348,12 @@ def celery_workers(worker_pool: WorkerPool) -> WorkerPool:
         if not worker_pool.for_queue(queue):
             worker_pool.start(queue)
     return worker_pool
+
+
+@pytest.fixture
+def live_workers(celery_workers: WorkerPool) -> WorkerPool:
+    """`celery_workers`, with any worker a previous test stopped or killed started again."""
+    for queue in QUEUES:
+        if not celery_workers.for_queue(queue):
+            celery_workers.start(queue)
+    return celery_workers

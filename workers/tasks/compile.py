@@ -7,7 +7,7 @@ from pathlib import Path
 
 from celery import Task
 
-from pipeline.models import MatchReport, TailoredResume
+from pipeline.models import JobAnalysis, TailoredResume
 from workers import storage
 from workers.app import app
 from workers.db.models import Job
@@ -17,14 +17,16 @@ from workers.tasks.base import StageResult, put_artifact, run_stage
 
 def compile_job(job: Job) -> StageResult:
     from pipeline.latex import compile_resume
+    from pipeline.tailor import parse_back_keywords
 
     settings = get_settings()
     tailored = TailoredResume.model_validate(job.tailored)
-    report = MatchReport.model_validate(job.report)
+    analysis = JobAnalysis.model_validate(job.analysis)
     compiled = compile_resume(
         tailored,
         template=job.template,
-        keywords=[skill.name for skill in report.matched],
+        # The matched skills as the tailored resume words them: the PDF must still hold them.
+        keywords=parse_back_keywords(tailored, analysis),
         tex_bin_dir=Path(settings.tex_bin_dir) if settings.tex_bin_dir else None,
         timeout_s=settings.compile_timeout_s,
     )

