@@ -28,6 +28,17 @@ _CONTEXT_WORDS = frozenset(
         "engineers", "framework", "frameworks", "stack", "code", "coding", "experience",
     }
 )
+# Language names ("Danish", "English") are skills only when the text speaks of language:
+# "fluent Danish", "English and German", not "the Danish company".
+_LANGUAGE_CATEGORY = "Languages"
+_LANGUAGE_CONTEXT = frozenset(
+    {
+        "fluent", "fluency", "fluently", "speak", "speaks", "speaking", "spoken", "written",
+        "write", "language", "languages", "native", "proficiency", "proficient", "bilingual",
+        "tongue", "verbal", "oral", "level", "skills", "communication", "command",
+    }
+)
+_LIST_GLUE = frozenset({",", "/", "and", "or", "&", "(", ")", ";", "|", "+"})
 _REJECT_BEFORE = frozenset({"series", "level", "grade", "vitamin", "plan", "type", "class", "tier"})
 _WINDOW = 6
 
@@ -69,6 +80,9 @@ class SkillMatcher:
         self.entries = taxonomy.entries
         self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._orth = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        # curated one-word names written in lower case ("java spring hibernate"): count only
+        # right next to another skill, as in a list of technologies
+        self._listed = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._keys: dict[int, SkillEntry] = {}
         for index, entry in enumerate(self.entries):
             key = f"s{index}"
@@ -77,6 +91,9 @@ class SkillMatcher:
                 self._lower.add(key, list(self.nlp.tokenizer.pipe(entry.aliases)))
             if entry.exact:
                 self._orth.add(key, list(self.nlp.tokenizer.pipe(entry.exact)))
+            listed = [f for f in entry.exact if "curated" in entry.source and f[1:].islower()]
+            if listed:
+                self._listed.add(key, list(self.nlp.tokenizer.pipe(listed)))
 
     def find(self, text: str, kind: SkillKind | None = None) -> list[FoundSkill]:
         """Every skill named in `text`, in order, longest match winning at each place."""
@@ -89,12 +106,39 @@ class SkillMatcher:
         spans = [Span(doc, s, e, label=k) for k, s, e in self._lower(doc)]
         exact = [Span(doc, s, e, label=k) for k, s, e in self._orth(doc)]
         spans += [span for span in exact if self._plausible(span, spans)]
+        for key, start, end in self._listed(doc):
+            if doc[start].is_lower and self._in_list(doc, start, end, spans):
+                spans.append(Span(doc, start, end, label=key))
+        spans = [s for s in spans if self._keys[s.label].category != _LANGUAGE_CATEGORY
+                 or self._speaks_of_language(s, spans)]
         found = []
         for span in filter_spans(spans):
             entry = self._keys[span.label]
             if kind is None or entry.kind == kind:
                 found.append(FoundSkill(entry, span.text, span.start_char, span.end_char))
         return found
+
+    def _in_list(self, doc: Doc, start: int, end: int, spans: list[Span]) -> bool:
+        """Another hard skill next to it, with at most list punctuation or a conjunction
+        between: "java, spring and hibernate", "java spring" (a tag list)."""
+        for s in spans:
+            if self._keys[s.label].kind != SkillKind.hard or start < s.end and s.start < end:
+                continue  # not a hard skill, or overlapping this very word
+            gap = doc[s.end : start] if s.end <= start else doc[end : s.start]
+            if len(gap) <= 2 and all(t.text.lower() in _LIST_GLUE for t in gap):
+                return True
+        return False
+
+    def _speaks_of_language(self, span: Span, spans: list[Span]) -> bool:
+        doc = span.doc
+        near = doc[max(0, span.start - 4) : span.end + 4]
+        if any(token.lower_ in _LANGUAGE_CONTEXT for token in near):
+            return True
+        return any(
+            s is not span and abs(s.start - span.start) <= 3
+            and self._keys[s.label].category == _LANGUAGE_CATEGORY
+            for s in spans
+        )
 
     def _plausible(self, span: Span, lower: list[Span]) -> bool:
         """Context rules for exact-case forms that are letters or English words."""

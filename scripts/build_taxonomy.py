@@ -118,8 +118,10 @@ class Builder:
             if len(form) <= 3 or self.is_common(form):
                 if self._distinctive_case(form):
                     exact.append(form)
-                continue
-            safe.append(form)
+            elif " " not in form:
+                exact.append(form)  # a one-word product name keeps its case: "Tableau", "FastEST"
+            else:
+                safe.append(form)
         return safe, exact
 
 

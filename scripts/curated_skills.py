@@ -58,6 +58,15 @@ Ruby on Rails | Backend frameworks | ruby on rails; rails; ruby-on-rails; ror |
 Laravel | Backend frameworks | laravel |
 Hibernate | Backend frameworks | hibernate; hibernate orm |
 GraphQL | APIs | graphql |
+APIs | APIs | api; apis; api’s; api's; api development; api integration |
+HTTP | APIs | http; https; http/2 |
+Data warehousing | Data platforms | data warehouse; data warehousing; data warehouses; dwh |
+System administration | Infrastructure | system administration; systems administration; sysadmin |
+Logging | Observability | logging; log management |
+Biochemistry | Fields | biochemistry |
+Sales | Business | sales; b2b sales; inside sales |
+Business development | Business | business development |
+Compliance | Business | compliance; regulatory compliance |
 REST APIs | APIs | rest; restful; rest api; rest apis; restful api; restful apis; restful services; rest services; api design; web apis; web-services; web services |
 gRPC | APIs | grpc |
 Microservices | Software architecture | microservices; micro-services; microservice architecture; micro services |
@@ -120,7 +129,7 @@ GitLab | Version control | gitlab |
 Bitbucket | Version control | bitbucket |
 Jira | Project tools | jira; atlassian jira |
 Confluence | Project tools | atlassian confluence | Confluence
-Agile | Methodologies | agile; agile methodologies; agile methodology; agile development; agile software development |
+Agile | Methodologies | agile methodologies; agile methodology; agile development; agile software development; agile environment; agile teams; agile practices; agile/scrum | Agile
 Scrum | Methodologies | scrum |
 Kanban | Methodologies | kanban |
 Test-driven development | Methodologies | tdd; test-driven development; test driven development |
@@ -179,7 +188,7 @@ Mobile development | Software engineering | mobile development; mobile app devel
 Cloud computing | Cloud platforms | cloud computing; cloud; cloud services; cloud infrastructure; cloud native; cloud-native |
 Serverless | Cloud platforms | serverless |
 Networking | Infrastructure | networking; tcp/ip; computer networks; network protocols |
-Cybersecurity | Security | cybersecurity; cyber security; information security; infosec; security |
+Cybersecurity | Security | cybersecurity; cyber security; information security; infosec; it security; application security; network security; cloud security; security engineering |
 OAuth | Security | oauth; oauth2; oauth 2.0; openid connect; oidc |
 Penetration testing | Security | penetration testing; pentesting; pen testing |
 Embedded systems | Hardware | embedded systems; embedded software; firmware |
@@ -200,6 +209,34 @@ Unity | Game development | unity3d; unity 3d | Unity
 Unreal Engine | Game development | unreal engine; unreal |
 LaTeX | Tools | latex |
 Computer science | Fields | computer science; informatics |
+Information technology | Fields | information technology |
+Mathematics | Fields | mathematics; applied mathematics |
+Physics | Fields | physics |
+Economics | Fields | economics |
+Finance | Fields | finance; corporate finance |
+Marketing | Fields | marketing; digital marketing |
+Biotechnology | Fields | biotechnology |
+Bioinformatics | Fields | bioinformatics; computational biology |
+Mechanical engineering | Fields | mechanical engineering |
+Electrical engineering | Fields | electrical engineering; electronics engineering |
+Chemistry | Fields | chemistry |
+Financial services | Domains | financial services; fintech; financial technology |
+Banking | Domains | banking; investment banking |
+Supply chain | Domains | supply chain; supply chain management; logistics |
+IT consulting | Domains | it consulting; technology consulting |
+Java EE | Backend frameworks | jee; java ee; j2ee; java-ee; jakarta ee |
+JMS | Backend frameworks | jms; java message service |
+Pair programming | Methodologies | pair programming |
+Big data | Data platforms | big data |
+IoT | Hardware | iot; internet of things |
+Quality assurance | Testing | quality assurance | QA
+Software testing | Testing | testing; software testing; qa testing; manual testing |
+Monitoring | Observability | monitoring; observability; alerting |
+Automation | Software engineering | automation; process automation |
+Analytics | Data science | analytics; web analytics |
+Web applications | Software engineering | web applications; web apps; web application |
+Databases | Databases | databases; relational databases; database design; rdbms |
+Scalability | Software engineering | scalability; high availability; high-availability; performance tuning |
 Visual Studio Code | Tools | vs code; vscode; visual studio code |
 IntelliJ IDEA | Tools | intellij; intellij idea |
 """
@@ -208,26 +245,28 @@ IntelliJ IDEA | Tools | intellij; intellij idea |
 SOFT = """
 communication | communication; communicate; communicator; communicating; verbal and written communication; written and verbal communication; written communication; verbal communication; communicate effectively; excellent communicator; articulate
 teamwork | teamwork; team player; team work; collaboration; collaborative; collaborate; work in a team; work in teams; working in a team; team-oriented; team spirit; cross-functional collaboration
-leadership | leadership; lead teams; leading teams; leadership skills; people leadership; technical leadership; thought leadership
+leadership | leadership; team building; supervision; lead teams; leading teams; leadership skills; people leadership; technical leadership; thought leadership
 problem solving | problem solving; problem-solving; solve problems; solving problems; problem solver; troubleshooting
 attention to detail | attention to detail; detail-oriented; detail oriented; eye for detail; meticulous; attentive to detail
 mentoring | mentoring; mentor; mentorship; coaching; coach junior; mentor junior engineers; teaching
 ownership | ownership; take ownership; sense of ownership; accountability; accountable
 stakeholder management | stakeholder management; managing stakeholders; stakeholder communication; work with stakeholders
 time management | time management; manage time; meet deadlines; meeting deadlines; prioritization; prioritisation; prioritize; organizational skills; organisational skills; organized; organised; structured
-adaptability | adaptability; adaptable; flexibility; flexible; adapt to change; adapt quickly
+adaptability | adaptability; adaptable; adapt to change; adapt quickly; comfortable with ambiguity
 critical thinking | critical thinking; think critically
 analytical thinking | analytical; analytical thinking; analytical skills; analytical mindset; analytic skills
 creativity | creativity; creative; creative thinking; think creatively
 independence | work independently; working independently; independent; independently; self-starter; self starter; autonomous; autonomously; self-driven; self-directed
-initiative | initiative; proactive; pro-active; take initiative; show initiative; hands-on
+initiative | initiative; proactive; pro-active; take initiative; show initiative; hands-on; hands on
+pragmatism | pragmatic; pragmatism; pragmatic approach
+systems thinking | systems thinking; systems thinker; holistic thinking
 interpersonal skills | interpersonal; interpersonal skills; people skills; relationship building; build relationships; building relationships
 customer focus | customer focus; customer-focused; customer oriented; customer-oriented; customer-centric; customer service; client-facing; customer obsession; service minded; service-minded
 presentation skills | presentation skills; presenting; public speaking; presentations
 negotiation | negotiation; negotiating; negotiate
 decision making | decision making; decision-making; make decisions; sound judgment; judgement
-curiosity | curiosity; curious; eager to learn; willingness to learn; love of learning; continuous learning; inquisitive
-motivation | motivation; motivated; self-motivated; highly motivated; driven; passionate; passion; enthusiastic; enthusiasm; ambitious; ambition; hardworking; hard-working; determined; dedication
+curiosity | curiosity; curious; eager to learn; eagerness to learn; continuously learn; willingness to learn; love of learning; continuous learning; inquisitive
+motivation | motivation; motivated; self-motivated; highly motivated; self-driven; passionate; enthusiastic; hardworking; hard-working; determined; eager
 empathy | empathy; empathetic; emotional intelligence
 conflict resolution | conflict resolution; resolve conflicts; conflict management
 open-mindedness | open-minded; open minded; open mind; open-mindedness
@@ -237,9 +276,9 @@ working under pressure | work under pressure; working under pressure; stress res
 business acumen | business acumen; commercial awareness; business sense; commercial mindset
 multitasking | multitasking; multi-tasking; juggle multiple priorities; manage multiple priorities
 strategic thinking | strategic thinking; strategic mindset
-innovation | innovation; innovative; think innovatively
+innovation | think innovatively; innovative thinking; innovative mindset
 delegation | delegation; delegate
-planning | planning; plan and organize; organizing
+planning | plan and organize; planning skills
 feedback | give feedback; receive feedback; constructive feedback; open to feedback
 intercultural competence | intercultural; cross-cultural; multicultural environment; intercultural competence
 """
@@ -295,7 +334,7 @@ ESCO_TRANSVERSAL_SKIP_WORDS = (
 
 # Words that name a technology only in a technical context; never used as a case-insensitive alias.
 AMBIGUOUS_WORDS = frozenset(
-    ["access", "word", "project", "teams", "office", "outlook", "go", "r", "c", "d", "e", "f", "j", "k", "q", "v", "x", "express", "spring", "chef", "puppet", "swift", "ruby", "rust", "dart", "unity", "sketch", "snowflake", "windows", "oracle", "node", "react", "angular", "bootstrap", "excel", "canvas", "salt", "less", "shell", "make", "ant", "prophet", "origin", "observer", "delphi", "google", "facebook", "zoom", "slack", "apple", "amazon", "microsoft", "ibm", "sap", "ai", "ml", "ui", "ux", "it", "is", "as", "at", "be"]
+    ["access", "word", "project", "teams", "office", "outlook", "go", "r", "c", "d", "e", "f", "j", "k", "q", "v", "x", "express", "spring", "chef", "puppet", "swift", "ruby", "rust", "dart", "unity", "sketch", "snowflake", "windows", "oracle", "node", "react", "angular", "bootstrap", "excel", "canvas", "salt", "less", "shell", "make", "ant", "prophet", "origin", "observer", "delphi", "google", "scratch", "fastest", "apps", "specification", "premier", "singer", "facebook", "zoom", "slack", "apple", "amazon", "microsoft", "ibm", "sap", "ai", "ml", "ui", "ux", "it", "is", "as", "at", "be"]
 )
 
 # O*NET names that are companies, platforms or so generic they match the wrong thing.

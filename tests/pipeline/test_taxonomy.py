@@ -81,3 +81,14 @@ def test_matcher_builds_quickly() -> None:
     started = time.perf_counter()
     SkillMatcher(load_taxonomy())
     assert time.perf_counter() - started < 5.0  # ~1 s on a laptop; generous for CI
+
+
+def test_lower_case_names_count_only_in_a_list_of_skills() -> None:
+    assert names("java, spring and hibernate") == ["Java", "Spring", "Hibernate"]
+    assert "Go" not in names("We go to Python events")
+    assert "Spring" not in names("In spring we use Java.")
+
+
+def test_language_names_need_talk_of_language() -> None:
+    assert "Danish" in names("Fluent Danish and English are required")
+    assert "Danish" not in names("We partner with the Danish health industry")
