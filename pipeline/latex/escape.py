@@ -106,7 +106,8 @@ def normalise_url(url: str) -> str | None:
     raw = clean_text(url).strip()
     if not raw or " " in raw:
         return None
-    if "://" not in raw and not re.match(r"(?i)^(mailto|tel):", raw):
+    # No scheme (a colon followed by a port number is not one): read as a bare host.
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", raw):
         raw = ("mailto:" if "@" in raw and "/" not in raw else "https://") + raw
     try:
         parts = urlsplit(raw)
