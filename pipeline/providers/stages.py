@@ -1,0 +1,90 @@
+"""What the CLI and the workers call: one object per job that hands out the AI stages.
+
+    ai = providers_from_env(os.environ, provider=cli_option_or_job_field,
+                            breaker_store=..., answer_cache=...)   # workers: the Redis stores
+    rewriter = ai.rewriter()            # a pipeline.rewrite.Rewriter for tailor_resume
+    enriched = ai.enrich(analysis)      # parse stage: the model adds to the analysis
+
+With no AI provider configured (the default) both are the deterministic local behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pipeline.models import JobAnalysis
+from pipeline.providers import build_chain
+from pipeline.providers.ai_analysis import Enrichment, enrich_analysis
+from pipeline.providers.ai_rewriter import AIRewriter
+from pipeline.providers.breaker import BreakerStore, MemoryBreakerStore
+from pipeline.providers.cache import AnswerStore, MemoryAnswerStore
+from pipeline.providers.config import ProviderConfig, config_from_env
+from pipeline.providers.fallback import ProviderChain
+from pipeline.providers.retry import RetryPolicy
+from pipeline.providers.usage import UsageMeter
+from pipeline.rewrite import LocalRewriter, Rewriter
+
+
+@dataclass(frozen=True)
+class AIStages:
+    config: ProviderConfig
+    chain: ProviderChain | None  # None: local only
+
+    @property
+    def provider(self) -> str:
+        """The provider tried first ("local" when no AI provider is in play)."""
+        return self.chain.primary if self.chain else "local"
+
+    def rewriter(self) -> Rewriter:
+        """A fresh rewriter for one job (it meters that job's tokens and cost)."""
+        if self.chain is None:
+            return LocalRewriter()
+        return AIRewriter(self.chain, meter=UsageMeter(), concurrency=self.config.concurrency)
+
+    def enrich(self, analysis: JobAnalysis) -> tuple[Enrichment, UsageMeter]:
+        """The analysis with the model's additions (unchanged when local), and its usage."""
+        meter = UsageMeter()
+        if self.chain is None:
+            return Enrichment(analysis, "local"), meter
+        return enrich_analysis(analysis, self.chain, meter), meter
+
+
+def providers_for(
+    config: ProviderConfig,
+    *,
+    provider: str | None = None,
+    breaker_store: BreakerStore | None = None,
+    answer_cache: AnswerStore | None = None,
+    retry: RetryPolicy | None = None,
+) -> AIStages:
+    """`provider` is the job's choice (None: the configured default). Raises InvalidInput
+    (field "provider") for an unknown or unconfigured provider."""
+    if config.order(provider) == ["local"]:
+        return AIStages(config, None)
+    chain = build_chain(config, requested=provider, breaker_store=breaker_store,
+                        answer_cache=answer_cache, retry=retry)
+    return AIStages(config, chain)
+
+
+# The CLI runs one job per process: process-wide memory stores are the right scope there.
+_CLI_BREAKERS = MemoryBreakerStore()
+_CLI_ANSWERS = MemoryAnswerStore()
+
+
+def providers_from_env(
+    env: Mapping[str, str],
+    *,
+    provider: str | None = None,
+    breaker_store: BreakerStore | None = None,
+    answer_cache: AnswerStore | None = None,
+) -> AIStages:
+    """The single entry point for the CLI (`providers_from_env(os.environ, provider=opt)`)
+    and the workers (the same, plus the Redis stores from workers.breaker_store and
+    workers.llm_cache)."""
+    return providers_for(
+        config_from_env(env),
+        provider=provider,
+        breaker_store=breaker_store or _CLI_BREAKERS,
+        answer_cache=answer_cache if answer_cache is not None else _CLI_ANSWERS,
+    )
