@@ -17,9 +17,10 @@ import unicodedata
 from urllib.parse import quote, urlsplit
 
 # Longest run of non-space characters set without a break opportunity. Longer runs (a
-# 10,000-character "word", a long URL shown as text) get `\allowbreak` every so often so
-# that they wrap instead of running off the page.
+# 10,000-character "word", a long URL shown as text) get `\allowbreak` every BREAK_EVERY
+# characters so that they wrap, filling the lines, instead of running off the page.
 LONG_RUN = 40
+BREAK_EVERY = 10
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -68,11 +69,11 @@ def _escape_chars(text: str) -> str:
 
 
 def _break_long_runs(text: str) -> str:
-    """Insert a break opportunity every LONG_RUN characters of an over-long run."""
+    """Insert a break opportunity every BREAK_EVERY characters of an over-long run."""
 
     def split(match: re.Match[str]) -> str:
         run = match.group(0)
-        return "\x01".join(run[i : i + LONG_RUN] for i in range(0, len(run), LONG_RUN))
+        return "\x01".join(run[i : i + BREAK_EVERY] for i in range(0, len(run), BREAK_EVERY))
 
     return _RUN.sub(split, text)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.latex.escape import LONG_RUN, TexSafe, escape_tex, normalise_url, safe_url
+from pipeline.latex.escape import BREAK_EVERY, TexSafe, escape_tex, normalise_url, safe_url
 
 
 @pytest.mark.parametrize(("raw", "tex"), [
@@ -41,8 +41,10 @@ def test_long_runs_get_break_points_and_short_ones_do_not() -> None:
     word = "x" * 10_000
     out = escape_tex(word)
     assert out.replace(r"\allowbreak{}", "") == word
-    assert out.count(r"\allowbreak{}") == 10_000 // LONG_RUN - (10_000 % LONG_RUN == 0)
+    assert out.count(r"\allowbreak{}") == 10_000 // BREAK_EVERY - 1
     assert escape_tex("Kubernetes-native") == "Kubernetes-native"
+    assert escape_tex("https://linkedin.com/in/someone-long") == (
+        "https://linkedin.com/in/someone-long")
     assert escape_tex(word, breaks=False) == word
 
 
