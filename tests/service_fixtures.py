@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -223,6 +224,9 @@ def service_env(s3_server: S3Server) -> Iterator[dict[str, str]]:
         # Fast retries, so tests of the retry paths take seconds.
         "RT_RETRY_BACKOFF_BASE_S": "0.2",
         "RT_RETRY_BACKOFF_MAX_S": "1.0",
+        # ... and enough of them to outlast a Postgres restart (about 3 s here).
+        "RT_TASK_MAX_RETRIES": "20",
+        "RT_MAX_STAGE_ATTEMPTS": "30",
         "RT_WEBHOOK_RETRY_SCHEDULE_S": "[0, 1, 1, 1, 1]",
         "RT_WEBHOOK_TIMEOUT_S": "5",
     }
@@ -319,6 +323,23 @@ class WorkerPool:
 
         wait_for(ready, timeout=60, interval=0.1, what=f"worker {name}")
         return worker
+
+    def received(self, task_id: str) -> Worker | None:
+        """The worker whose log shows it received `task_id` last."""
+        found = [w for w in self.workers if f"[{task_id}] received" in w.log()]
+        return found[-1] if found else None
+
+    def outcome(self, task_id: str) -> str | None:
+        """How `task_id` ended, from the worker logs: succeeded, ignored, retry, raised,
+        revoked; None while it has not ended (or never arrived)."""
+        pattern = re.compile(
+            rf"(?:\[{re.escape(task_id)}\] (succeeded|ignored|retry|raised))"
+            rf"|(?:Discarding revoked task: \S+\[{re.escape(task_id)}\])"
+        )
+        outcomes = [m.group(1) or "revoked" for w in self.workers
+                    for m in pattern.finditer(w.log())]
+        final = [o for o in outcomes if o != "retry"]
+        return final[-1] if final else (outcomes[-1] if outcomes else None)
 
     def for_queue(self, queue: str) -> list[Worker]:
         return [w for w in self.workers if queue in w.queues and w.process.poll() is None]

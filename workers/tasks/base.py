@@ -22,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from celery import Task
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from pipeline.errors import CompileError, InvalidInput, ProviderError, Transient
 from workers.chain import send_deliveries
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 # Worth another try: the failure is about the moment, not the input.
 RETRYABLE: tuple[type[BaseException], ...] = (
     Transient,
-    OperationalError,
+    OperationalError,  # Postgres restarting or unreachable
+    InterfaceError,  # a connection that died under us
     redis.ConnectionError,
     redis.TimeoutError,
     BotoCoreError,
@@ -68,6 +69,12 @@ def run_stage(task: Task, job_id: str, stage: str, work: StageWork, *, final: bo
     except Ignore:
         raise
     except RETRYABLE as exc:
+        _retry_or_fail(task, job_id, stage, exc)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            log.exception("job %s: %s failed on a database error", job_id, stage)
+            _fail(job_id, stage, exc, internal=True)
+            raise
         _retry_or_fail(task, job_id, stage, exc)
     except PERMANENT as exc:
         log.warning("job %s: %s failed permanently: %s", job_id, stage, exc)
