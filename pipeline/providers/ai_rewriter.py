@@ -44,7 +44,7 @@ class AIRewriter:
     """One job's rewriter: build one per job (it meters that job's usage)."""
 
     def __init__(
-        self, chain: ProviderChain, *, meter: UsageMeter | None = None, concurrency: int = 16
+        self, chain: ProviderChain, *, meter: UsageMeter | None = None, concurrency: int = 32
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")

@@ -38,7 +38,7 @@ class ProviderConfig:
     anthropic_model: str = "claude-haiku-4-5"
     timeout_s: float = 30.0
     max_attempts: int = 4
-    concurrency: int = 16
+    concurrency: int = 32  # bullets in flight per job: 30 bullets ≈ one round trip
     cache_ttl_s: int = 7 * 24 * 3600
     breaker_threshold: int = 5
     breaker_cooldown_s: float = 60.0

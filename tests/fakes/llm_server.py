@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -91,6 +92,12 @@ class RecordedRequest:
 Responder = Callable[[RecordedRequest], Reply]
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops SYNs when a client opens dozens of connections
+    # at once, and each drop costs a 1 s retransmit: real servers queue far more.
+    request_queue_size = 256
+
+
 def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -107,7 +114,7 @@ class FakeLLMServer:
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests being answered at once
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         # A short poll interval keeps shutdown (one per test) fast.
         self._thread = threading.Thread(
@@ -173,6 +180,12 @@ class FakeLLMServer:
 def _handler_for(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in separate writes; without NODELAY, Nagle's algorithm
+            # and the client's delayed ACK add ~40 ms to every answer.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
             pass
