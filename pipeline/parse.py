@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from pipeline import posting_facts as facts
 from pipeline.errors import InvalidInput
@@ -69,7 +70,7 @@ def analyze_posting(text: str) -> JobAnalysis:
         hard_skills=[s for s in skills if s.kind == SkillKind.hard],
         soft_skills=[s for s in skills if s.kind == SkillKind.soft],
         min_years=max(years) if years else None,
-        **_education(lines),
+        **_education(text, lines),
         culture=Culture(tone=facts.tone_of(text), values=facts.culture_values(text)),
         sections=_section_counts(lines),
     )
@@ -93,10 +94,13 @@ def _requirements(
 ) -> list[SkillRequirement]:
     starts = [ln.start for ln in lines]
     groups: dict[str, list[tuple[FoundSkill, Section, Line]]] = defaultdict(list)
+    preferred_cue: dict[int, bool] = {}
     for hit in found:
         line = _line_of(lines, starts, hit.start)
         section = Section.title if line is title_line else line.section
-        if section in _REQUIRED_SECTIONS and facts.PREFERRED_CUES.search(line.text):
+        if line.start not in preferred_cue:
+            preferred_cue[line.start] = bool(facts.PREFERRED_CUES.search(line.text))
+        if section in _REQUIRED_SECTIONS and preferred_cue[line.start]:
             section = Section.preferred  # "Kubernetes is a plus"
         groups[hit.entry.name].append((hit, section, line))
     length = max(len(text), 1)
@@ -106,7 +110,7 @@ def _requirements(
         weight = max(SECTION_WEIGHT[section] for _, section, _ in hits)
         frequency = min(len(hits), 4) / 4
         earliness = 1 - hits[0][0].start / length
-        emphasis = any(facts.EMPHASIS_CUES.search(line.text) for _, _, line in hits)
+        emphasis = any(_emphasis(line.text) for _, _, line in hits)
         importance = 0.6 * weight + 0.15 * frequency + 0.1 * earliness + 0.15 * emphasis
         result.append(SkillRequirement(
             name=entry.name,
@@ -123,9 +127,18 @@ def _requirements(
     return result
 
 
-def _education(lines: list[Line]) -> dict[str, object]:
+@lru_cache(maxsize=4096)
+def _emphasis(line: str) -> bool:
+    return bool(facts.EMPHASIS_CUES.search(line))
+
+
+def _education(text: str, lines: list[Line]) -> dict[str, object]:
     levels, fields, required = [], [], False
+    starts = [ln.start for ln in lines]
+    candidates = {_line_of(lines, starts, m.start()).start: None for m in facts.degree_words(text)}
     for line in lines:
+        if line.start not in candidates:
+            continue  # one scan of the whole text instead of five patterns per line
         found = facts.education_levels(line.text)
         if not found or line.section in (Section.about, Section.benefits):
             continue
