@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -166,6 +167,16 @@ def install(app: FastAPI) -> None:
             headers=dict(exc.headers or {}),
         )
 
+    async def on_database_down(request: Request, exc: Exception) -> JSONResponse:
+        # Postgres restarting or unreachable: a retry shortly will likely work.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return problem_response(
+            503, "Service unavailable", "the database is unavailable; retry shortly",
+            slug="database-unavailable", instance=request.url.path,
+            headers={"Retry-After": "1"},
+        )
+
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Anything else is our bug: log it with its traceback, tell the client nothing inner.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -177,6 +188,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(InvalidInput, on_invalid_input)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(OperationalError, on_database_down)
     app.add_exception_handler(Exception, on_unexpected)
 
 

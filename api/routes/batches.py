@@ -9,10 +9,9 @@ from fastapi import APIRouter, Response
 from api import queries, submit
 from api.deps import SessionDep, SettingsDep, TenantDep
 from api.errors import PROBLEM_RESPONSES, not_found
-from api.routes.jobs import IdempotencyKey, parse_id
+from api.routes.jobs import IdempotencyKey, enqueue_after_commit, parse_id
 from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
 from api.views import job_error, top_missing
-from workers import chain
 from workers.db import repository
 from workers.db.models import Batch, JobState
 
@@ -54,7 +53,7 @@ def submit_batch(
         )
         job_ids.append(job.id)
     session.commit()
-    chain.enqueue_jobs(job_ids)  # after the commit, never before
+    enqueue_after_commit(job_ids)  # after the commit, never before
     return _accepted(batch, job_ids, response)
 
 

@@ -9,6 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import RedirectResponse
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from api import submit
 from api.deps import SessionDep, SettingsDep, TenantDep
@@ -68,8 +70,18 @@ def submit_job(
         response.status_code = 200
         return job_out(job, settings)
     # Only now, with the row committed, may a worker be told about it.
-    chain.enqueue_job(job.id)
+    enqueue_after_commit([job.id])
     return job_out(job, settings, presign=False)
+
+
+def enqueue_after_commit(job_ids: list[uuid.UUID]) -> None:
+    """Send the chains. The jobs are already recorded, so a broker outage here does not lose
+    them: the reaper starts queued jobs that no chain picked up, and the 202 stays true."""
+    try:
+        chain.enqueue_jobs(job_ids)
+    except (KombuError, RedisError, OSError) as exc:
+        log.warning("recorded %d job(s) but could not enqueue them (%s); the reaper will",
+                    len(job_ids), exc)
 
 
 @router.get("/{job_id}", response_model=JobOut)

@@ -84,6 +84,9 @@ def poll(
     deadline = time.monotonic() + timeout_s
     while True:
         response = http.get(location)
+        if response.status_code == 503 and time.monotonic() < deadline:
+            time.sleep(0.5)  # a dependency restarting: retry, as the Retry-After says
+            continue
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         if body["state"] in until:
