@@ -103,12 +103,14 @@ def evidenced(report: MatchReport) -> list[SkillMatch]:
 
 
 _EXPERIENCE_PATHS = re.compile(
-    r"^(work|projects|volunteer)\[\d+\]\.(highlights|summary|description)"
+    r"^((work|projects|volunteer)\[\d+\]\.(highlights|summary|description)|basics\.summary)"
 )
 
 
 def shown_in_experience(skill: SkillMatch) -> bool:
-    """Evidenced by what the person did (a job or project line), not only by a course."""
+    """Evidenced by what the person did or says they do (a job or project line, their own
+    summary), not only by a course. The summary is rewritten, so what it evidenced must
+    reappear elsewhere."""
     return any(_EXPERIENCE_PATHS.match(e.path) for e in skill.evidence)
 
 

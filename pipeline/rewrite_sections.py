@@ -61,6 +61,22 @@ class Line:
 
 
 @dataclass
+class Keyword:
+    text: str
+    weight: float  # summed importance of the posting skills it names
+    index: int  # place in its source list (-1: surfaced from elsewhere)
+    sources: list[str]
+    notes: str = ""
+    surfaced: bool = False
+
+
+def _index_of(path: str) -> str:
+    """`skills[2].keywords[0]` → "2": the item index a keyword came from."""
+    match = re.match(r"\w+\[(\d+)\]", path)
+    return match.group(1) if match else ""
+
+
+@dataclass
 class SectionWriter:
     resume: Resume
     data: dict[str, Any]
@@ -185,6 +201,9 @@ class SectionWriter:
             self.data["projects"] = tailored
 
     def _ordered_keywords(self, keywords: list[str], out: str, src: str) -> list[str]:
+        return self._emit_keywords(self._rank_keywords(keywords, src), out)
+
+    def _rank_keywords(self, keywords: list[str], src: str) -> list[Keyword]:
         """Matched keywords first (most important first), terms aligned, the rest as written."""
         ranked = []
         present = {k.lower() for k in keywords}
@@ -196,46 +215,63 @@ class SectionWriter:
             present.add(aligned.lower())
             weight = sum(self.model.importance.get(n, 0.0)
                          for n in self.model.skills_in(path, keyword))
-            ranked.append((-weight, k, aligned, notes, path))
-        ranked.sort()
-        for new_k, (_, k, _, notes, path) in enumerate(ranked):
-            if notes or new_k != k:
-                self.provenance.append(Provenance(
-                    output_path=f"{out}.keywords[{new_k}]", source_paths=[path],
-                    edit=EditKind.terminology if notes else EditKind.reordered,
-                    detail="; ".join(notes) or "matched keywords first"))
-        return [aligned for _, _, aligned, _, _ in ranked]
+            ranked.append(Keyword(aligned, weight, k, [path], "; ".join(notes)))
+        ranked.sort(key=lambda kw: (-kw.weight, kw.index))
+        return ranked
+
+    def _emit_keywords(self, ranked: list[Keyword], out: str) -> list[str]:
+        """Record provenance for the keywords' final places; return their texts."""
+        for new_k, kw in enumerate(ranked):
+            path = f"{out}.keywords[{new_k}]"
+            if kw.surfaced:
+                edit, detail = EditKind.selected, kw.notes
+            elif kw.notes:
+                edit, detail = EditKind.terminology, kw.notes
+            elif new_k != kw.index or not out.endswith(f"[{_index_of(kw.sources[0])}]"):
+                edit, detail = EditKind.reordered, "matched keywords first"
+            else:
+                continue
+            self.provenance.append(Provenance(output_path=path, source_paths=kw.sources[:3],
+                                              edit=edit, detail=detail))
+        return [kw.text for kw in ranked]
 
     def skills(self) -> None:
         groups = [dict(g) for g in self.data.get("skills", [])]
+        ranked = [self._rank_keywords(list(g.get("keywords", [])), f"skills[{i}]")
+                  for i, g in enumerate(groups)]
         weights = []
         for i, group in enumerate(groups):
-            group["keywords"] = self._ordered_keywords(list(group.get("keywords", [])),
-                                                       f"skills[{i}]", f"skills[{i}]")
-            names = set().union(*(self.model.skills_in(f"skills[{i}]", k)
-                                  for k in [group.get("name") or "", *group["keywords"]]))
-            weights.append(sum(self.model.importance.get(n, 0.0) for n in names))
+            names = self.model.skills_in(f"skills[{i}].name", group.get("name") or "")
+            weight = sum(self.model.importance.get(n, 0.0) for n in names)
+            weights.append(weight + sum(kw.weight for kw in ranked[i]))
+        surfaced = self._surfaceable([kw.text for entries in ranked for kw in entries])
+        if surfaced and not groups:
+            groups, ranked, weights = [{"name": "Skills"}], [[]], [0.0]
         order = sorted(range(len(groups)), key=lambda i: (-weights[i], i))
+        if surfaced:  # after the top group's matched keywords, before its others
+            top = ranked[order[0]]
+            cut = sum(1 for kw in top if kw.weight > 0)
+            ranked[order[0]] = [*top[:cut], *surfaced, *top[cut:]]
         tailored = []
         for out_i, src_i in enumerate(order):
-            self._keep(f"skills[{out_i}]", f"skills[{src_i}]", moved=out_i != src_i,
+            out = f"skills[{out_i}]"
+            self._keep(out, f"skills[{src_i}]", moved=out_i != src_i,
                        detail="groups with matched keywords first")
-            self.relevance[f"skills[{out_i}]"] = round(min(1.0, 0.3 + weights[src_i]), 4)
+            self.relevance[out] = round(min(1.0, 0.3 + weights[src_i]), 4)
+            groups[src_i]["keywords"] = self._emit_keywords(ranked[src_i], out)
             tailored.append(groups[src_i])
-        self._surface_evidenced(tailored)
         if tailored:
             self.data["skills"] = tailored
 
-    def _surface_evidenced(self, groups: list[dict[str, Any]]) -> None:
-        """Name in the skills section the hard skills the resume shows only in its bullets
-        (in its own words or not): the honest way to raise the match rate."""
+    def _surfaceable(self, keywords: list[str]) -> list[Keyword]:
+        """The hard skills the resume shows only outside its skills section (in its own
+        words or not), to be named there: the honest way to raise the match rate."""
         listed: set[str] = set()
-        words: set[str] = set()
-        for group in groups:
-            for keyword in group.get("keywords", []):
-                listed |= self.model.skills_in("", keyword)
-                words.add(keyword.lower())
+        for keyword in keywords:
+            listed |= self.model.skills_in("", keyword)
+        words = {k.lower() for k in keywords}
         required = {s.name: s for s in self.analysis.hard_skills}
+        found: list[Keyword] = []
         for skill in evidenced(self.report):
             if (skill.kind != SkillKind.hard or skill.name not in required
                     or skill.name in listed or is_role_or_field(skill)
@@ -245,22 +281,19 @@ class SectionWriter:
             sources = [e for e in skill.evidence if e.text]
             if not sources:
                 continue
-            if not groups:
-                groups.append({"name": "Skills", "keywords": []})
             keyword = preferred_form(required[skill.name])
             texts = [self._source_text(e.path) or e.text for e in sources]
-            out_path = f"skills[0].keywords[{len(groups[0]['keywords'])}]"
             verdict = self.guard.review(keyword, sources=texts, fallback="",
-                                        output_path=out_path,
-                                        source_paths=[e.path for e in sources], provider="local")
+                                        output_path="skills", provider="local",
+                                        source_paths=[e.path for e in sources])
             if verdict.rejection is not None:
                 self.rejections.append(verdict.rejection)
                 continue
-            groups[0]["keywords"].append(keyword)
             listed.add(skill.name)
-            self.provenance.append(Provenance(
-                output_path=out_path, source_paths=[e.path for e in sources[:3]],
-                edit=EditKind.selected, detail=f"surfaced: evidenced at {sources[0].path}"))
+            words.add(keyword.lower())
+            found.append(Keyword(keyword, skill.importance, -1, [e.path for e in sources],
+                                 f"surfaced: evidenced at {sources[0].path}", surfaced=True))
+        return found
 
     def _source_text(self, path: str) -> str | None:
         """The master resume's text at a path like `work[1].highlights[3]`."""

@@ -31,7 +31,8 @@ def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize("path", sorted((EXAMPLES / "resumes").glob("*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "resumes").glob("*.json")),
+                         ids=lambda p: p.name)
 def test_example_resumes_load_and_validate(path: Path) -> None:
     resume = load_resume(path)
     assert resume.basics.name
@@ -131,7 +132,7 @@ def test_markdown_kept_as_written() -> None:
 
 
 def test_stdin_posting() -> None:
-    stream = io.BytesIO("Data Engineer\r\n\r\n\r\n\r\nSQL and Python\r\n".encode())
+    stream = io.BytesIO(b"Data Engineer\r\n\r\n\r\n\r\nSQL and Python\r\n")
     assert load_posting("-", stdin=stream) == "Data Engineer\n\nSQL and Python"
 
 
