@@ -1,10 +1,10 @@
 """The one retry policy for every provider call (the SDKs' own retries are switched off).
 
-Retries `Transient` failures only (429, 5xx, timeouts, connection errors), with exponential
-backoff and jitter; a `Retry-After` from the server replaces the backoff for that wait. A
-server that asks for a longer wait than `max_retry_after_s` is not waited for: the call fails at
-once so the fallback chain can move on instead of holding a worker. Other errors (4xx, bad
-answers) are not retried here.
+Retries `Transient` failures only (429, 5xx, timeouts, connection errors), within an attempt
+count and a deadline, with exponential backoff and jitter; a `Retry-After` from the server
+replaces the backoff for that wait. A server that asks for a longer wait than
+`max_retry_after_s` is not waited for: the call fails at once so the fallback chain can move on
+instead of holding a worker. Other errors (4xx, bad answers) are not retried here.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
+    stop_after_delay,
 )
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
@@ -38,6 +39,7 @@ class RetryPolicy:
     max_backoff_s: float = 8.0
     jitter_s: float = 0.5
     max_retry_after_s: float = 30.0
+    deadline_s: float = 60.0  # no new attempt after this long: a job has a time limit
     # Injected so tests observe the waits without sleeping, and workers could yield instead.
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
 
@@ -81,12 +83,32 @@ def _log_wait(state: RetryCallState) -> None:
     log.info("provider call failed (%s), retry %d in %.2fs", exc, state.attempt_number, wait)
 
 
-def call_with_retries(fn: Callable[[], T], policy: RetryPolicy) -> T:
-    """Run `fn`, retrying transient failures; the last failure propagates unchanged."""
+class _StopWhen(stop_base):
+    def __init__(self, give_up: Callable[[], bool]) -> None:
+        self._give_up = give_up
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self._give_up()
+
+
+def call_with_retries(
+    fn: Callable[[], T], policy: RetryPolicy, *, give_up: Callable[[], bool] | None = None
+) -> T:
+    """Run `fn`, retrying transient failures; the last failure propagates unchanged.
+
+    `give_up` is asked before each retry (the runner passes "is the breaker open?", so
+    threads stop hammering a provider the moment their failures open its breaker).
+    """
+    stop = (
+        stop_after_attempt(policy.max_attempts)
+        | stop_after_delay(policy.deadline_s)
+        | _StopOnLongRetryAfter(policy.max_retry_after_s)
+    )
+    if give_up is not None:
+        stop = stop | _StopWhen(give_up)
     retrying = Retrying(
         retry=retry_if_exception_type(Transient),
-        stop=stop_after_attempt(policy.max_attempts)
-        | _StopOnLongRetryAfter(policy.max_retry_after_s),
+        stop=stop,
         wait=_WaitRetryAfterOrBackoff(policy),
         sleep=policy.sleep,
         before_sleep=_log_wait,

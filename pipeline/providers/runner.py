@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import ProviderError, Transient
 from pipeline.providers.base import BadAnswer, ChatAnswer, ChatClient, ChatRequest
-from pipeline.providers.breaker import CircuitBreaker
+from pipeline.providers.breaker import BreakerState, CircuitBreaker
 from pipeline.providers.cache import DEFAULT_TTL_S, AnswerStore, cache_key
 from pipeline.providers.prompts import Prompt, load_prompt
 from pipeline.providers.retry import RetryPolicy, call_with_retries
@@ -105,14 +105,10 @@ class ProviderRunner:
             return None  # written by an older output model: ask again
 
     def _call(self, request: ChatRequest, prompt: Prompt, meter: UsageMeter) -> ChatAnswer:
-        try:
-            answer = call_with_retries(lambda: self.client.complete(request), self._retry)
-        except BadAnswer:
-            raise
-        except (Transient, ProviderError):
-            self.breaker.record_failure()
-            raise
-        self.breaker.record_success()
+        answer = call_with_retries(
+            lambda: self._attempt(request), self._retry,
+            give_up=lambda: self.breaker.state() is BreakerState.open,
+        )
         meter.record(
             self.name,
             answer.model,
@@ -120,6 +116,19 @@ class ProviderRunner:
             input_tokens=answer.input_tokens,
             output_tokens=answer.output_tokens,
         )
+        return answer
+
+    def _attempt(self, request: ChatRequest) -> ChatAnswer:
+        """One request. The breaker sees every attempt, so the failures of concurrent
+        bullets open it within one round of timeouts rather than after all their retries."""
+        try:
+            answer = self.client.complete(request)
+        except BadAnswer:
+            raise  # the service is up; the model is sloppy: not the breaker's business
+        except (Transient, ProviderError):
+            self.breaker.record_failure()
+            raise
+        self.breaker.record_success()
         return answer
 
 

@@ -106,3 +106,14 @@ def test_only_one_caller_probes_a_half_open_breaker(clock: FakeClock) -> None:
     assert [breaker.allow() for _ in range(3)] == [True, False, False]
     clock.advance(6)  # the prober vanished: its claim expires
     assert breaker.allow()
+
+
+def test_retries_stop_once_the_breaker_opens(
+    llm_server: FakeLLMServer, make_runner: Callable[..., ProviderRunner]
+) -> None:
+    llm_server.respond_with(lambda request: Reply.error(500))
+    runner = make_runner("openai", attempts=6, threshold=2)
+    with pytest.raises(Transient):
+        ask(runner)
+    assert llm_server.count() == 2  # not 6: each attempt counts, and the open breaker stops
+    assert runner.breaker.state() is BreakerState.open
