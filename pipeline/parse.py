@@ -27,7 +27,7 @@ from pipeline.models import (
     SkillKind,
     SkillRequirement,
 )
-from pipeline.sections import Line, split_lines
+from pipeline.sections import Line, classify_heading, split_lines
 from pipeline.skills import FoundSkill, get_matcher
 
 SECTION_WEIGHT = {
@@ -77,12 +77,15 @@ def analyze_posting(text: str) -> JobAnalysis:
 
 
 def _title_line(text: str, lines: list[Line]) -> Line | None:
-    """The first line, when it is short enough to be a title rather than a sentence."""
-    if not lines:
-        return None
-    first = lines[0]
-    words = _MD.sub("", first.text).split()
-    return first if 0 < len(words) <= 12 and not first.text.rstrip().endswith(".") else None
+    """The first line that is short enough to be a title rather than a sentence, and is not a
+    section heading ("About us") or a field other than the title ("Company: ...")."""
+    for line in lines[:3]:
+        text = _MD.sub("", line.text).strip()
+        if classify_heading(text) is not None or _COMPANY_FIELD.match(text):
+            continue
+        words = text.split()
+        return line if 0 < len(words) <= 12 and not text.endswith(".") else None
+    return None
 
 
 def _line_of(lines: list[Line], starts: list[int], offset: int) -> Line:

@@ -163,3 +163,10 @@ def test_empty_posting_is_invalid_input() -> None:
     with pytest.raises(InvalidInput) as info:
         analyze_posting("   \n ")
     assert info.value.field == "posting"
+
+
+def test_title_skips_a_leading_section_heading() -> None:
+    analysis = analyze_posting("## About us\nWe build tools.\n\nStaff Engineer\n")
+    assert analysis.title is None  # the blurb sentence is no title either
+    assert analyze_posting("Company: Acme\nPlatform Engineer\nKubernetes.\n").title == (
+        "Platform Engineer")
