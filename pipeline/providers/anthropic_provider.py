@@ -23,6 +23,8 @@ from pipeline.providers.base import (
 )
 
 StructuredMode = Literal["tool", "none"]
+# Passed explicitly: given None, the SDK would read ANTHROPIC_BASE_URL itself.
+OFFICIAL_BASE_URL = "https://api.anthropic.com"
 
 
 class AnthropicChat:
@@ -43,7 +45,7 @@ class AnthropicChat:
         self._structured: StructuredMode = structured
         self._client = anthropic.Anthropic(
             api_key=api_key or "not-needed",
-            base_url=base_url or None,
+            base_url=base_url or OFFICIAL_BASE_URL,
             timeout=timeout_s,
             max_retries=0,
         )

@@ -24,6 +24,9 @@ from pipeline.providers.base import (
 )
 
 JsonMode = Literal["schema", "object", "none"]
+# Passed explicitly: given None, the SDK would read OPENAI_BASE_URL itself, and the pipeline
+# takes its configuration from the caller only.
+OFFICIAL_BASE_URL = "https://api.openai.com/v1"
 _DOWNGRADE: dict[JsonMode, JsonMode] = {"schema": "object", "object": "none"}
 
 
@@ -45,12 +48,13 @@ class OpenAIChat:
         self._json_mode: JsonMode = json_mode
         # api.openai.com wants max_completion_tokens (reasoning models refuse max_tokens);
         # OpenAI-compatible servers have long known only max_tokens.
-        self._tokens_param = "max_tokens" if base_url else "max_completion_tokens"
+        official = base_url in (None, "", OFFICIAL_BASE_URL)
+        self._tokens_param = "max_completion_tokens" if official else "max_tokens"
         self._lock = threading.Lock()
         # Local servers ignore the key, but the SDK insists on one.
         self._client = openai.OpenAI(
             api_key=api_key or "not-needed",
-            base_url=base_url or None,
+            base_url=base_url or OFFICIAL_BASE_URL,
             timeout=timeout_s,
             max_retries=0,
         )

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
+from pipeline.providers.anthropic_provider import AnthropicChat
 from pipeline.providers.base import BadAnswer
 from pipeline.providers.cache import MemoryAnswerStore
 from pipeline.providers.fallback import ProviderChain
+from pipeline.providers.openai_provider import OpenAIChat
 from pipeline.providers.prompts import fence, load_prompt
 from pipeline.providers.runner import ProviderRunner, parse_answer
 from pipeline.providers.usage import PriceTable, UsageMeter
@@ -151,3 +153,14 @@ def test_fence_defuses_a_posting_that_closes_its_own_block() -> None:
     fenced = fence("posting", hostile)
     assert fenced.count("</posting>") == 1 and fenced.endswith("</posting>")
     assert fenced.count("<posting>") == 1 and fenced.startswith("<posting>")
+
+
+def test_the_sdks_do_not_read_the_environment_behind_the_callers_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:1")
+    openai_chat = OpenAIChat(model="m", api_key="k")
+    anthropic_chat = AnthropicChat(model="m", api_key="k")
+    assert str(openai_chat._client.base_url).startswith("https://api.openai.com/v1")
+    assert str(anthropic_chat._client.base_url).startswith("https://api.anthropic.com")
