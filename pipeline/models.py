@@ -31,7 +31,7 @@ class SkillKind(StrEnum):
 class Section(StrEnum):
     """Where in a posting a mention stands; it weighs in on importance."""
 
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # shadows str.title on purpose
     requirements = "requirements"
     responsibilities = "responsibilities"
     preferred = "preferred"
