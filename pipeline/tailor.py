@@ -1,0 +1,171 @@
+"""The whole tailoring in-process: parse → score → rewrite → compile → score again.
+
+Each stage is its own small function so the Celery tasks can call them one at a time; `run_tailor`
+chains them for the CLI and times each one. `artifacts` turns a result into the four output
+files, leaving the writing (and its atomicity) to the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.jsonresume import Resume
+from pipeline.models import (
+    CompiledResume,
+    JobAnalysis,
+    MatchReport,
+    TailoredResume,
+    TailorReport,
+)
+from pipeline.rewrite import Rewriter
+
+STAGES = ("parse", "score", "rewrite", "compile", "rescore")
+StageCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TailorResult:
+    analysis: JobAnalysis
+    before: MatchReport
+    tailored: TailoredResume
+    compiled: CompiledResume
+    after: MatchReport
+    report: TailorReport
+
+
+# ---------------------------------------------------------------- the stages, one by one
+
+
+def parse_stage(posting_text: str) -> JobAnalysis:
+    from pipeline.parse import analyze_posting
+
+    return analyze_posting(posting_text)
+
+
+def score_stage(resume: Resume, analysis: JobAnalysis, *, today: date | None = None) -> MatchReport:
+    from pipeline.score import score_match
+
+    return score_match(resume, analysis, today=today)
+
+
+def rewrite_stage(resume: Resume, analysis: JobAnalysis, report: MatchReport, *,
+                  rewriter: Rewriter | None = None, today: date | None = None) -> TailoredResume:
+    from pipeline.rewrite import tailor_resume
+
+    return tailor_resume(resume, analysis, report, rewriter=rewriter, today=today)
+
+
+def parse_back_keywords(tailored: TailoredResume, analysis: JobAnalysis,
+                        *, today: date | None = None) -> list[str]:
+    """The matched skills as the tailored resume words them: what the PDF must still hold."""
+    report = score_stage(tailored.resume, analysis, today=today)
+    keywords: list[str] = []
+    for skill in report.matched:
+        surfaced = [e for e in skill.evidence if e.surfaced]
+        if skill.resume_forms and surfaced:
+            keywords.append(skill.resume_forms[0])
+    return list(dict.fromkeys(keywords))
+
+
+def compile_stage(tailored: TailoredResume, *, template: str = "classic",
+                  keywords: Sequence[str] = (), timeout_s: float = 20.0) -> CompiledResume:
+    from pipeline.latex import compile_resume
+
+    return compile_resume(tailored, template=template, keywords=keywords, timeout_s=timeout_s)
+
+
+def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredResume,
+                 compiled: CompiledResume, after: MatchReport,
+                 timings_ms: dict[str, float]) -> TailorReport:
+    return TailorReport(
+        analysis=analysis, before=before, after=after, template=compiled.template,
+        engine=compiled.engine, pages=compiled.pages, compiles=compiled.compiles,
+        trimmed=compiled.trimmed, adjustments=compiled.adjustments,
+        provenance=tailored.provenance, rejections=tailored.rejections,
+        parse_back=compiled.parse_back, usage=tailored.usage, timings_ms=timings_ms,
+    )
+
+
+# ---------------------------------------------------------------- all of them
+
+
+class _Clock:
+    def __init__(self, on_stage: StageCallback | None) -> None:
+        self.on_stage = on_stage
+        self.timings: dict[str, float] = {}
+        self._stage: str | None = None
+        self._start = 0.0
+
+    def start(self, stage: str) -> None:
+        self.stop()
+        if self.on_stage is not None:
+            self.on_stage(stage)
+        self._stage, self._start = stage, time.perf_counter()
+
+    def stop(self) -> None:
+        if self._stage is not None:
+            elapsed = (time.perf_counter() - self._start) * 1000
+            self.timings[self._stage] = round(self.timings.get(self._stage, 0.0) + elapsed, 2)
+            self._stage = None
+
+
+def run_tailor(
+    resume: Resume,
+    posting_text: str,
+    *,
+    template: str = "classic",
+    rewriter: Rewriter | None = None,
+    on_stage: StageCallback | None = None,
+    today: date | None = None,
+    timeout_s: float = 20.0,
+) -> TailorResult:
+    """Every stage in order, each timed; `on_stage(name)` is called as each one starts."""
+    clock = _Clock(on_stage)
+    total = time.perf_counter()
+    clock.start("parse")
+    analysis = parse_stage(posting_text)
+    clock.start("score")
+    before = score_stage(resume, analysis, today=today)
+    clock.start("rewrite")
+    tailored = rewrite_stage(resume, analysis, before, rewriter=rewriter, today=today)
+    clock.start("compile")
+    keywords = parse_back_keywords(tailored, analysis, today=today)
+    compiled = compile_stage(tailored, template=template, keywords=keywords, timeout_s=timeout_s)
+    clock.start("rescore")
+    after = score_stage(compiled.resume or tailored.resume, analysis, today=today)
+    clock.stop()
+    clock.timings["total"] = round((time.perf_counter() - total) * 1000, 2)
+    report = build_report(analysis, before, tailored, compiled, after, clock.timings)
+    return TailorResult(analysis, before, tailored, compiled, after, report)
+
+
+def tailor(
+    resume: Resume,
+    posting_text: str,
+    *,
+    template: str = "classic",
+    rewriter: Rewriter | None = None,
+    today: date | None = None,
+) -> tuple[JobAnalysis, MatchReport, TailoredResume, CompiledResume, MatchReport, TailorReport]:
+    """`run_tailor` as a plain tuple: (analysis, before, tailored, compiled, after, report)."""
+    r = run_tailor(resume, posting_text, template=template, rewriter=rewriter, today=today)
+    return r.analysis, r.before, r.tailored, r.compiled, r.after, r.report
+
+
+def artifacts(result: TailorResult) -> dict[str, bytes]:
+    """The four output files, by name."""
+    tailored = result.compiled.resume or result.tailored.resume
+
+    def dump(data: object) -> bytes:
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    return {
+        "resume.pdf": result.compiled.pdf,
+        "resume.tex": result.compiled.tex.encode("utf-8"),
+        "tailored.json": dump(tailored.to_json_dict()),
+        "report.json": dump(result.report.model_dump(mode="json")),
+    }
