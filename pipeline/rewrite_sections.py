@@ -145,9 +145,11 @@ class SectionWriter:
             item.pop("highlights", None)
         return max((s for s, _, _ in kept), default=0.0)
 
-    def _align_field(self, item: dict[str, Any], key: str, out: str, src: str) -> None:
+    def _align_field(self, item: dict[str, Any], key: str, out: str, src: str,
+                     rec: float = 0.5) -> None:
         text = item.get(key)
         if isinstance(text, str) and text:
+            self.relevance[f"{out}.{key}"] = self.model.score(f"{src}.{key}", text, recency=rec)
             item[key], notes = self._aligned(text, f"{out}.{key}", f"{src}.{key}")
             if notes:
                 self.provenance.append(Provenance(
@@ -166,7 +168,7 @@ class SectionWriter:
             limit = BULLETS_PER_JOB[min(out_i, len(BULLETS_PER_JOB) - 1)]
             context = " at ".join(p for p in (job.get("position"), job.get("name")) if p)
             for key in ("summary", "description"):
-                self._align_field(job, key, out, src)
+                self._align_field(job, key, out, src, rec=recency(out_i))
             self.relevance[out] = self._bullets(job, out, src, list(job.get("highlights", [])),
                                                 limit=limit, rec=recency(out_i), context=context)
             tailored.append(job)
