@@ -79,8 +79,9 @@ class ProviderRunner:
         request = ChatRequest(system, user, output.__name__, schema, max_tokens=max_tokens)
         key = cache_key(self.name, self.model, prompt.id, f"{system}\x00{user}")
         if (hit := self._cached(key, output)) is not None:
-            meter.record(self.name, self.model, prompt.id, requests=0)
-            return Answered(hit, self.name, self.model, prompt.id, cached=True)
+            value, model = hit
+            meter.record(self.name, model, prompt.id, requests=0)
+            return Answered(value, self.name, model, prompt.id, cached=True)
         if not self.breaker.allow():
             raise ProviderUnavailable(f"{self.name}: circuit open, skipped")
         answer = self._call(request, prompt, meter)
@@ -90,19 +91,22 @@ class ProviderRunner:
             answer = self._call(_repair_request(request, first), prompt, meter)
             value = parse_answer(answer.text, output)  # a second BadAnswer propagates
         if self._cache is not None:
-            self._cache.set(key, value.model_dump_json(), self._cache_ttl_s)
+            # The model that answered is kept with the answer: provenance stays exact on a hit.
+            entry = json.dumps({"model": answer.model, "value": value.model_dump(mode="json")})
+            self._cache.set(key, entry, self._cache_ttl_s)
         return Answered(value, self.name, answer.model, prompt.id)
 
-    def _cached(self, key: str, output: type[M]) -> M | None:
+    def _cached(self, key: str, output: type[M]) -> tuple[M, str] | None:
         if self._cache is None:
             return None
         text = self._cache.get(key)
         if text is None:
             return None
         try:
-            return output.model_validate_json(text)
-        except ValidationError:
-            return None  # written by an older output model: ask again
+            entry = json.loads(text)
+            return output.model_validate(entry["value"]), str(entry["model"])
+        except (ValueError, TypeError, KeyError, ValidationError):
+            return None  # written by an older output model or format: ask again
 
     def _call(self, request: ChatRequest, prompt: Prompt, meter: UsageMeter) -> ChatAnswer:
         answer = call_with_retries(

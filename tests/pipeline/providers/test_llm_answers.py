@@ -25,7 +25,8 @@ VARS = {"context": "c", "terms": "t", "posting": "p", "line": "l", "tone": "neut
 def test_a_cached_answer_costs_no_request(
     llm_server: FakeLLMServer, make_runner: Callable[..., ProviderRunner]
 ) -> None:
-    llm_server.respond_with(lambda request: Reply.ok({"bullet": "fresh"}))
+    llm_server.respond_with(lambda request: Reply(answer={"bullet": "fresh"},
+                                                  model="gpt-4o-mini-2024-07-18"))
     cache = MemoryAnswerStore()
     runner = make_runner("openai", cache=cache)
     meter = UsageMeter()
@@ -34,6 +35,7 @@ def test_a_cached_answer_costs_no_request(
     assert llm_server.count() == 1
     assert (first.cached, second.cached) == (False, True)
     assert second.value == first.value
+    assert second.model == "gpt-4o-mini-2024-07-18"  # the model that wrote the answer
     # a different input, model or provider is a different key
     runner.ask(PROMPT, {**VARS, "line": "other"}, Echo, meter)
     make_runner("anthropic", cache=cache).ask(PROMPT, VARS, Echo, meter)
