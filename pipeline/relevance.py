@@ -145,8 +145,14 @@ def terminology(analysis: JobAnalysis, report: MatchReport) -> dict[str, str]:
             if form.lower() != target.lower() and (form_words <= target_words
                                                    or target_words <= form_words):
                 continue  # "REST" → "REST APIs" would garble "REST webhooks"
+            if _plural_pair(form.lower(), target.lower()):
+                continue  # "an API" → "an APIs": the grammar is the resume's
             swaps[form] = target
     return swaps
+
+
+def _plural_pair(a: str, b: str) -> bool:
+    return any(x + suffix == y for x, y in ((a, b), (b, a)) for suffix in ("s", "es"))
 
 
 def align_terms(text: str, swaps: dict[str, str]) -> tuple[str, list[str]]:

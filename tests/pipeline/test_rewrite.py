@@ -247,3 +247,28 @@ def test_examples_tailor_to_valid_json_resume(resume_name: str, posting_name: st
     assert tailored.resume.basics.name == resume.basics.name
     assert [w.startDate for w in tailored.resume.work] == sorted(
         (w.startDate or "" for w in resume.work), reverse=True)
+
+
+def test_terminology_leaves_grammar_alone() -> None:
+    from pipeline.models import SkillKind, SkillMatch, SkillRequirement
+    from pipeline.relevance import align_terms, terminology
+
+    analysis = JobAnalysis(text="", hard_skills=[
+        SkillRequirement(name="APIs", kind=SkillKind.hard, surface_forms=["APIs"],
+                         importance=0.5, required=True),
+        SkillRequirement(name="REST APIs", kind=SkillKind.hard, surface_forms=["REST APIs"],
+                         importance=0.5, required=True),
+        SkillRequirement(name="PostgreSQL", kind=SkillKind.hard,
+                         surface_forms=["PostgreSQL"], importance=0.5, required=True),
+    ])
+    report = MatchReport(match_rate=0, ceiling=0, breakdown=[], skills=[
+        SkillMatch(name=name, kind=SkillKind.hard, importance=0.5, required=True,
+                   matched=False, resume_forms=[form],
+                   evidence=[{"path": "work[0].highlights[0]", "text": form,
+                              "surfaced": True}])
+        for name, form in (("APIs", "API"), ("REST APIs", "REST"), ("PostgreSQL", "postgres"))
+    ])
+    swaps = terminology(analysis, report)
+    assert swaps == {"postgres": "PostgreSQL"}
+    assert align_terms("Built an API and REST webhooks on postgres", swaps) == (
+        "Built an API and REST webhooks on PostgreSQL", ["postgres → PostgreSQL"])
