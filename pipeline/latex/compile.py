@@ -16,7 +16,13 @@ from pipeline.errors import CompileError, InvalidInput
 from pipeline.jsonresume import Resume
 from pipeline.latex.compiler import TexConfig, TexRun, default_cache_dir, lost_characters, run_tex
 from pipeline.latex.content import DocumentView, build_view
-from pipeline.latex.fit import Measurement, apply_drops, choose_drops, measure
+from pipeline.latex.fit import (
+    Measurement,
+    apply_drops,
+    choose_drops,
+    measure,
+    ranked_relevance,
+)
 from pipeline.latex.fonts import choose_engine, fields_holding
 from pipeline.latex.render import (
     MIN_FONT_PT,
@@ -64,23 +70,28 @@ def compile_resume(tailored: TailoredResume, *, template: str = "classic",
         if run.pages == 1:
             break
         measurement = measure(run, dict(view.units()), view.groups())
-        plan = choose_drops(measurement, tailored.relevance,
-                            allow_entries=layout != info.layout)
+        texts = view.texts()
+        ranks = {p: ranked_relevance(p, tailored.relevance, texts.get(p, ""), keywords)
+                 for p in measurement.heights}
+        for entry in [p for p in ranks if "." not in p and "[" in p]:
+            # A whole entry is as relevant as its most relevant piece.
+            ranks[entry] = max([ranks[entry]] + [r for p, r in ranks.items()
+                                                 if p.startswith(entry + ".")])
+        plan = choose_drops(measurement, ranks)
         if plan is None and layout == info.layout and tightened(layout) != layout:
-            # Bullets and summaries are not enough: tighten once, estimating the new layout
-            # from this measurement, and let whole secondary entries go too.
+            # Dropping everything droppable is not enough: tighten once, estimating the new
+            # layout from this measurement.
             new = tightened(layout)
             gained = 2 * (layout.margin_in - new.margin_in) * 72.27
             measurement = measurement.rescaled(new.font_pt / layout.font_pt, gained)
             layout = new
-            plan = choose_drops(measurement, tailored.relevance, allow_entries=True) or []
+            plan = choose_drops(measurement, ranks) or []
         elif plan is None:
             raise CompileError(f"{len(dropped)} pieces dropped and the content that may not be "
                                "dropped (name, contact, titles, dates, education) still does "
                                "not fit one page")
         elif not plan:  # measured as fitting, yet it did not: drop the least relevant piece
-            plan = (choose_drops(Measurement(1.0, measurement.heights), tailored.relevance,
-                                 allow_entries=True) or [])[:1]
+            plan = (choose_drops(Measurement(1.0, measurement.heights), ranks) or [])[:1]
             if not plan:
                 raise CompileError("the content does not fit one page and nothing is left "
                                    "to drop")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.jsonresume import Resume
+from pipeline.latex.escape import display_url
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -92,6 +93,25 @@ class DocumentView:
                     yield line.mark, line.path
 
 
+    def texts(self) -> dict[str, str]:
+        """Path → the text a droppable piece shows (an entry: all of it)."""
+        out: dict[str, str] = {}
+        if self.summary:
+            out[self.summary.path] = self.summary.text
+        for section in self.sections:
+            for entry in section.entries:
+                parts = [entry.title, entry.org, entry.where]
+                for unit in (entry.summary, *entry.bullets, entry.extra):
+                    if unit is not None:
+                        parts.append(unit.text)
+                        if unit.path:
+                            out[unit.path] = unit.text
+                if entry.path:
+                    out[entry.path] = " ".join(parts)
+            for line in section.lines:
+                out[line.path] = f"{line.label} {line.text}"
+        return out
+
     def groups(self) -> dict[str, list[str]]:
         """Section path → the paths whose dropping together removes the whole section."""
         return {s.path: s.children() for s in self.sections if s.path}
@@ -160,9 +180,9 @@ def _contacts(resume: Resume) -> list[Contact]:
         dial = "".join(c for c in b.phone if c.isdigit() or c == "+")
         out.append(Contact(b.phone, f"tel:{dial}"))
     if b.url:
-        out.append(Contact(b.url, b.url))
+        out.append(Contact(display_url(b.url), b.url))
     for profile in b.profiles:
-        text = profile.url or _join(profile.network, profile.username, sep=": ")
+        text = display_url(profile.url) or _join(profile.network, profile.username, sep=": ")
         if text:
             out.append(Contact(text, profile.url or ""))
     return out
