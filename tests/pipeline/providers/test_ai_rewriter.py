@@ -187,3 +187,14 @@ def test_a_partial_fallback_names_both_providers(
     tailored = tailor(rewriter)
     assert tailored.provider == "openai+anthropic"
     assert {u.provider for u in tailored.usage} == {"openai", "anthropic"}
+
+
+def test_a_small_model_that_ignores_json_mode_does_not_break_the_job(
+    llm_server: FakeLLMServer, rewriter: AIRewriter
+) -> None:
+    llm_server.respond_with(lambda request: Reply.raw("Sure! Here's an improved bullet point."))
+    tailored = tailor(rewriter)
+    assert tailored.resume == tailor(LocalRewriter()).resume
+    # every line: the answer, one repair turn, then local
+    assert llm_server.count() == 2 * (len(bullets(tailored)) + 1)
+    assert any("no JSON object" in note for note in rewriter.notes())
