@@ -97,6 +97,10 @@ class Guard:
             self._skills[text] = cached
         return cached
 
+    def skill_names(self, text: str) -> frozenset[str]:
+        """Canonical names of the skills `text` names (cached: lines are checked often)."""
+        return self._skills_in(text)[0]
+
     def problem(self, proposed: str, sources: Sequence[str]) -> str | None:
         """Why `proposed` states something `sources` lack, or None when it is supported."""
         source = "\n".join(sources)

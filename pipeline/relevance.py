@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pipeline.models import JobAnalysis, MatchReport, SkillMatch, SkillRequirement
-from pipeline.skills import SkillMatcher
 
 _WORD = re.compile(r"[a-z][a-z+#.-]{3,}")
 _STOP_WORDS = (
@@ -33,11 +32,17 @@ def content_words(text: str) -> set[str]:
     return {w.strip(".-") for w in _WORD.findall(text.lower())} - _STOP
 
 
+# Paths the score stage has already run the SkillMatcher over: their evidence is complete,
+# so a line there without evidence names no posting skill and needs no second look.
+_SCANNED = re.compile(r"^((work|projects|volunteer)\[\d+\]\.highlights|"
+                      r"(skills|projects)\[\d+\]\.keywords)\[\d+\]$")
+
+
 @dataclass
 class RelevanceModel:
     """Scores lines against one posting. Build once per tailoring; `score` is cheap."""
 
-    matcher: SkillMatcher
+    find: Callable[[str], frozenset[str]]  # skill names in a text (the guard's cached matcher)
     importance: dict[str, float]  # posting skill name → importance
     evidence: dict[str, set[str]]  # resume path → posting skills the match report found there
     posting_words: set[str]
@@ -45,7 +50,7 @@ class RelevanceModel:
 
     @classmethod
     def build(cls, analysis: JobAnalysis, report: MatchReport,
-              matcher: SkillMatcher) -> RelevanceModel:
+              find: Callable[[str], frozenset[str]]) -> RelevanceModel:
         importance = {s.name: s.importance for s in analysis.skills()}
         evidence: dict[str, set[str]] = {}
         for skill in report.skills:
@@ -55,15 +60,18 @@ class RelevanceModel:
         skill_words = {w for s in analysis.skills() for f in s.surface_forms
                        for w in content_words(f)}
         words = content_words(analysis.text) - skill_words  # skills count once, above
-        return cls(matcher, importance, evidence, words)
+        return cls(find, importance, evidence, words)
 
     def skills_in(self, path: str, text: str) -> set[str]:
-        """Posting skills this line evidences."""
+        """Posting skills this line evidences (`path` in the master resume, or "")."""
+        known = self.evidence.get(path, set())
+        if _SCANNED.match(path):
+            return known
         found = self._cache.get(text)
         if found is None:
-            found = {f.name for f in self.matcher.find(text) if f.name in self.importance}
+            found = {name for name in self.find(text) if name in self.importance}
             self._cache[text] = found
-        return found | self.evidence.get(path, set())
+        return found | known
 
     def score(self, path: str, text: str, *, recency: float = 1.0) -> float:
         skills = self.skills_in(path, text)

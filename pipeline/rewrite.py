@@ -158,12 +158,13 @@ def tailor_resume(
 ) -> TailoredResume:
     rewriter = rewriter or LocalRewriter()
     matcher = matcher or get_matcher()
+    guard = Guard(resume, matcher=matcher)
     writer = SectionWriter(
         resume=resume,
         data=resume.to_json_dict(),
-        model=RelevanceModel.build(analysis, report, matcher),
+        model=RelevanceModel.build(analysis, report, guard.skill_names),
         swaps=terminology(analysis, report),
-        guard=Guard(resume, matcher=matcher),
+        guard=guard,
         analysis=analysis,
         report=report,
     )

@@ -89,6 +89,10 @@ class SectionWriter:
     rejections: list[GuardRejection] = field(default_factory=list)
     relevance: dict[str, float] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
+    master: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.master = self.resume.to_json_dict()  # read-only: `data` is the one edited
 
     # ------------------------------------------------------------ helpers
 
@@ -299,7 +303,7 @@ class SectionWriter:
 
     def _source_text(self, path: str) -> str | None:
         """The master resume's text at a path like `work[1].highlights[3]`."""
-        node: Any = self.resume.to_json_dict()
+        node: Any = self.master
         for key, index in re.findall(r"(\w+)(?:\[(\d+)\])?", path):
             node = node.get(key) if isinstance(node, dict) else None
             if index and isinstance(node, list):
