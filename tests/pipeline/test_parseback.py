@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from pipeline.errors import CompileError
 from pipeline.latex import compile_resume, list_templates
@@ -92,3 +94,16 @@ def test_ligatures_extract_as_letters() -> None:
     out = compile_resume(TailoredResume(resume=resume), template="classic",
                          cache_dir=Path(default_cache_dir()))
     assert "Efficient offline workflows, fluent in fjords" in out.text
+
+
+@pytest.mark.parametrize("use_format", [True, False])
+def test_fonts_map_to_unicode_and_metadata_names_the_person(use_format: bool) -> None:
+    resume = load_resume(FIXTURES / "new-grad.json")
+    out = compile_resume(TailoredResume(resume=resume), template="modern",
+                         cache_dir=default_cache_dir(), use_format=use_format)
+    reader = PdfReader(io.BytesIO(out.pdf))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    assert fonts and all("/ToUnicode" in f.get_object() for f in fonts.values())
+    assert reader.metadata is not None
+    assert reader.metadata.author == resume.basics.name
+    assert resume.basics.name in (reader.metadata.title or "")
