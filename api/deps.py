@@ -22,13 +22,25 @@ def _session() -> Iterator[Session]:
         session.close()
 
 
-def _tenant() -> str:
+# The cheap dependencies are `async def`: a plain `def` would cost each request a hop
+# through the thread pool for nothing.
+
+
+async def _tenant() -> str:
     # Authentication comes later; until then every caller is the one configured tenant, and
     # every query already filters by it.
     return get_api_settings().tenant
 
 
+async def current_settings() -> Settings:
+    return get_settings()
+
+
+async def _api_settings() -> ApiSettings:
+    return get_api_settings()
+
+
 SessionDep = Annotated[Session, Depends(_session)]
 TenantDep = Annotated[str, Depends(_tenant)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-ApiSettingsDep = Annotated[ApiSettings, Depends(get_api_settings)]
+SettingsDep = Annotated[Settings, Depends(current_settings)]
+ApiSettingsDep = Annotated[ApiSettings, Depends(_api_settings)]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from api import queries, submit
 from api.deps import SessionDep, SettingsDep, TenantDep
 from api.errors import PROBLEM_RESPONSES, not_found
-from api.routes.jobs import IdempotencyKey, enqueue_after_commit, parse_id
+from api.routes.jobs import IdempotencyKey, parse_id, plan_chains, send_after_commit
 from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
 from api.views import job_error, top_missing
 from workers.db import repository
@@ -52,8 +52,9 @@ def submit_batch(
             provider=body.provider, batch_id=batch.id, batch_item=index, label=label,
         )
         job_ids.append(job.id)
+    chains = plan_chains(session, job_ids)
     session.commit()
-    enqueue_after_commit(job_ids)  # after the commit, never before
+    send_after_commit(chains)  # after the commit, never before
     return _accepted(batch, job_ids, response)
 
 

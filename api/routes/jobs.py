@@ -7,10 +7,12 @@ import logging
 import uuid
 from typing import Annotated
 
+from celery.canvas import Signature
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import RedirectResponse
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
+from sqlalchemy.orm import Session
 
 from api import submit
 from api.deps import SessionDep, SettingsDep, TenantDep
@@ -64,24 +66,36 @@ def submit_job(
     )
     if not created and job.request_hash != fingerprint:
         raise submit.idempotency_conflict()
+    chains = plan_chains(session, [job.id]) if created else []
     session.commit()
     response.headers["Location"] = job_location(job.id)
     if not created:
         response.status_code = 200
         return job_out(job, settings)
-    # Only now, with the row committed, may a worker be told about it.
-    enqueue_after_commit([job.id])
+    send_after_commit(chains)  # only now, with the row committed, may a worker see it
     return job_out(job, settings, presign=False)
 
 
-def enqueue_after_commit(job_ids: list[uuid.UUID]) -> None:
+def plan_chains(session: Session, job_ids: list[uuid.UUID]) -> list[Signature]:
+    """Build each job's chain and record its task ids in the caller's transaction (one commit
+    per submit, and a cancel can always find the ids to revoke)."""
+    chains = []
+    for job_id in job_ids:
+        job_chain, task_ids = chain.build_chain(job_id)
+        repository.set_task_ids(session, job_id, task_ids)
+        chains.append(job_chain)
+    return chains
+
+
+def send_after_commit(chains: list[Signature]) -> None:
     """Send the chains. The jobs are already recorded, so a broker outage here does not lose
     them: the reaper starts queued jobs that no chain picked up, and the 202 stays true."""
     try:
-        chain.enqueue_jobs(job_ids)
+        for job_chain in chains:
+            job_chain.apply_async()
     except (KombuError, RedisError, OSError) as exc:
         log.warning("recorded %d job(s) but could not enqueue them (%s); the reaper will",
-                    len(job_ids), exc)
+                    len(chains), exc)
 
 
 @router.get("/{job_id}", response_model=JobOut)

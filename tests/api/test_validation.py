@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.config import ApiSettings
+from api.deps import current_settings
 from api.errors import field_path
-from workers.settings import Settings, get_settings
+from workers.settings import Settings
 
 LIMIT = 64 * 1024
 
@@ -25,7 +26,7 @@ LIMIT = 64 * 1024
 def client() -> Iterator[TestClient]:
     app = create_app(ApiSettings(max_body_bytes=LIMIT, max_batch_body_bytes=2 * LIMIT))
     # Whatever the environment says (service tests allow private webhooks), these refuse them.
-    app.dependency_overrides[get_settings] = lambda: Settings(allow_private_webhooks=False)
+    app.dependency_overrides[current_settings] = lambda: Settings(allow_private_webhooks=False)
     with TestClient(app, raise_server_exceptions=True) as test_client:
         yield test_client
 
