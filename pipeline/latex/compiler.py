@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +30,10 @@ _PAGES = re.compile(r"Output written on \S+ \((\d+) pages?")
 _LOST_CHAR = re.compile(r"Missing character: There is no (\S+) (?:\(U\+([0-9A-F]+)\) )?in font")
 _LOG_TAIL_LINES = 40
 _SP_PER_PT = 65536.0
+_RETRY_FORMAT_AFTER_S = 3600  # a format that failed to build (maybe a killed run) is retried
+# lualatex's first run builds its font cache (4.5 s idle, 16 s measured on a busy machine);
+# that run gets this much time at least, later runs the caller's timeout.
+_LUALATEX_COLD_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ def ensure_format(static: str, config: TexConfig) -> Path | None:
     if target.exists():
         return target
     failed = target.with_suffix(".failed")
-    if failed.exists():
+    if failed.exists() and failed.stat().st_mtime > time.time() - _RETRY_FORMAT_AFTER_S:
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
@@ -176,10 +180,17 @@ def run_tex(tex: str, *, engine: Engine, config: TexConfig,
         static, rest = split_static(tex)
         fmt = ensure_format(static, config)
     source = rest if fmt is not None else tex
-    if workdir is not None:
-        return _run_in(workdir, source, engine, config, fmt)
-    with tempfile.TemporaryDirectory(prefix="rt-tex-") as tmp:
-        return _run_in(Path(tmp), source, engine, config, fmt)
+    warm_marker = config.cache_dir / "lualatex.warm"
+    if engine == "lualatex" and not warm_marker.exists():
+        config = replace(config, timeout_s=max(config.timeout_s, _LUALATEX_COLD_TIMEOUT_S))
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="rt-tex-") as tmp:
+            run = _run_in(Path(tmp), source, engine, config, fmt)
+    else:
+        run = _run_in(workdir, source, engine, config, fmt)
+    if engine == "lualatex":
+        warm_marker.touch()
+    return run
 
 
 def _run_in(work: Path, source: str, engine: Engine, config: TexConfig,
