@@ -33,6 +33,7 @@ from pipeline.relevance import (
 
 BULLETS_PER_JOB = (6, 5, 4, 4, 3, 3, 2)  # by position in the tailored order; then the last
 MAX_PROJECTS, BULLETS_PER_PROJECT = 3, 3
+LEAD_BULLET_FLOOR = 0.45
 _ITEM_SECTIONS = {  # section → the fields that describe an item, for its relevance
     "volunteer": ("position", "organization", "summary"),
     "awards": ("title", "awarder", "summary"),
@@ -142,7 +143,9 @@ class SectionWriter:
                 EditKind.reordered if moved else EditKind.selected)
             self.lines.append(Line(out_path, src_path, text, local, notes, edit, context,
                                    self._terms(src_path, text), highlights, new_k))
-            self.relevance[out_path] = score
+            # a role's best line is worth more than a third line elsewhere: a job shown with
+            # no bullet at all reads as a gap
+            self.relevance[out_path] = max(score, LEAD_BULLET_FLOOR) if new_k == 0 else score
         if highlights:
             item["highlights"] = highlights
         else:
