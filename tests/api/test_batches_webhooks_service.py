@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
@@ -17,7 +18,7 @@ from tests.api.conftest import poll
 from tests.api.receiver import Receiver
 from workers import chain
 from workers.db import repository
-from workers.db.models import WebhookDelivery
+from workers.db.models import Batch, Job, WebhookDelivery
 from workers.db.session import session_scope
 from workers.settings import get_settings
 
@@ -124,3 +125,32 @@ def test_410_stops_retries(receiver: Receiver, db_session: Session, celery_worke
         time.sleep(0.1)
     assert row.state == "failed" and row.attempts == 1 and row.last_status == 410
     assert len(receiver.on("/gone")) == 1
+
+
+def test_batch_idempotency_and_bad_items_write_nothing(
+    http: httpx.Client, db_session: Session
+) -> None:
+    key = f"batch-{uuid.uuid4()}"
+    body = {"items": [{"resume": factories.resume(), "posting": factories.posting(i)}
+                      for i in range(3)]}
+    first = http.post("/v1/batches", json=body, headers={"Idempotency-Key": key})
+    again = http.post("/v1/batches", json=body, headers={"Idempotency-Key": key})
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json() == first.json()  # same batch, same jobs in the same order
+    changed = {"items": body["items"][:2]}
+    conflict = http.post("/v1/batches", json=changed, headers={"Idempotency-Key": key})
+    assert conflict.status_code == 422
+    assert [e["field"] for e in conflict.json()["errors"]] == ["header.Idempotency-Key"]
+
+    db_session.rollback()
+    batches_before = db_session.scalar(select(func.count()).select_from(Batch))
+    jobs_before = db_session.scalar(select(func.count()).select_from(Job))
+    bad = {"items": [*body["items"],
+                     {"resume": {"education": [{"endDate": "2020-13"}]}, "posting": "x"}]}
+    response = http.post("/v1/batches", json=bad)
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields == ["items[3].resume.education[0].endDate"]
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(Batch)) == batches_before
+    assert db_session.scalar(select(func.count()).select_from(Job)) == jobs_before
