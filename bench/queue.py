@@ -1,0 +1,193 @@
+"""The same jobs through the Celery workers and in-process, compared (printed, not asserted).
+
+Queue path: a throwaway stack (fresh Postgres database, Redis key prefix, SeaweedFS), one
+worker process per queue, all jobs submitted at once the way the API does (row, commit,
+chain); latency is each job's `finished_at - created_at`. In-process path: the same
+resume/posting pairs through `pipeline.tailor.run_tailor` in a pool of `--procs` processes
+(default: the CPU count), all started at once; latency is from the start to each job's end.
+Both paths are warmed up first (models and TeX formats loaded) and use unique postings, so
+neither is flattered by the analysis cache. Target: queue throughput ≥ 0.85× in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@dataclass
+class Run:
+    name: str
+    jobs: int
+    failed: int
+    wall_s: float
+    latencies_s: list[float]
+
+    @property
+    def per_minute(self) -> float:
+        return self.jobs / self.wall_s * 60 if self.wall_s else 0.0
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies_s)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def workload(count: int) -> list[tuple[dict[str, Any], str]]:
+    """`count` (resume, posting) pairs cycling through the examples, each posting unique."""
+    from pipeline.inputs import load_posting
+
+    resumes = [json.loads(p.read_text()) for p in sorted((EXAMPLES / "resumes").glob("*.json"))]
+    postings = [load_posting(p) for p in sorted((EXAMPLES / "postings").iterdir())]
+    if not resumes or not postings:
+        raise SystemExit("bench.queue needs examples/resumes/*.json and examples/postings/*")
+    return [
+        (resumes[i % len(resumes)], f"{postings[i % len(postings)]}\n\nReference: {uuid.uuid4()}")
+        for i in range(count)
+    ]
+
+
+# ---------------------------------------------------------------- in-process
+
+
+def _tailor_one(pair: tuple[dict[str, Any], str]) -> tuple[bool, float]:
+    from pipeline.jsonresume import Resume
+    from pipeline.tailor import run_tailor
+
+    try:
+        run_tailor(Resume.model_validate(pair[0]), pair[1])
+        ok = True
+    except Exception:  # counted, like a failed job on the queue path
+        ok = False
+    return ok, time.time()
+
+
+def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int) -> Run:
+    _tailor_one(workload(1)[0])  # warm the parent; forked children inherit the loaded models
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        pool.map(_tailor_one, workload(procs))  # warm each child
+        start = time.time()
+        results = pool.map(_tailor_one, pairs, chunksize=1)
+    ends = [end for _, end in results]
+    return Run(f"in-process ({procs} procs)", len(pairs), sum(not ok for ok, _ in results),
+               max(ends) - start, [end - start for end in ends])
+
+
+# ---------------------------------------------------------------- queue
+
+
+def _submit(pairs: list[tuple[dict[str, Any], str]]) -> list[uuid.UUID]:
+    from workers import chain
+    from workers.db import repository
+    from workers.db.session import session_scope
+
+    with session_scope() as session:
+        ids = [repository.create_job(session, tenant="bench", resume=resume, posting=posting)[0].id
+               for resume, posting in pairs]
+    chain.enqueue_jobs(ids)
+    return ids
+
+
+def stage_means_ms(ids: list[uuid.UUID]) -> dict[str, float]:
+    """Mean wall time of each stage's last run over `ids`, from the jobs' timestamps."""
+    from sqlalchemy import select
+
+    from workers.db.models import Job
+    from workers.db.session import session_scope
+    from workers.tasks.upload import stage_timings_ms
+
+    with session_scope() as session:
+        stages = session.execute(select(Job.stages).where(Job.id.in_(ids))).scalars().all()
+    timings = [stage_timings_ms(s) for s in stages]
+    names = sorted({name for t in timings for name in t})
+    return {n: round(sum(t.get(n, 0.0) for t in timings) / len(timings)) for n in names}
+
+
+def _finished(ids: list[uuid.UUID]) -> list[tuple[str, float, float]] | None:
+    from sqlalchemy import select
+
+    from workers.db.models import TERMINAL, Job
+    from workers.db.session import session_scope
+
+    with session_scope() as session:
+        rows = session.execute(
+            select(Job.state, Job.created_at, Job.finished_at).where(Job.id.in_(ids))
+        ).all()
+    if any(state not in TERMINAL for state, _, _ in rows):
+        return None
+    return [(state, created.timestamp(), finished.timestamp()) for state, created, finished in rows]
+
+
+def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: float) -> Run:
+    from tests.service_fixtures import (
+        WorkerPool,
+        service_stack,
+        start_seaweedfs,
+        stop_process,
+        wait_for,
+    )
+    from workers.settings import QUEUES
+
+    with tempfile.TemporaryDirectory(prefix="rt-bench-") as tmp:
+        s3 = start_seaweedfs(Path(tmp) / "s3")
+        try:
+            with service_stack(s3) as env:
+                pool = WorkerPool(env, Path(tmp))
+                try:
+                    # One worker per queue; compile, the stage that takes ~90% of the time,
+                    # gets as many processes as the in-process path has (its TeX runs are
+                    # subprocesses, so that is what keeps every core busy).
+                    for queue in QUEUES:
+                        pool.start(queue, concurrency=procs if queue == "compile" else 1)
+                    warm = _submit(workload(2))
+                    wait_for(lambda: _finished(warm), timeout=300, interval=0.2, what="warm-up")
+                    start = time.time()
+                    ids = _submit(pairs)
+                    rows = wait_for(lambda: _finished(ids), timeout=timeout_s, interval=0.2,
+                                    what="the queued jobs")
+                    print(f"queue path, mean ms per stage: {stage_means_ms(ids)}")
+                finally:
+                    pool.stop_all()
+        finally:
+            stop_process(s3.process)
+    return Run(f"queue (compile x{procs})", len(pairs),
+               sum(state != "succeeded" for state, _, _ in rows),
+               max(end for _, _, end in rows) - start, [end - made for _, made, end in rows])
+
+
+def report(runs: list[Run]) -> None:
+    print(f"{'path':<26}{'jobs':>6}{'failed':>8}{'wall s':>9}{'jobs/min':>10}"
+          f"{'p50 s':>8}{'p95 s':>8}")
+    for run in runs:
+        print(f"{run.name:<26}{run.jobs:>6}{run.failed:>8}{run.wall_s:>9.1f}"
+              f"{run.per_minute:>10.1f}{run.pct(0.5):>8.2f}{run.pct(0.95):>8.2f}")
+    if len(runs) == 2 and runs[1].per_minute:
+        ratio = runs[0].per_minute / runs[1].per_minute
+        print(f"queue / in-process throughput: {ratio:.2f}x (target >= 0.85x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.queue", description=__doc__)
+    parser.add_argument("--jobs", type=int, default=200)
+    parser.add_argument("--procs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--timeout", type=float, default=1800.0, help="queue path, seconds")
+    args = parser.parse_args()
+    pairs = workload(args.jobs)
+    queued = run_queue(pairs, args.procs, args.timeout)
+    report([queued])
+    inprocess = run_inprocess(pairs, args.procs)
+    report([queued, inprocess])
+
+
+if __name__ == "__main__":
+    main()
