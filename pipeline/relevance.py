@@ -111,14 +111,15 @@ def evidenced(report: MatchReport) -> list[SkillMatch]:
 
 
 _EXPERIENCE_PATHS = re.compile(
-    r"^((work|projects|volunteer)\[\d+\]\.(highlights|summary|description)|basics\.summary)"
+    r"^((work|projects|volunteer)\[\d+\]\.highlights|projects\[\d+\]\.description"
+    r"|basics\.summary)"
 )
 
 
 def shown_in_experience(skill: SkillMatch) -> bool:
-    """Evidenced by what the person did or says they do (a job or project line, their own
-    summary), not only by a course. The summary is rewritten, so what it evidenced must
-    reappear elsewhere."""
+    """Evidenced by what the person did or says they do (a job's or project's lines, their
+    own summary), not only by a course or an employer's blurb ("Analytics SaaS for
+    retailers"). The summary is rewritten, so what it evidenced must reappear elsewhere."""
     return any(_EXPERIENCE_PATHS.match(e.path) for e in skill.evidence)
 
 

@@ -253,7 +253,8 @@ class SectionWriter:
             names = self.model.skills_in(f"skills[{i}].name", group.get("name") or "")
             weight = sum(self.model.importance.get(n, 0.0) for n in names)
             weights.append(weight + sum(kw.weight for kw in ranked[i]))
-        surfaced = self._surfaceable([kw.text for entries in ranked for kw in entries])
+        surfaced = self._surfaceable([kw.text for entries in ranked for kw in entries]
+                                     + [g.get("name") or "" for g in groups])
         if surfaced and not groups:
             groups, ranked, weights = [{"name": "Skills"}], [[]], [0.0]
         order = sorted(range(len(groups)), key=lambda i: (-weights[i], i))

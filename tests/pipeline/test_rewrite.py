@@ -232,10 +232,11 @@ def test_summary_facts_years_and_degree(staged: Staged) -> None:
     assert "PostgreSQL" in facts.skills and "Terraform" not in facts.skills
 
 
-@pytest.mark.parametrize("resume_name", ["senior-backend", "junior-frontend", "data-scientist"])
+@pytest.mark.parametrize("resume_name",
+                         sorted(p.name for p in (EXAMPLES / "resumes").glob("*.*")))
 @pytest.mark.parametrize("posting_name", sorted(p.name for p in (EXAMPLES / "postings").iterdir()))
 def test_examples_tailor_to_valid_json_resume(resume_name: str, posting_name: str) -> None:
-    resume = load_resume(EXAMPLES / "resumes" / f"{resume_name}.json")
+    resume = load_resume(EXAMPLES / "resumes" / resume_name)
     analysis = analyze_posting(load_posting(EXAMPLES / "postings" / posting_name))
     before = score_match(resume, analysis, today=TODAY)
     tailored = tailor_resume(resume, analysis, before, today=TODAY)
