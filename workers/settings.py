@@ -87,6 +87,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
+        missing = [s for s in (*STAGES, "webhooks", "reaper") if s not in self.soft_time_limits_s]
+        if missing:
+            raise ValueError(f"soft_time_limits_s: no limit for {', '.join(missing)}")
         longest = max(self.time_limit_s(name) for name in self.soft_time_limits_s)
         if self.visibility_timeout_s <= max(longest, self.retry_backoff_max_s):
             # Redis redelivers anything unacknowledged after this long, running it twice.
@@ -94,9 +97,6 @@ class Settings(BaseSettings):
                 "visibility_timeout_s: must exceed the longest task time limit "
                 f"({longest}s) and retry_backoff_max_s ({self.retry_backoff_max_s}s)"
             )
-        missing = [s for s in (*STAGES, "webhooks", "reaper") if s not in self.soft_time_limits_s]
-        if missing:
-            raise ValueError(f"soft_time_limits_s: no limit for {', '.join(missing)}")
         if self.environment != "development":
             self._refuse_placeholders()
         return self

@@ -1,0 +1,95 @@
+"""Settings validation, queue routing and the chain's shape: no services needed."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from workers.app import STAGE_TASKS, app, build_config
+from workers.cache import normalise_posting
+from workers.chain import build_chain
+from workers.settings import STAGES, Settings, get_settings
+
+
+@pytest.fixture(autouse=True)
+def _no_rt_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings built here see only what each test sets, not a service session's RT_*."""
+    import os
+
+    for name in [n for n in os.environ if n.startswith("RT_")]:
+        monkeypatch.delenv(name)
+
+
+REAL = {
+    "s3_access_key": "AKREALKEY", "s3_secret_key": "a-real-secret",
+    "webhook_secret_default": "whsec_cmVhbGx5LXJlYWxseS1yZWFsLXNlY3JldA==",
+}
+
+
+def test_placeholder_secrets_are_refused_outside_development() -> None:
+    Settings(environment="development")  # the shipped defaults are fine here
+    with pytest.raises(ValidationError, match="s3_access_key: placeholder"):
+        Settings(environment="production")
+    with pytest.raises(ValidationError, match="webhook_secret_default"):
+        Settings(environment="production", **{**REAL, "webhook_secret_default":
+                                               Settings().webhook_secret_default})
+    with pytest.raises(ValidationError, match=r"webhook_secrets\.acme"):
+        Settings(environment="staging", webhook_secrets={"acme": "whsec_change-me"}, **REAL)
+    settings = Settings(environment="production", webhook_secrets={"acme": "whsec_x"}, **REAL)
+    assert settings.webhook_secret_for("acme") == "whsec_x"
+    assert settings.webhook_secret_for("other") == REAL["webhook_secret_default"]
+
+
+def test_visibility_timeout_must_exceed_time_limits_and_backoff() -> None:
+    with pytest.raises(ValidationError, match="visibility_timeout_s"):
+        Settings(visibility_timeout_s=100)  # rewrite's hard limit is 195 s
+    with pytest.raises(ValidationError, match="visibility_timeout_s"):
+        Settings(visibility_timeout_s=1000, retry_backoff_max_s=2000)
+    with pytest.raises(ValidationError, match="no limit for score, rewrite, compile"):
+        Settings(soft_time_limits_s={"parse": 1})
+
+
+def test_settings_read_the_rt_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RT_BROKER_URL", "amqp://guest@127.0.0.1:5672//")
+    monkeypatch.setenv("RT_WEBHOOK_SECRETS", '{"acme": "whsec_abc"}')
+    monkeypatch.setenv("RT_KEY_PREFIX", "blue:")
+    settings = Settings()
+    assert settings.broker_url.startswith("amqp://")
+    assert settings.webhook_secrets == {"acme": "whsec_abc"}
+    config = build_config(settings)
+    # A prefix isolates queue names on any broker; Redis keys get it too, AMQP has none.
+    assert config["task_routes"]["workers.tasks.compile.*"] == {"queue": "blue:compile"}
+    assert "global_keyprefix" not in config["broker_transport_options"]
+
+
+def test_each_stage_task_routes_to_its_own_queue_with_its_limits() -> None:
+    settings = get_settings()  # what the app was configured from
+    config = build_config(settings)
+    app.loader.import_default_modules()  # what a worker does at start
+    assert config["task_acks_late"] and config["task_reject_on_worker_lost"]
+    assert config["worker_prefetch_multiplier"] == 1 and config["accept_content"] == ["json"]
+    for stage, name in STAGE_TASKS.items():
+        assert name in app.tasks  # registered by the included task modules
+        route = app.amqp.router.route({}, name)
+        assert route["queue"].name == settings.queue_name(stage)
+        limits = config["task_annotations"][name]
+        assert limits["time_limit"] > limits["soft_time_limit"]
+        assert limits["soft_time_limit"] == settings.soft_time_limits_s[stage]
+    assert app.amqp.router.route({}, "workers.webhooks.deliver")["queue"].name.endswith("webhooks")
+
+
+def test_chain_carries_only_the_job_id_with_planned_task_ids() -> None:
+    job_chain, task_ids = build_chain("7f1e", from_stage="rewrite")
+    tasks = job_chain.tasks
+    assert [t.task for t in tasks] == [STAGE_TASKS[s] for s in STAGES[2:]]
+    assert all(t.args == ("7f1e",) and t.immutable for t in tasks)
+    assert [t.id for t in tasks] == task_ids and len(set(task_ids)) == 3
+    with pytest.raises(ValueError, match="from_stage"):
+        build_chain("7f1e", from_stage="deploy")
+
+
+def test_posting_normalisation_ignores_only_what_the_parser_cannot_see() -> None:
+    text = "Title\r\n\r\n\r\n  - Python   \nGo"
+    assert normalise_posting(text) == "Title\n\n  - Python\nGo"
+    assert normalise_posting(" \n" + text + "\n\n") == normalise_posting(text)
+    assert normalise_posting("go") != normalise_posting("Go")
