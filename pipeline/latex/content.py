@@ -31,7 +31,6 @@ class Entry:
     org: str = ""
     where: str = ""
     dates: str = ""
-    url: str = ""
     summary: Unit | None = None
     bullets: list[Unit] = field(default_factory=list)
     extra: Unit | None = None  # a trailing line such as a project's technologies
@@ -205,19 +204,19 @@ def build_view(resume: Resume, dropped: Iterable[str] = ()) -> DocumentView:
 
     add("Experience", (bld.entry(
         f"work[{i}]", False, title=w.position or w.name or "", org=w.name if w.position else "",
-        where=w.location or "", dates=date_range(w.startDate, w.endDate), url=w.url or "",
+        where=w.location or "", dates=date_range(w.startDate, w.endDate),
         summary=bld.unit(f"work[{i}].summary", w.summary),
         bullets=bld.bullets(f"work[{i}].highlights", w.highlights)) for i, w in enumerate(r.work)))
     add("Projects", (bld.entry(
         f"projects[{i}]", True, title=p.name or "", org=_join(p.entity, *p.roles),
-        dates=date_range(p.startDate, p.endDate), url=p.url or "",
+        dates=date_range(p.startDate, p.endDate),
         summary=bld.unit(f"projects[{i}].description", p.description),
         bullets=bld.bullets(f"projects[{i}].highlights", p.highlights),
         extra=bld.unit(f"projects[{i}].keywords", _join(*p.keywords)),
     ) for i, p in enumerate(r.projects)))
     add("Education", (bld.entry(
         None, False, title=_join(e.studyType, e.area), org=e.institution or "",
-        dates=date_range(e.startDate, e.endDate), url=e.url or "",
+        dates=date_range(e.startDate, e.endDate),
         summary=Unit("", _join(f"GPA: {e.score}" if e.score else None,
                                f"Courses: {', '.join(e.courses)}" if e.courses else None,
                                sep="; ")) if (e.score or e.courses) else None,
@@ -226,19 +225,19 @@ def build_view(resume: Resume, dropped: Iterable[str] = ()) -> DocumentView:
                                                    *s.keywords)) for s in r.skills))
     add("Certifications", (bld.entry(
         f"certificates[{i}]", True, title=c.name or "", org=c.issuer or "",
-        dates=format_date(c.date), url=c.url or "") for i, c in enumerate(r.certificates)))
+        dates=format_date(c.date)) for i, c in enumerate(r.certificates)))
     add("Awards", (bld.entry(
         f"awards[{i}]", True, title=a.title or "", org=a.awarder or "", dates=format_date(a.date),
         summary=bld.unit(f"awards[{i}].summary", a.summary)) for i, a in enumerate(r.awards)))
     add("Publications", (bld.entry(
         f"publications[{i}]", True, title=p.name or "", org=p.publisher or "",
-        dates=format_date(p.releaseDate), url=p.url or "",
+        dates=format_date(p.releaseDate),
         summary=bld.unit(f"publications[{i}].summary", p.summary),
     ) for i, p in enumerate(r.publications)))
     add("Volunteer Experience", (bld.entry(
         f"volunteer[{i}]", True, title=v.position or v.organization or "",
         org=v.organization if v.position else "", dates=date_range(v.startDate, v.endDate),
-        url=v.url or "", summary=bld.unit(f"volunteer[{i}].summary", v.summary),
+        summary=bld.unit(f"volunteer[{i}].summary", v.summary),
         bullets=bld.bullets(f"volunteer[{i}].highlights", v.highlights),
     ) for i, v in enumerate(r.volunteer)))
     add("Languages", lines=_optional_lines(bld, "languages", (
