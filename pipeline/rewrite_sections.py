@@ -20,6 +20,7 @@ from pipeline.models import (
     MatchReport,
     Provenance,
     SkillKind,
+    SkillRequirement,
 )
 from pipeline.relevance import (
     RelevanceModel,
@@ -91,9 +92,11 @@ class SectionWriter:
     relevance: dict[str, float] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
     master: dict[str, Any] = field(init=False)
+    required: dict[str, SkillRequirement] = field(init=False)
 
     def __post_init__(self) -> None:
         self.master = self.resume.to_json_dict()  # read-only: `data` is the one edited
+        self.required = {s.name: s for s in self.analysis.skills()}
 
     # ------------------------------------------------------------ helpers
 
@@ -121,7 +124,7 @@ class SectionWriter:
                                           detail=f"least relevant (relevance {score:.2f})"))
 
     def _terms(self, source_path: str, text: str) -> tuple[str, ...]:
-        required = {s.name: s for s in self.analysis.skills()}
+        required = self.required
         names = self.model.skills_in(source_path, text)
         ranked = sorted(names, key=lambda n: -self.model.importance.get(n, 0.0))
         return tuple(preferred_form(required[n]) for n in ranked if n in required)
@@ -186,9 +189,13 @@ class SectionWriter:
         projects = self.data.get("projects", [])
         scored = []
         for i, project in enumerate(projects):
-            texts = [project.get("description") or "", *project.get("highlights", []),
-                     ", ".join(project.get("keywords", []))]
-            scores = [self.model.score(f"projects[{i}]", t, recency=0.5) for t in texts if t]
+            src = f"projects[{i}]"
+            pieces = [(f"{src}.description", project.get("description") or ""),
+                      *((f"{src}.highlights[{k}]", h)
+                        for k, h in enumerate(project.get("highlights", []))),
+                      *((f"{src}.keywords[{k}]", w)
+                        for k, w in enumerate(project.get("keywords", [])))]
+            scores = [self.model.score(path, text, recency=0.5) for path, text in pieces if text]
             value = 0.6 * max(scores, default=0) + 0.4 * sum(scores) / max(len(scores), 1)
             scored.append((round(value, 4), i))
         scored.sort(key=lambda x: (-x[0], x[1]))
