@@ -22,6 +22,7 @@ import socket
 import time
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -301,11 +302,22 @@ def deliver(delivery_id: str) -> str:
 
 
 @app.task(name=SWEEP_TASK)
-def sweep(limit: int = 20) -> int:
-    """Send every due row that no message is carrying: long retries, and sends whose message
-    was lost after the commit. Run periodically (beat); safe at any time."""
+def sweep(batch: int = 10, budget_s: float = 20.0) -> int:
+    """Send due rows that no message carries: long retries, and sends whose message was lost
+    after the commit. Run periodically (beat); safe at any time, since rows are leased.
+
+    Attempts run `batch` at a time in threads, so a few slow receivers (each bounded by the
+    attempt timeout) cannot hold up the rest; claiming stops once `budget_s` has passed."""
     settings = get_settings()
-    sent = send_due(settings, limit=limit)
-    for row_id, _, delay in sent:
-        _schedule_retry(row_id, delay, settings)
-    return len(sent)
+    deadline = time.monotonic() + budget_s
+    sent = 0
+    with ThreadPoolExecutor(max_workers=batch, thread_name_prefix="webhook-sweep") as pool:
+        while time.monotonic() < deadline:
+            claimed = claim(settings, limit=batch)
+            if not claimed:
+                break
+            results = list(pool.map(lambda row: attempt(row, settings), claimed))
+            for row, result in zip(claimed, results, strict=True):
+                _schedule_retry(row.id, record(row.id, result, settings), settings)
+            sent += len(claimed)
+    return sent

@@ -279,7 +279,7 @@ def test_sweep_sends_rows_no_message_carries(
     service_env: dict[str, str], receiver: Receiver
 ) -> None:
     delivery_ids = [_outbox_row(receiver.url) for _ in range(3)]  # never handed to the queue
-    sent = webhooks.sweep.run(limit=50)  # the task's body, in-process
+    sent = webhooks.sweep.run(batch=4)  # the task's body, in-process
     assert sent >= 3
     assert {_row(i).state for i in delivery_ids} == {"succeeded"}
     received_ids = {json.loads(body)["data"]["job_id"] for _, body in receiver.requests}
