@@ -29,14 +29,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from workers.app import DELIVER_TASK, app
+from workers.app import DELIVER_TASK, SWEEP_TASK, app
 from workers.db import repository
 from workers.db.models import DeliveryState
 from workers.db.session import session_scope
 from workers.settings import Settings, get_settings
 
 SECRET_PREFIX = "whsec_"
-SWEEP_TASK = "workers.webhooks.sweep"
 # A claimed row is leased for the attempt's timeout plus this, then due again.
 LEASE_MARGIN_S = 30.0
 
