@@ -107,15 +107,17 @@ class LocalRewriter:
     def write_summary(self, facts: SummaryFacts) -> str:
         if not facts.title and not facts.skills:
             return ""
-        lead = facts.title or "Professional"
-        if facts.years:
-            unit = "year" if facts.years == 1 else "years"
-            # template words must name no skill: the guard checks them ("hands-on" is one)
-            kind = {Tone.formal: "professional experience"}
-            lead += f" with {facts.years} {unit} of {kind.get(facts.tone, 'experience')}"
-        if facts.employer:
-            lead += f", most recently at {facts.employer}"
-        sentences = [lead + "."]
+        sentences = []
+        if facts.title:  # no title, no lead sentence: "Professional with…" says nothing
+            lead = facts.title
+            if facts.years:
+                unit = "year" if facts.years == 1 else "years"
+                # template words must name no skill: the guard checks them ("hands-on" is one)
+                kind = {Tone.formal: "professional experience"}
+                lead += f" with {facts.years} {unit} of {kind.get(facts.tone, 'experience')}"
+            if facts.employer:
+                lead += f", most recently at {facts.employer}"
+            sentences.append(lead + ".")
         if facts.skills:
             opener = {Tone.casual: "Day to day:", Tone.formal: "Expertise in"}
             sentences.append(f"{opener.get(facts.tone, 'Skilled in')} {_series(facts.skills)}.")
@@ -229,8 +231,11 @@ def summary_facts(resume: Resume, analysis: JobAnalysis, report: MatchReport,
         paths += [f"work[{i}].startDate" for i, w in enumerate(resume.work) if w.startDate]
     for skill in hard[:4] + soft[:2]:
         paths += [e.path for e in skill.evidence[:1]]
+    title = recent.position if recent and recent.position else resume.basics.label
+    if title and not (recent and recent.position):
+        paths.insert(0, "basics.label")
     return SummaryFacts(
-        title=recent.position if recent else None,
+        title=title,
         employer=recent.name if recent else None,
         years=experience_years(resume, today=today),
         skills=tuple(preferred_form(required[s.name]) for s in hard[:4]),
@@ -244,13 +249,14 @@ def summary_facts(resume: Resume, analysis: JobAnalysis, report: MatchReport,
 def _summary(writer: SectionWriter, rewriter: Rewriter, analysis: JobAnalysis,
              report: MatchReport, today: date) -> None:
     facts = summary_facts(writer.resume, analysis, report, today)
-    local = LocalRewriter().write_summary(facts)
-    verdict = writer.guard.review(local, sources=facts.sources(), fallback="",
-                                  output_path="basics.summary",
-                                  source_paths=list(facts.source_paths), provider="local")
-    text, provider = verdict.line, "local"
-    if verdict.rejection is not None:
-        writer.rejections.append(verdict.rejection)
+    text, provider = LocalRewriter().write_summary(facts), "local"
+    if text:
+        verdict = writer.guard.review(text, sources=facts.sources(), fallback="",
+                                      output_path="basics.summary",
+                                      source_paths=list(facts.source_paths), provider="local")
+        text = verdict.line
+        if verdict.rejection is not None:
+            writer.rejections.append(verdict.rejection)
     if rewriter.name != "local" and text:
         verdict = writer.guard.review(
             rewriter.write_summary(facts), sources=facts.sources(), fallback=text,

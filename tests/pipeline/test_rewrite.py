@@ -273,3 +273,18 @@ def test_terminology_leaves_grammar_alone() -> None:
     assert swaps == {"postgres": "PostgreSQL"}
     assert align_terms("Built an API and REST webhooks on postgres", swaps) == (
         "Built an API and REST webhooks on PostgreSQL", ["postgres → PostgreSQL"])
+
+
+@pytest.mark.parametrize(("data", "summary"), [
+    ({}, None),
+    ({"basics": {"summary": "Python person"}}, "Skilled in Python."),
+    ({"basics": {"label": "Developer"}, "work": [{"name": "Acme", "highlights": ["Go on k8s"]}]},
+     "Developer, most recently at Acme. Skilled in Kubernetes and Go."),  # Go: nice to have
+])
+def test_sparse_resumes(data: dict[str, Any], summary: str | None) -> None:
+    resume = Resume.model_validate(data)
+    analysis = analyze_posting(POSTING + "- Go\n")
+    tailored = tailor_resume(resume, analysis, score_match(resume, analysis), today=TODAY)
+    assert tailored.resume.basics.summary == summary
+    assert tailored.rejections == []
+    assert schema_errors(tailored.resume.to_json_dict()) == []
