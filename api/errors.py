@@ -121,7 +121,7 @@ def validation_errors(errors: Sequence[Any]) -> list[FieldError]:
     out: list[FieldError] = []
     for error in errors:
         loc = error.get("loc", ())
-        message = str(error.get("msg", "invalid"))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         if error.get("type") == "json_invalid":
             # loc is ("body", <char offset>): the offset is the useful part.
             offset = loc[1] if len(loc) > 1 else None

@@ -32,11 +32,12 @@ def checked_resume(resume: Resume, field: str = "resume") -> dict[str, Any]:
     return data
 
 
-def check_posting(posting: str, field: str = "posting") -> None:
-    """Refuse a posting with no text in it (HTML with only tags, say); it is stored as sent,
-    and the parse stage reduces it to text itself."""
+def posting_text(posting: str, field: str = "posting") -> str:
+    """The posting as stored: HTML reduced to lines, whitespace normalised (Markdown kept, its
+    headings and bullets are what the parse stage reads sections from), exactly as the CLI
+    reads a posting file. Refuses a posting with no text in it (HTML with only tags, say)."""
     try:
-        posting_to_text(posting)
+        return posting_to_text(posting)
     except InvalidInput as exc:
         raise invalid(field, exc.reason) from None
 

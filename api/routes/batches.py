@@ -64,16 +64,15 @@ def _checked_items(body: BatchCreate) -> list[tuple[str | None, dict[str, object
     if body.kind == "one_resume":
         assert body.resume is not None
         shared = submit.checked_resume(body.resume)
-        pairs = body.pairs()
-        for index, (_, _, posting) in enumerate(pairs):
-            submit.check_posting(posting, field=f"postings[{index}]")
-        return [(label, shared, posting) for label, _, posting in pairs]
-    out = []
-    for index, (label, resume, posting) in enumerate(body.pairs()):
-        submit.check_posting(posting, field=f"items[{index}].posting")
-        out.append((label, submit.checked_resume(resume, field=f"items[{index}].resume"),
-                    posting))
-    return out
+        return [
+            (label, shared, submit.posting_text(posting, field=f"postings[{index}]"))
+            for index, (label, _, posting) in enumerate(body.pairs())
+        ]
+    return [
+        (label, submit.checked_resume(resume, field=f"items[{index}].resume"),
+         submit.posting_text(posting, field=f"items[{index}].posting"))
+        for index, (label, resume, posting) in enumerate(body.pairs())
+    ]
 
 
 def _accepted(batch: Batch, job_ids: list, response: Response) -> BatchAccepted:

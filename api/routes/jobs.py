@@ -55,12 +55,12 @@ def submit_job(
 ) -> JobOut:
     submit.check_idempotency_key(idempotency_key)
     resume = submit.checked_resume(body.resume)
-    submit.check_posting(body.posting)
+    posting = submit.posting_text(body.posting)
     submit.check_webhook_url(body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
 
     job, created = repository.create_job(
-        session, tenant=tenant, resume=resume, posting=body.posting, template=body.template,
+        session, tenant=tenant, resume=resume, posting=posting, template=body.template,
         provider=body.provider, webhook_url=body.webhook_url, idempotency_key=idempotency_key,
         request_hash=fingerprint,
     )

@@ -163,3 +163,14 @@ def test_readyz_and_metrics(http: httpx.Client) -> None:
     assert ready.status_code == 200, ready.text
     metrics = http.get("/metrics").text
     assert 'http_requests_total{method="GET",route="/readyz",status="200"}' in metrics
+
+
+def test_html_posting_is_stored_as_text(http: httpx.Client, db_session: Session) -> None:
+    html = ("<html><body><h1>Data Engineer</h1><script>alert(1)</script>"
+            "<ul><li>Python</li><li>Apache Spark</li></ul></body></html>")
+    response = http.post("/v1/jobs", json=factories.job(posting=html))
+    assert response.status_code == 202, response.text
+    db_session.rollback()
+    job = db_session.get(Job, uuid.UUID(response.json()["id"]))
+    assert job is not None
+    assert job.posting == "Data Engineer\n- Python\n- Apache Spark"  # no tags, no script
