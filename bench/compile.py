@@ -6,7 +6,6 @@ one TeX run of its final .tex with the precompiled preamble vs a plain `pdflatex
 
 from __future__ import annotations
 
-import json
 import statistics
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.inputs import load_resume
 from pipeline.jsonresume import Resume
 from pipeline.latex import compile_resume, list_templates
 from pipeline.latex.compiler import TexConfig, default_cache_dir, run_tex
@@ -24,7 +24,8 @@ REPEAT = 5
 
 
 def _resumes() -> list[Path]:
-    examples = sorted((ROOT / "examples" / "resumes").glob("*.json"))
+    examples = sorted(p for p in (ROOT / "examples" / "resumes").glob("*")
+                      if p.suffix in (".json", ".yaml", ".yml"))
     return examples or sorted((ROOT / "tests" / "fixtures" / "resumes").glob("*.json"))
 
 
@@ -54,7 +55,7 @@ def main() -> None:
         fmt_all: list[float] = []
         plain_all: list[float] = []
         for path in resumes:
-            resume = Resume.model_validate(json.loads(path.read_text(encoding="utf-8")))
+            resume = load_resume(path)
             started = time.perf_counter()
             out = compile_resume(TailoredResume(resume=resume), template=template)
             fit_ms = (time.perf_counter() - started) * 1000

@@ -25,11 +25,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def resume_files() -> list[Path]:
-    """The JSON Resume fixtures, plus the project's own examples when they exist."""
-    return sorted(FIXTURES.glob("*.json")) + sorted(EXAMPLES.glob("*.json"))
+    """The JSON Resume fixtures, plus the project's own examples (JSON or YAML) if present."""
+    examples = [p for p in EXAMPLES.glob("*") if p.suffix in (".json", ".yaml", ".yml")]
+    return sorted(FIXTURES.glob("*.json")) + sorted(examples)
 
 
 def load_resume(path: Path) -> Resume:
+    if path.suffix in (".yaml", ".yml"):
+        from pipeline.inputs import load_resume as load_any  # the project's own reader
+
+        return load_any(path)
     return Resume.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
