@@ -152,12 +152,6 @@ class JobOut(BaseModel):
     error: JobError | None = None
 
 
-class JobAccepted(BaseModel):
-    id: uuid.UUID
-    state: str
-    location: str
-
-
 class BatchItemOut(BaseModel):
     index: int
     job_id: uuid.UUID
