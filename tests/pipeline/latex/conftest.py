@@ -19,11 +19,6 @@ EXAMPLES = ROOT / "examples" / "resumes"
 REFERENCE = Path(__file__).with_name("reference")
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-reference", action="store_true", default=False,
-                     help="rewrite the reference .tex files instead of comparing with them")
-
-
 def resume_files() -> list[Path]:
     """The JSON Resume fixtures, plus the project's own examples (JSON or YAML) if present."""
     examples = [p for p in EXAMPLES.glob("*") if p.suffix in (".json", ".yaml", ".yml")]
