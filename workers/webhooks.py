@@ -90,7 +90,11 @@ class Target:
     scheme: str
     host: str  # the name, for the Host header and TLS
     port: int
-    address: str  # the checked IP we connect to
+    addresses: tuple[str, ...]  # every one checked; connections go only to these
+
+    @property
+    def address(self) -> str:
+        return self.addresses[0]
     path: str  # path + query
 
 
@@ -132,7 +136,7 @@ def parse_url(url: str) -> tuple[str, str, int, str]:
 
 
 def resolve_target(url: str, *, allow_private: bool) -> Target:
-    """Check and resolve once; the returned address is the one to connect to."""
+    """Check and resolve once; the returned addresses are the only ones connected to."""
     scheme, host, port, path = parse_url(url)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -148,7 +152,8 @@ def resolve_target(url: str, *, allow_private: bool) -> Target:
             reason = _refused(address)
             if reason:
                 raise UnsafeURL(f"host {host!r} resolves to a {reason} address ({address})")
-    return Target(url, scheme, host, port, str(addresses[0]), path)
+    unique = tuple(dict.fromkeys(str(address) for address in addresses))
+    return Target(url, scheme, host, port, unique, path)
 
 
 # ---------------------------------------------------------------- one attempt
@@ -176,26 +181,35 @@ def post_signed(
     target: Target, body: bytes, headers: dict[str, str], *, timeout_s: float,
     client: httpx.Client | None = None,
 ) -> Attempt:
-    """POST to the checked address, never following redirects; only 2xx counts as delivered."""
-    ip = ipaddress.ip_address(target.address)
-    netloc_ip = f"[{ip}]" if ip.version == 6 else str(ip)
-    url = f"{target.scheme}://{netloc_ip}:{target.port}{target.path}"
+    """POST to the checked addresses in turn (the next only when one refuses the connection,
+    as `localhost` answering ::1 first would), never following redirects; only 2xx counts."""
     default_port = 443 if target.scheme == "https" else 80
     host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    all_headers = {**headers, "host": host_header, "user-agent": "resume-tailor-webhooks/1"}
     started = time.perf_counter()
     own = client is None
     http = client or httpx.Client(follow_redirects=False)
+    error = "no address"
     try:
-        response = http.post(
-            url, content=body, headers={**headers, "host": host_header,
-                                        "user-agent": "resume-tailor-webhooks/1"},
-            timeout=timeout_s, extensions=extensions, follow_redirects=False,
-        )
-        error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
-        return Attempt(response.status_code, error, _ms(started))
-    except httpx.HTTPError as exc:
-        return Attempt(None, f"{type(exc).__name__}: {exc}"[:500], _ms(started))
+        for address in target.addresses:
+            ip = ipaddress.ip_address(address)
+            netloc = f"[{ip}]" if ip.version == 6 else str(ip)
+            try:
+                response = http.post(
+                    f"{target.scheme}://{netloc}:{target.port}{target.path}", content=body,
+                    headers=all_headers, timeout=timeout_s, extensions=extensions,
+                    follow_redirects=False,
+                )
+            except httpx.ConnectError as exc:
+                error = f"ConnectError: {exc}"[:500]
+                continue  # nothing was sent: the next checked address may answer
+            except httpx.HTTPError as exc:
+                return Attempt(None, f"{type(exc).__name__}: {exc}"[:500], _ms(started))
+            status = response.status_code
+            return Attempt(status, None if 200 <= status < 300 else f"HTTP {status}",
+                           _ms(started))
+        return Attempt(None, error, _ms(started))
     finally:
         if own:
             http.close()

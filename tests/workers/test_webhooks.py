@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -134,6 +135,7 @@ class Receiver:
     statuses: list[int]  # answers, in order; the last repeats
     requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     redirect_to: str | None = None
+    stall: threading.Event | None = None  # set: the handler waits for it before answering
 
 
 @pytest.fixture
@@ -144,6 +146,8 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             state.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            if state.stall is not None:
+                state.stall.wait(10)
             index = min(len(state.requests), len(state.statuses)) - 1
             status = state.statuses[index]
             self.send_response(status)
@@ -162,6 +166,8 @@ def receiver() -> Iterator[Receiver]:
     try:
         yield state
     finally:
+        if state.stall is not None:
+            state.stall.set()
         server.shutdown()
         server.server_close()
 
@@ -198,6 +204,37 @@ def test_410_means_gone_and_500_is_not_ok(receiver: Receiver) -> None:
     second = webhooks.post_signed(target, b"{}", {}, timeout_s=5)
     assert (first.ok, first.gone, first.error) == (False, False, "HTTP 500")
     assert second.gone
+
+
+def test_a_slow_receiver_times_out_as_a_failed_attempt(receiver: Receiver) -> None:
+    receiver.stall = threading.Event()
+    target = resolve_target(receiver.url, allow_private=True)
+    attempt = webhooks.post_signed(target, b"{}", {}, timeout_s=0.3)
+    receiver.stall.set()
+    assert not attempt.ok and attempt.status_code is None
+    assert attempt.error and "Timeout" in attempt.error
+
+
+def test_next_checked_address_is_tried_when_one_refuses(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = int(receiver.url.split(":")[2].split("/")[0])
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def both_families(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        # Like a `localhost` that answers ::1 first while the server listens on IPv4 only.
+        if host != "hooks.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", both_families)
+    target = resolve_target(f"http://hooks.test:{port}/x", allow_private=True)
+    assert target.addresses == ("::1", "127.0.0.1")
+    attempt = webhooks.post_signed(target, b"{}", {}, timeout_s=5)
+    assert attempt.ok and len(receiver.requests) == 1
+    assert receiver.requests[0][0]["host"] == f"hooks.test:{port}"
 
 
 def test_connection_refused_is_an_error_not_an_exception() -> None:
