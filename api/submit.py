@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,6 +14,7 @@ from api.errors import ApiProblem, FieldError, invalid
 from pipeline.errors import InvalidInput
 from pipeline.inputs import posting_to_text
 from pipeline.jsonresume import Resume
+from pipeline.latex import list_templates
 from pipeline.schema import validate_jsonresume
 from workers.settings import Settings
 from workers.webhooks import UnsafeURL, resolve_target
@@ -40,6 +42,19 @@ def posting_text(posting: str, field: str = "posting") -> str:
         return posting_to_text(posting)
     except InvalidInput as exc:
         raise invalid(field, exc.reason) from None
+
+
+@lru_cache(maxsize=1)
+def known_templates() -> tuple[str, ...]:
+    # The templates ship inside the package, so the list cannot change while we run.
+    return tuple(name for name, _ in list_templates())
+
+
+def check_template(template: str, field: str = "template") -> None:
+    """An unknown template fails now, not minutes later in the compile stage."""
+    if template not in known_templates():
+        raise invalid(field, f"unknown template {template!r} (known: "
+                             f"{', '.join(known_templates())})")
 
 
 def check_webhook_url(url: str | None, settings: Settings, field: str = "webhook_url") -> None:

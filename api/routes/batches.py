@@ -29,6 +29,7 @@ def submit_batch(
     settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> BatchAccepted:
     submit.check_idempotency_key(idempotency_key)
+    submit.check_template(body.template)
     submit.check_webhook_url(body.webhook_url, settings)
     items = _checked_items(body)
     fingerprint = submit.request_hash(body)

@@ -56,6 +56,7 @@ def submit_job(
     submit.check_idempotency_key(idempotency_key)
     resume = submit.checked_resume(body.resume)
     posting = submit.posting_text(body.posting)
+    submit.check_template(body.template)
     submit.check_webhook_url(body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
 

@@ -13,12 +13,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from standardwebhooks import Webhook
 
 from tests.api import factories
 from tests.api.conftest import poll
+from tests.api.receiver import Receiver
 from workers.db import repository
 from workers.db.models import Job
 from workers.db.session import session_scope
+from workers.settings import get_settings
 
 pytestmark = pytest.mark.service
 
@@ -174,3 +177,23 @@ def test_html_posting_is_stored_as_text(http: httpx.Client, db_session: Session)
     job = db_session.get(Job, uuid.UUID(response.json()["id"]))
     assert job is not None
     assert job.posting == "Data Engineer\n- Python\n- Apache Spark"  # no tags, no script
+
+
+def test_failed_job_reports_its_error_and_fires_job_failed(
+    http: httpx.Client, celery_workers: Any, receiver: Receiver
+) -> None:
+    resume = factories.resume()
+    # Hangul: none of the fonts TeX Live installs here can set it (scripts/install-tex.sh),
+    # so the compile stage refuses the input, naming the field.
+    resume["basics"]["name"] = "김민준"
+    hook = receiver.url("/failed")
+    response = http.post("/v1/jobs", json=factories.job(resume=resume, webhook_url=hook))
+    assert response.status_code == 202, response.text
+    job = poll(http, response.headers["location"])
+    assert job["state"] == "failed" and job["artifacts"] is None
+    assert job["error"]["stage"] == "compile" and job["error"]["type"] == "InvalidInput"
+    assert job["error"]["field"] == "basics.name"
+    [event] = receiver.wait_for("/failed", 1, timeout_s=30)
+    payload = Webhook(get_settings().webhook_secret_for("default")).verify(event.body,
+                                                                            event.headers)
+    assert payload["type"] == "job.failed" and payload["data"]["job_id"] == job["id"]

@@ -105,6 +105,12 @@ def test_bad_provider_and_template(client: TestClient) -> None:
     assert set(_fields(problem)) == {"provider", "template"}
 
 
+def test_unknown_template_names_the_known_ones(client: TestClient) -> None:
+    problem = _problem(client.post("/v1/jobs", json=_job(template="fancy")), 422)
+    assert _fields(problem) == ["template"]
+    assert "classic" in problem["errors"][0]["message"]
+
+
 def test_invalid_json_names_the_body(client: TestClient) -> None:
     response = client.post(
         "/v1/jobs", content=b'{"resume": {', headers={"content-type": "application/json"}
