@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import CompileError, InvalidInput
@@ -54,6 +55,26 @@ def compile_resume(tailored: TailoredResume, *, template: str = "classic",
     Raises InvalidInput for an unknown template or a character no font can set (naming the
     field), CompileError when TeX fails or the undroppable content exceeds a page.
     """
+    compiled, info = fit_resume(tailored, template=template, keywords=keywords,
+                                tex_bin_dir=tex_bin_dir, timeout_s=timeout_s,
+                                cache_dir=cache_dir, use_format=use_format)
+    return read_back(compiled, info, keywords)
+
+
+@dataclass(frozen=True)
+class FitInfo:
+    """What the parse-back needs from the fitted document."""
+
+    name: str
+    headings: list[str]
+    run: TexRun
+
+
+def fit_resume(tailored: TailoredResume, *, template: str = "classic",
+               keywords: Sequence[str] = (), tex_bin_dir: Path | None = None,
+               timeout_s: float = 20.0, cache_dir: Path | None = None,
+               use_format: bool = True) -> tuple[CompiledResume, FitInfo]:
+    """The fitted one-page PDF, without the parse-back (see `read_back`)."""
     info = template_info(template)
     resume = tailored.resume
     config = TexConfig(cache_dir=cache_dir or default_cache_dir(), tex_bin_dir=tex_bin_dir,
@@ -100,14 +121,20 @@ def compile_resume(tailored: TailoredResume, *, template: str = "classic",
         raise CompileError(f"no one-page fit after {MAX_COMPILES} compiles")
     # An entry dropped after some of its bullets: report the entry only.
     dropped = [p for p in dropped if not any(p.startswith(q + ".") for q in dropped)]
-    final = apply_drops(resume, dropped)
-    text = extract_text(run.pdf)
     headings = (["Summary"] if view.summary else []) + [s.title for s in view.sections]
-    check = check_parse_back(text, name=view.name, headings=headings, keywords=keywords)
     return CompiledResume(
         template=template, engine=engine, pages=run.pages, compiles=compiles, trimmed=dropped,
-        adjustments=layout.describe(info.layout), tex=tex, pdf=run.pdf, text=text,
-        parse_back=check, resume=final)
+        adjustments=layout.describe(info.layout), tex=tex, pdf=run.pdf,
+        resume=apply_drops(resume, dropped)), FitInfo(view.name, headings, run)
+
+
+def read_back(compiled: CompiledResume, info: FitInfo,
+              keywords: Sequence[str] = ()) -> CompiledResume:
+    """The parse-back stage: the PDF's text, and whether the name, headings and keywords
+    read back from it."""
+    text = extract_text(compiled.pdf)
+    check = check_parse_back(text, name=info.name, headings=info.headings, keywords=keywords)
+    return compiled.model_copy(update={"text": text, "parse_back": check})
 
 
 def _render_and_run(view: DocumentView, template: str, layout: Layout, engine: Engine,
