@@ -50,9 +50,12 @@ $BIN/resume-tailor-admin migrate
 $BIN/resume-tailor-admin ensure-bucket
 
 start api "$BIN/uvicorn" api.app:create_app --factory --host 127.0.0.1 --port 8000
+# Compile (TeX) is most of a job's time; its pool gets every core unless told otherwise.
 for queue in parse score rewrite compile upload webhooks; do
-  start "worker-$queue" "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork -c 1 \
-    -O fair -n "$queue@%h" --loglevel INFO
+  concurrency=1
+  [[ "$queue" == compile ]] && concurrency="${COMPILE_CONCURRENCY:-$(nproc)}"
+  start "worker-$queue" "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork \
+    -c "$concurrency" -O fair -n "$queue@%h" --loglevel INFO
 done
 start beat "$BIN/celery" -A workers beat --loglevel INFO --schedule "$RUN/celerybeat-schedule"
 start flower "$BIN/celery" -A workers flower --address=127.0.0.1 --port=5555

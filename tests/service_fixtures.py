@@ -308,17 +308,17 @@ class WorkerPool:
 
     def start(self, *queues: str, name: str | None = None, concurrency: int = 1,
               extra_env: dict[str, str] | None = None) -> Worker:
-        settings = get_settings()
+        env = {**os.environ, **self.env, **(extra_env or {}), "PYTHONPATH": str(ROOT)}
+        prefix = env.get("RT_KEY_PREFIX", "")  # the worker's, which may not be ours
         name = name or f"{'-'.join(queues)}-{len(self.workers)}"
         log_path = self.logdir / f"{name}.log"
         args = [
             sys.executable, "-m", "celery", "-A", "workers", "worker",
-            "-Q", ",".join(settings.queue_name(q) for q in queues),
+            "-Q", ",".join(f"{prefix}{q}" for q in queues),
             "-P", "prefork", "-c", str(concurrency), "-O", "fair",
-            "-n", f"{name}@{settings.key_prefix.rstrip(':')}", "--loglevel", "INFO",
+            "-n", f"{name}@{prefix.replace(':', '.').strip('.') or 'rt'}", "--loglevel", "INFO",
             "--without-gossip", "--without-mingle",
         ]
-        env = {**os.environ, **self.env, **(extra_env or {}), "PYTHONPATH": str(ROOT)}
         with log_path.open("wb") as log:
             proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
                                     cwd=ROOT, start_new_session=True)
