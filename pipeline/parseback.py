@@ -1,6 +1,6 @@
 """Parse-back: read the PDF as an ATS would and check that what matters is there.
 
-Text comes out with pypdf (already a dependency): with the templates' Type 1 fonts and
+Text comes out with poppler's pdftotext (or pypdf): with the templates' Type 1 fonts and
 `\\pdfgentounicode=1` it keeps reading order, word spaces and lines (checked by the tests
 against every template). The check is on normalised text: ligatures unfolded, quotes and
 dashes made plain, whitespace collapsed, case ignored.
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import unicodedata
 from collections.abc import Sequence
 
@@ -27,7 +29,18 @@ _SPACE = re.compile(r"\s+")
 
 
 def extract_text(pdf: bytes) -> str:
-    """All pages' text, in reading order, pages separated by a form feed."""
+    """All pages' text, in reading order, pages separated by a form feed.
+
+    poppler's `pdftotext` when installed (about 20 ms a page, half of pypdf's time), else
+    pypdf."""
+    tool = shutil.which("pdftotext")
+    if tool is not None:
+        proc = subprocess.run([tool, "-q", "-enc", "UTF-8", "-", "-"], input=pdf,
+                              capture_output=True, env={"LC_ALL": "C.UTF-8"}, timeout=30,
+                              check=False)
+        if proc.returncode != 0:
+            raise CompileError("the PDF cannot be read back: pdftotext failed")
+        return proc.stdout.decode("utf-8", errors="replace").rstrip("\f")
     try:
         reader = PdfReader(io.BytesIO(pdf))
         return "\f".join(page.extract_text() or "" for page in reader.pages)

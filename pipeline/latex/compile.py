@@ -21,8 +21,8 @@ from pipeline.latex.fit import (
     Measurement,
     apply_drops,
     choose_drops,
+    drop_ranks,
     measure,
-    ranked_relevance,
 )
 from pipeline.latex.fonts import choose_engine, fields_holding
 from pipeline.latex.render import (
@@ -91,13 +91,7 @@ def fit_resume(tailored: TailoredResume, *, template: str = "classic",
         if run.pages == 1:
             break
         measurement = measure(run, dict(view.units()), view.groups())
-        texts = view.texts()
-        ranks = {p: ranked_relevance(p, tailored.relevance, texts.get(p, ""), keywords)
-                 for p in measurement.heights}
-        for entry in [p for p in ranks if "." not in p and "[" in p]:
-            # A whole entry is as relevant as its most relevant piece.
-            ranks[entry] = max([ranks[entry]] + [r for p, r in ranks.items()
-                                                 if p.startswith(entry + ".")])
+        ranks = drop_ranks(measurement.heights, tailored.relevance, view.texts(), keywords)
         plan = choose_drops(measurement, ranks)
         if plan is None and layout == info.layout and tightened(layout) != layout:
             # Dropping everything droppable is not enough: tighten once, estimating the new

@@ -18,9 +18,10 @@ from pipeline.jsonresume import Resume
 from pipeline.latex.compiler import TexRun
 
 # Added to the measured overflow: glue lost at a page break, a split entry's discarded space
-# and rounding. Measured over the example resumes × templates: with 3 pt, 3 of 27 fits fell
-# short by part of a line and needed a third compile; with 8 pt (under one line) none did.
-SAFETY_PT = 8.0
+# and rounding. Measured over the example resumes and fixtures × templates, with the refill
+# packing the page up to this margin: 8 pt left 2 of 30 fits short (a third compile), 12 pt
+# none.
+SAFETY_PT = 12.0
 
 # A piece holding a keyword the posting asks for ranks this much higher, so the only
 # mention of a matched skill is among the last things to go.
@@ -71,6 +72,12 @@ def measure(run: TexRun, units: Mapping[str, str],
     return Measurement(overflow, heights, dict(groups or {}), run.text_height_pt)
 
 
+def used_height(run: TexRun) -> float:
+    """How far down the first page the content reaches, in points."""
+    ys = [m.y_pt for m in run.marks if m.page == 1]
+    return run.top_pt - min(ys) if ys else 0.0
+
+
 def positional_relevance(path: str) -> float:
     """Relevance when the rewriter gave none: earlier jobs and earlier bullets matter more."""
     idx = [int(i) for i in _INDEX.findall(path)]
@@ -93,6 +100,32 @@ def ranked_relevance(path: str, relevance: Mapping[str, float], text: str = "",
     if folded and any(k.casefold() in folded for k in keywords if k):
         value = min(1.0, value + KEYWORD_BOOST)
     return value
+
+
+def drop_ranks(paths: Iterable[str], relevance: Mapping[str, float], texts: Mapping[str, str],
+               keywords: Iterable[str] = ()) -> dict[str, float]:
+    """How much each droppable piece is worth keeping (higher stays longer).
+
+    A whole entry is as relevant as its most relevant piece. Each job's most relevant bullet
+    outranks every other piece: a job shown with no bullet at all reads worse than a missing
+    certificate or project, and one bullet is cheap.
+    """
+    keywords = list(keywords)
+    ranks = {p: ranked_relevance(p, relevance, texts.get(p, ""), keywords) for p in paths}
+    for entry in [p for p in ranks if "." not in p and "[" in p]:
+        ranks[entry] = max([ranks[entry]] + [r for p, r in ranks.items()
+                                             if p.startswith(entry + ".")])
+    best: dict[str, str] = {}
+    for path in ranks:
+        match = _JOB_BULLET.fullmatch(path)
+        if match and (match[1] not in best or ranks[path] > ranks[best[match[1]]]):
+            best[match[1]] = path
+    for path in best.values():
+        ranks[path] = 1.0 + ranks[path]
+    return ranks
+
+
+_JOB_BULLET = re.compile(r"(work\[\d+\])\.highlights\[\d+\]")
 
 
 def _is_entry(path: str) -> bool:
@@ -135,12 +168,27 @@ def choose_drops(measurement: Measurement, relevance: Mapping[str, float]) -> li
                 covered += heights[section] - sum(heights.get(c, 0.0) for c in children)
     if covered < need:
         return None
-    locked = {c for s in emptied for c in measurement.groups[s]}
+    return _refill(chosen, emptied, covered - need, measurement, relevance)
+
+
+def _refill(chosen: list[str], emptied: set[str], surplus: float, measurement: Measurement,
+            relevance: Mapping[str, float]) -> list[str]:
+    """Put back dropped pieces, most relevant first, while the space left holds them: the
+    greedy pass overshoots, and a short relevant piece (a one-line language) may fit where
+    a tall one went. A piece of an emptied section brings its heading back with it."""
+    heights = measurement.heights
+    heading = {s: heights[s] - sum(heights.get(c, 0.0) for c in measurement.groups[s])
+               for s in emptied}
     for path in sorted(chosen, key=lambda p: -relevance[p]):
-        height = heights[path]
-        if path not in locked and not _is_entry(path) and covered - height >= need:
+        if path in emptied:
+            continue
+        section = next((s for s in emptied if path in measurement.groups[s]), None)
+        cost = heights[path] + (heading[section] if section else 0.0)
+        if cost <= surplus:
             chosen.remove(path)
-            covered -= height
+            surplus -= cost
+            if section:
+                emptied.discard(section)
     return chosen
 
 
