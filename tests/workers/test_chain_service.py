@@ -16,8 +16,9 @@ from sqlalchemy import text
 
 from pipeline.models import TailorReport
 from tests.service_fixtures import WorkerPool, free_ports, wait_for
-from tests.workers.factories import TENANT, load, posting_text, submit
+from tests.workers.factories import TENANT, load, posting_text, resume_doc, submit
 from workers import chain, storage
+from workers.cache import analysis_key
 from workers.db import repository
 from workers.db.models import TERMINAL, Job
 from workers.db.session import session_scope
@@ -61,6 +62,26 @@ def test_job_runs_every_stage_and_stores_its_artifacts(live_workers: WorkerPool)
     assert job.stages["parse"]["cache_hit"] is False
     assert again.stages["parse"]["cache_hit"] is True
     assert again.analysis == job.analysis
+    ttl = redis.Redis.from_url(get_settings().redis_url).ttl(analysis_key(posting))
+    assert 0 < ttl <= get_settings().analysis_cache_ttl_s
+
+
+def test_bad_input_fails_the_job_at_once_without_retries(live_workers: WorkerPool) -> None:
+    job = wait_final(submit(posting=" \n\t "))
+    assert job.state == "failed"
+    assert job.error is not None and job.error["field"] == "posting"
+    assert (job.error["stage"], job.error["type"]) == ("parse", "InvalidInput")
+    assert job.stages["parse"]["attempts"] == 1
+    assert "score" not in job.stages
+
+    with session_scope() as session:
+        bad_provider, _ = repository.create_job(session, tenant=TENANT, resume=resume_doc(),
+                                                posting=posting_text(), provider="no-such-ai")
+    chain.enqueue_job(bad_provider.id)
+    job = wait_final(bad_provider.id)
+    assert job.state == "failed" and job.error is not None
+    assert (job.error["stage"], job.error["field"]) == ("rewrite", "provider")
+    assert job.stages["rewrite"]["attempts"] == 1 and stored_names(job.id) == []
 
 
 def test_a_retry_in_the_middle_keeps_the_chain(live_workers: WorkerPool) -> None:
