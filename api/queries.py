@@ -1,5 +1,6 @@
-"""Read queries only the API needs: a batch's items without loading every job's resume,
-tailored output and reports (a 500-item batch would otherwise pull megabytes per poll)."""
+"""Read queries only the API needs. Polling is the hot path, so these load what a status
+answer shows and leave a job's resume, posting, analysis, tailored output and reports in
+Postgres (a 500-item batch would otherwise pull megabytes per poll)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,48 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import JSONPATH
+from sqlalchemy.orm import Session, defer
 
 from workers.db.models import Job
+
+# Columns a status answer never shows.
+_HEAVY = (Job.resume, Job.posting, Job.analysis, Job.tailored, Job.compile_meta, Job.report,
+          Job.report_after)
+
+
+@dataclass(frozen=True)
+class SkillNames:
+    """Skill names, by importance, from the after-report when there is one."""
+
+    matched: list[str]
+    missing: list[str]
+
+
+def _skill_names(matched: bool) -> ColumnElement[Any]:
+    report = func.coalesce(Job.report_after, Job.report)
+    flag = "true" if matched else "false"
+    path = cast(literal(f"$.skills[*] ? (@.matched == {flag}).name"), JSONPATH)
+    return func.jsonb_path_query_array(report, path)
+
+
+def job_status(
+    session: Session, tenant: str, job_id: uuid.UUID
+) -> tuple[Job, SkillNames | None] | None:
+    """A tenant's job without its heavy columns, and its skill names (None before scoring).
+    Another tenant's job is None, exactly like a missing one."""
+    stmt = (
+        select(Job, _skill_names(True), _skill_names(False))
+        .where(Job.id == job_id, Job.tenant == tenant)
+        .options(*(defer(column, raiseload=True) for column in _HEAVY))
+    )
+    row = session.execute(stmt).one_or_none()
+    if row is None:
+        return None
+    job, matched, missing = row
+    skills = SkillNames(matched, missing or []) if matched is not None else None
+    return job, skills
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from api.queries import SkillNames
 from api.schemas import JobError, JobOut, MatchSummary, StageTiming
 from workers import storage
 from workers.db.models import Job, JobState
@@ -17,7 +18,10 @@ def job_location(job_id: object) -> str:
     return f"/v1/jobs/{job_id}"
 
 
-def job_out(job: Job, settings: Settings, *, presign: bool = True) -> JobOut:
+def job_out(
+    job: Job, settings: Settings, skills: SkillNames | None, *, presign: bool = True
+) -> JobOut:
+    """`skills` from `queries.job_status`, or `report_skills(job)` for a fully loaded row."""
     artifacts = None
     if presign and job.state == JobState.succeeded and job.artifacts:
         artifacts = {
@@ -35,7 +39,7 @@ def job_out(job: Job, settings: Settings, *, presign: bool = True) -> JobOut:
         updated_at=job.updated_at,
         finished_at=job.finished_at,
         stages=stage_timings(job.stages or {}),
-        match=match_summary(job),
+        match=match_summary(job, skills),
         artifacts=artifacts,
         artifacts_expire_in_s=settings.presign_expiry_s if artifacts else None,
         error=job_error(job.error),
@@ -68,18 +72,25 @@ def _when(value: object) -> datetime | None:
     return None
 
 
-def match_summary(job: Job) -> MatchSummary | None:
+def report_skills(job: Job) -> SkillNames | None:
+    report = job.report_after or job.report
+    if not report:
+        return None
+    skills = report.get("skills") or []  # by importance, highest first
+    return SkillNames([s["name"] for s in skills if s.get("matched")],
+                      [s["name"] for s in skills if not s.get("matched")])
+
+
+def match_summary(job: Job, skills: SkillNames | None) -> MatchSummary | None:
     """Rates before and after tailoring, and the top skills matched and still missing (from
     the after-report when there is one: what the tailored resume shows)."""
-    if job.match_rate is None and job.report is None:
+    if job.match_rate is None and skills is None:
         return None
-    report = job.report_after or job.report or {}
-    skills = report.get("skills") or []  # by importance, highest first
     return MatchSummary(
         match_rate_before=job.match_rate,
         match_rate_after=job.match_rate_after,
-        matched=[s["name"] for s in skills if s.get("matched")][:TOP_SKILLS],
-        missing=[s["name"] for s in skills if not s.get("matched")][:TOP_SKILLS],
+        matched=skills.matched[:TOP_SKILLS] if skills else [],
+        missing=skills.missing[:TOP_SKILLS] if skills else [],
     )
 
 

@@ -14,11 +14,12 @@ from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
-from api import submit
+from api import queries, submit
 from api.deps import SessionDep, SettingsDep, TenantDep
 from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found
+from api.queries import SkillNames
 from api.schemas import ARTIFACT_NAMES, JobCreate, JobOut
-from api.views import job_location, job_out
+from api.views import job_location, job_out, report_skills
 from workers import chain, storage
 from workers.db import repository
 from workers.db.models import Job, JobState
@@ -40,11 +41,11 @@ def parse_id(value: str, what: str = "job") -> uuid.UUID:
         raise not_found(what) from None
 
 
-def load(session: SessionDep, tenant: str, job_id: str) -> Job:
-    job = repository.get_job(session, tenant, parse_id(job_id))
-    if job is None:
+def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | None]:
+    found = queries.job_status(session, tenant, parse_id(job_id))
+    if found is None:
         raise not_found("job")
-    return job
+    return found
 
 
 @router.post("", status_code=202, response_model=JobOut,
@@ -72,9 +73,9 @@ def submit_job(
     response.headers["Location"] = job_location(job.id)
     if not created:
         response.status_code = 200
-        return job_out(job, settings)
+        return job_out(job, settings, report_skills(job))
     send_after_commit(chains)  # only now, with the row committed, may a worker see it
-    return job_out(job, settings, presign=False)
+    return job_out(job, settings, None, presign=False)  # just queued: nothing scored yet
 
 
 def plan_chains(session: Session, job_ids: list[uuid.UUID]) -> list[Signature]:
@@ -101,7 +102,8 @@ def send_after_commit(chains: list[Signature]) -> None:
 
 @router.get("/{job_id}", response_model=JobOut)
 def get_job(job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep) -> JobOut:
-    return job_out(load(session, tenant, job_id), settings)
+    job, skills = load(session, tenant, job_id)
+    return job_out(job, settings, skills)
 
 
 @router.get("/{job_id}/artifacts/{name}", status_code=302,
@@ -109,7 +111,7 @@ def get_job(job_id: str, session: SessionDep, tenant: TenantDep, settings: Setti
 def get_artifact(
     job_id: str, name: str, session: SessionDep, tenant: TenantDep
 ) -> RedirectResponse:
-    job = load(session, tenant, job_id)
+    job, _ = load(session, tenant, job_id)
     if name not in ARTIFACT_NAMES:
         raise not_found(f"artifact {name!r} (one of {', '.join(ARTIFACT_NAMES)})")
     key = (job.artifacts or {}).get(name)
@@ -127,9 +129,9 @@ def cancel_job(
 ) -> JobOut:
     change = repository.cancel_job(session, tenant, parse_id(job_id))
     if change.job is None:
-        job = load(session, tenant, job_id)  # 404 when missing or another tenant's
+        job, skills = load(session, tenant, job_id)  # 404 when missing or another tenant's
         if job.state == JobState.cancelled:
-            return job_out(job, settings, presign=False)  # cancelling twice is fine
+            return job_out(job, settings, skills)  # cancelling twice is fine
         raise ApiProblem(
             409, "Already finished", f"the job is {job.state} and can no longer be cancelled",
             slug="job-finished",
@@ -139,4 +141,4 @@ def cancel_job(
     # only spares workers from picking up the remaining tasks.
     chain.revoke(change.job.task_ids or [])
     chain.send_deliveries(change.deliveries)
-    return job_out(change.job, settings, presign=False)
+    return job_out(change.job, settings, report_skills(change.job), presign=False)
