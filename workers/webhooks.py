@@ -98,10 +98,26 @@ class Target:
     path: str  # path + query
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries to (mapped, 6to4, NAT64, IPv4-compatible)."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in _NAT64 or (address in _IPV4_COMPATIBLE and int(address) > 1):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why an address is refused, or None. IPv4-mapped IPv6 is judged as the IPv4 inside."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Why an address is refused, or None. An IPv6 address that carries an IPv4 one is judged
+    by the IPv4 inside (`::ffff:127.0.0.1` is loopback)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        address = _embedded_ipv4(address) or address
     if address.is_loopback:
         return "loopback"
     if address.is_link_local:

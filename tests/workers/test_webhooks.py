@@ -69,6 +69,9 @@ def test_bad_secrets_are_refused(bad: str) -> None:
         ("http://[::1]/hook", "loopback"),
         ("http://[::ffff:127.0.0.1]/hook", "loopback"),  # IPv4-mapped IPv6
         ("http://[::ffff:169.254.169.254]/", "link-local"),
+        ("http://[2002:7f00:1::]/", "loopback"),  # 6to4 carrying 127.0.0.1
+        ("http://[64:ff9b::a9fe:a9fe]/", "link-local"),  # NAT64 carrying 169.254.169.254
+        ("http://[::127.0.0.1]/", "loopback"),  # IPv4-compatible (deprecated) form
         ("http://169.254.169.254/latest/meta-data", "link-local"),
         ("http://10.0.0.5/", "private"),
         ("http://192.168.1.1/", "private"),
