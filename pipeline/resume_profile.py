@@ -31,6 +31,7 @@ class Field:
     path: str  # "work[1].highlights[3]"
     text: str
     surfaced: bool  # a place a reader and an ATS see: skills, highlights, summaries, titles
+    item: bool = False  # one entry of a list of skills: a keyword, a language, a certificate
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +61,23 @@ def resume_fields(resume: Resume) -> Iterator[Field]:
         yield from _one(f"work[{i}].description", work.description, False)
         yield from _many(f"work[{i}].highlights", work.highlights, True)
     for i, skill in enumerate(resume.skills):
-        yield from _one(f"skills[{i}].name", skill.name, True)
-        yield from _many(f"skills[{i}].keywords", skill.keywords, True)
+        yield from _one(f"skills[{i}].name", skill.name, True, item=True)
+        yield from _many(f"skills[{i}].keywords", skill.keywords, True, item=True)
     for i, project in enumerate(resume.projects):
         yield from _one(f"projects[{i}].name", project.name, True)
         yield from _one(f"projects[{i}].description", project.description, False)
         yield from _many(f"projects[{i}].highlights", project.highlights, True)
-        yield from _many(f"projects[{i}].keywords", project.keywords, True)
+        yield from _many(f"projects[{i}].keywords", project.keywords, True, item=True)
     for i, edu in enumerate(resume.education):
         yield from _one(f"education[{i}].area", edu.area, True)
-        yield from _many(f"education[{i}].courses", edu.courses, False)
+        yield from _many(f"education[{i}].courses", edu.courses, False, item=True)
     for i, cert in enumerate(resume.certificates):
-        yield from _one(f"certificates[{i}].name", cert.name, True)
+        yield from _one(f"certificates[{i}].name", cert.name, True, item=True)
     for i, vol in enumerate(resume.volunteer):
         yield from _one(f"volunteer[{i}].summary", vol.summary, False)
         yield from _many(f"volunteer[{i}].highlights", vol.highlights, True)
     for i, lang in enumerate(resume.languages):
-        yield from _one(f"languages[{i}].language", lang.language, True)
+        yield from _one(f"languages[{i}].language", lang.language, True, item=True)
     for i, award in enumerate(resume.awards):
         yield from _one(f"awards[{i}].summary", award.summary, False)
     for i, pub in enumerate(resume.publications):
@@ -85,21 +86,22 @@ def resume_fields(resume: Resume) -> Iterator[Field]:
         yield from _many(f"interests[{i}].keywords", interest.keywords, False)
 
 
-def _one(path: str, text: str | None, surfaced: bool) -> Iterator[Field]:
+def _one(path: str, text: str | None, surfaced: bool, *, item: bool = False) -> Iterator[Field]:
     if text and text.strip():
-        yield Field(path, text, surfaced)
+        yield Field(path, text, surfaced, item)
 
 
-def _many(path: str, texts: list[str], surfaced: bool) -> Iterator[Field]:
+def _many(path: str, texts: list[str], surfaced: bool, *, item: bool = False) -> Iterator[Field]:
     for j, text in enumerate(texts):
-        yield from _one(f"{path}[{j}]", text, surfaced)
+        yield from _one(f"{path}[{j}]", text, surfaced, item=item)
 
 
 def build_profile(resume: Resume, *, today: date | None = None) -> ResumeProfile:
     matcher = get_matcher()
     profile = ResumeProfile()
     for item in resume_fields(resume):
-        for found in matcher.find(item.text):
+        find = matcher.find_item if item.item else matcher.find
+        for found in find(item.text):
             profile.hits.setdefault(found.entry.name, []).append(Hit(item, found))
     ordered = sorted(resume.work, key=lambda w: w.startDate or "", reverse=True)
     titles = [resume.basics.label, *(w.position for w in ordered)]

@@ -66,7 +66,9 @@ def score_profile(profile: ResumeProfile, analysis: JobAnalysis) -> MatchReport:
                       score=round(score, 4), detail=detail)
         for name, (score, detail) in present.items()
     ]
-    rate = sum(c.weight * c.score for c in breakdown)
+    # from the unrounded parts, as the ceiling is: rounding each part first could put the rate
+    # a hair above a ceiling it equals
+    rate = sum(WEIGHTS[name] / total_weight * part[0] for name, part in present.items())
     ceiling = sum(
         WEIGHTS[name] / total_weight * part[0]
         for name, part in ceiling_parts.items() if part is not None

@@ -41,6 +41,7 @@ _LANGUAGE_CONTEXT = frozenset(
 _LIST_GLUE = frozenset({",", "/", "and", "or", "&", "(", ")", ";", "|", "+"})
 _REJECT_BEFORE = frozenset({"series", "level", "grade", "vitamin", "plan", "type", "class", "tier"})
 _WINDOW = 6
+_ITEM_EDGES = " \t\n,;:!?*•·-–—()[]{}\"'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,21 @@ class SkillMatcher:
         """Every skill named in `text`, in order, longest match winning at each place."""
         return self.find_in_doc(self.nlp.make_doc(text), kind)
 
+    def find_item(self, text: str, kind: SkillKind | None = None) -> list[FoundSkill]:
+        """Skills in one item of a list of skills (a resume's `skills[].keywords` entry, a
+        language, a certificate name). The item is a skill mention by its place, so a whole
+        item that is a taxonomy name or alias counts without the context rules free text needs:
+        a lone "Go", "R" or "English" is the language, "Sass" is Sass."""
+        found = self.find(text, kind)
+        stripped = text.strip(_ITEM_EDGES).rstrip(".")  # ".NET" keeps its dot
+        if not stripped or any(f.end - f.start == len(stripped) for f in found):
+            return found
+        entry = _item_index(self).get(" ".join(stripped.lower().split()))
+        if entry is None or kind is not None and entry.kind != kind:
+            return found
+        start = text.index(stripped)
+        return [FoundSkill(entry, stripped, start, start + len(stripped))]
+
     def find_in_doc(self, doc: Doc, kind: SkillKind | None = None) -> list[FoundSkill]:
         from spacy.tokens import Span
         from spacy.util import filter_spans
@@ -154,12 +170,40 @@ class SkillMatcher:
         )
         if text not in _NEEDS_CONTEXT_ALWAYS and not (at_start and text.istitle()):
             return True
+        if _alone_on_line(span):
+            return True  # a bullet that is just "Go" or "R": an item of a list of skills
         lo, hi = span.start - _WINDOW, span.end + _WINDOW
         neighbours = (s for s in lower if lo <= s.start < hi)
         if any(self._keys[s.label].kind == SkillKind.hard for s in neighbours):
             return True
         near = doc[max(0, span.start - 2) : span.end + 2]
         return any(token.lower_ in _CONTEXT_WORDS for token in near)
+
+
+def _alone_on_line(span: Span) -> bool:
+    """Only bullets or punctuation share the span's line."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and "\n" not in doc[i].text:
+        if not doc[i].is_punct and doc[i].text not in "•·*-":
+            return False
+        i -= 1
+    j = span.end
+    while j < len(doc) and "\n" not in doc[j].text:
+        if not doc[j].is_punct:
+            return False
+        j += 1
+    return True
+
+
+@lru_cache(maxsize=4)
+def _item_index(matcher: SkillMatcher) -> dict[str, SkillEntry]:
+    """Every name, alias and exact form, lower-cased, with runs of spaces collapsed."""
+    index: dict[str, SkillEntry] = {}
+    for entry in matcher.entries:
+        for form in (entry.name, *entry.aliases, *entry.exact):
+            index.setdefault(" ".join(form.lower().split()), entry)
+    return index
 
 
 @lru_cache(maxsize=1)

@@ -139,3 +139,11 @@ def test_education_below_the_ask_scores_lower() -> None:
     low = resume(education=[{"studyType": "High School Diploma"}])
     parts = {c.name: c.score for c in report(low).breakdown}
     assert parts["education"] == 0.0
+
+
+def test_a_lone_keyword_is_evidence() -> None:
+    devops = resume(skills=[{"name": "Languages", "keywords": ["Go", "Bash", "Python"]}])
+    posting = "DevOps Engineer\nRequirements:\n- Services in Go on Kubernetes\n"
+    skills = by_name(score_match(devops, analyze_posting(posting), today=TODAY))
+    assert skills["Go"].matched
+    assert [e.path for e in skills["Go"].evidence] == ["skills[0].keywords[0]"]
