@@ -4,7 +4,9 @@
 
 Sources, merged in this order (a later entry whose alias collides with an earlier one is folded
 into it, so the curated canonical names win):
-  1. curated (scripts/curated_skills.py): the names and aliases postings really use;
+  1. curated (scripts/curated_skills.py, scripts/curated_fields.py): the names and aliases
+     postings really use, in software and in other fields (licences, certifications, nursing,
+     accounting, sales, marketing, teaching, trades, logistics...);
   2. O*NET 29.2 Technology Skills: vendor product names, with derived aliases
      ("Structured query language SQL" → "SQL", "Apache Kafka" → "Kafka");
   3. ESCO knowledge concepts (digital and language collections) with filtered alt labels;
@@ -19,10 +21,12 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import curated_fields  # noqa: E402
 import curated_skills as cur  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,49 +77,100 @@ def common_words(data: Path) -> set[str]:
 
 
 class Builder:
+    """Entries keyed by their lower-cased forms. A new row folds into an existing entry only
+    through a *strong* form (its own name or label, a full product name); *weak* forms (ESCO
+    alt labels, vendor-less names, derived acronyms) are attached when unclaimed but never pull
+    a row into another entry: "Real estate ... REACT" must not become React, nor ESCO's
+    "learning management systems" become Blackboard through an alt label."""
+
     def __init__(self, common: set[str]) -> None:
         self.common = common
         self.entries: list[dict[str, Any]] = []
         self.by_form: dict[str, dict[str, Any]] = {}  # lower-cased form → entry
+        self.by_name: dict[tuple[str, str], dict[str, Any]] = {}  # (kind, lower name) → entry
+        self.collisions: list[str] = []  # curated aliases claimed twice (a curation bug)
+        self.weak: set[str] = set()  # forms claimed by a weak form; a strong one takes them
 
     def is_common(self, form: str) -> bool:
         words = form.lower().split()
         return all(w in self.common for w in words) and len(words) <= 2
 
     def add(self, name: str, kind: str, category: str | None, source: str,
-            aliases: list[str], exact: list[str]) -> None:
+            aliases: list[str], exact: list[str], weak: Sequence[str] = (),
+            *, by_name: bool = False) -> None:
         forms = [a.strip() for a in aliases if a.strip()]
         exact = [e.strip() for e in exact if e.strip()]
+        weak_forms: list[str] = []
+        weak_exact: list[str] = []
         if source != "curated":
-            forms, exact = self._vet(name, forms)
+            phrases = source == "esco"  # ESCO labels are deliberate phrases: "machine learning"
+            forms, exact = self._vet(forms, phrases)
+            weak_forms, weak_exact = self._vet(list(weak), phrases)
         if not forms and not exact:
             return
-        keys = [name.lower()] + [f.lower() for f in forms] + [e.lower() for e in exact]
-        entry = next((self.by_form[k] for k in keys if k in self.by_form), None)
-        if entry is None or entry["kind"] != kind:
-            entry = {"name": name, "kind": kind, "category": category, "source": source,
-                     "aliases": [], "exact": []}
+        entry = self.by_name.get((kind, name.lower())) if source == "curated" or by_name else None
+        if entry is None and source != "curated" and not by_name:
+            # deliberate names (curated, mapped ESCO) merge only by name; others by a strong form
+            keys = [f.lower() for f in (*forms, *exact)]
+            entry = next((self.by_form[k] for k in keys
+                          if k in self.by_form and k not in self.weak), None)
+        if entry is not None and entry["kind"] != kind:
+            entry = None
+        if entry is None:
+            entry = {"name": self._free_name(name, forms, kind), "kind": kind,
+                     "category": category, "source": source, "aliases": [], "exact": []}
             self.entries.append(entry)
+            self.by_name.setdefault((kind, entry["name"].lower()), entry)
         elif source not in entry["source"].split("+"):
             entry["source"] += "+" + source
-        for form in forms:
-            exact_lower = {e.lower() for e in entry["exact"]}
-            if form.lower() not in self.by_form and form.lower() not in exact_lower:
+        self._attach(entry, forms, exact, weak_forms, weak_exact, source)
+
+    def _free_name(self, name: str, forms: list[str], kind: str) -> str:
+        """The display name, unless another entry of this kind already answers to it
+        ("REACT" the real-estate standard is shown by its expansion, not as "React")."""
+        taken = self.by_form.get(name.lower())
+        if taken is None or taken["kind"] != kind:
+            return name
+        return next((f for f in forms if f.lower() not in self.by_form), name)
+
+    def _attach(self, entry: dict[str, Any], forms: list[str], exact: list[str],
+                weak: list[str], weak_exact: list[str], source: str) -> None:
+        for form in (*forms, *weak):
+            key = form.lower()
+            owner = self.by_form.get(key)
+            if owner is not None and owner is not entry and key in self.weak and form in forms:
+                owner["aliases"] = [a for a in owner["aliases"] if a.lower() != key]
+                self.weak.discard(key)
+                owner = None  # an ESCO label takes back its name from another's alt label
+            if owner is None:
                 entry["aliases"].append(form)
-                self.by_form[form.lower()] = entry
-        for form in exact:
-            if form not in entry["exact"] and form.lower() not in self.by_form:
+                self.by_form[key] = entry
+                if form not in forms:
+                    self.weak.add(key)
+            elif owner is not entry and source == "curated":
+                self.collisions.append(f"{form!r}: {owner['name']} and {entry['name']}")
+        for form in (*exact, *weak_exact):
+            owner = self.by_form.get(form.lower())
+            if owner is None:
                 entry["exact"].append(form)
                 self.by_form[form.lower()] = entry
+                if form not in exact:
+                    self.weak.add(form.lower())
+            elif owner is not entry and source == "curated":
+                self.collisions.append(f"{form!r}: {owner['name']} and {entry['name']}")
 
-    def _vet(self, name: str, forms: list[str]) -> tuple[list[str], list[str]]:
-        """Split derived forms into safe case-insensitive aliases and exact-case ones."""
+    def _vet(self, forms: list[str], phrases: bool) -> tuple[list[str], list[str]]:
+        """Split derived forms into safe case-insensitive aliases and exact-case ones. With
+        `phrases`, a phrase of several common words is safe (an ESCO label: "data mining");
+        without, it needs Title Case (an O*NET product: "Campaign Monitor", not "Total Access")."""
         safe: list[str] = []
         exact: list[str] = []
-        for form in dict.fromkeys([name, *forms]):
+        for form in dict.fromkeys(forms):
             if len(form) < 2 or len(form.split()) > 6 or form.lower() in cur.ONET_BLOCKLIST:
                 continue
-            if len(form) <= 3 or self.is_common(form):
+            if phrases and " " in form and len(form) > 3:
+                safe.append(form)
+            elif len(form) <= 3 or self.is_common(form):
                 if self._distinctive_case(form):
                     exact.append(form)
             elif " " not in form:
@@ -123,7 +178,6 @@ class Builder:
             else:
                 safe.append(form)
         return safe, exact
-
 
     def _distinctive_case(self, form: str) -> bool:
         """Whether the capitalisation alone tells a product name from English: an acronym of
@@ -134,10 +188,21 @@ class Builder:
             return bool(_ACRONYM.match(form)) and len(form) >= 3 and form.lower() not in self.common
         return all(w[:1].isupper() for w in words)
 
+    def vendorless(self, remainder: str) -> bool:
+        """Whether a product name without its vendor still names that product: "DynamoDB" from
+        "Amazon DynamoDB" does; "IOS" (Cisco), "ERP" (SAP), "IDE" (Eclipse) and "Business
+        Intelligence" (SAP) name something else or nothing in particular."""
+        if re.fullmatch(r"[A-Z]{1,3}", remainder):
+            return False
+        return not all(w in self.common for w in remainder.lower().split())
 
-def onet_forms(name: str) -> tuple[str, list[str]]:
-    """A display name and the aliases derived from an O*NET technology name."""
+
+def onet_forms(name: str, builder: Builder) -> tuple[str, list[str], list[str]]:
+    """A display name, the strong forms (the name itself, without its parenthesis or a "software"
+    suffix, without a vendor that is not part of it) and weak forms (a trailing acronym) of an
+    O*NET technology name."""
     forms = [name]
+    weak: list[str] = []
     base = re.sub(r"\s*\([^)]*\)", "", name).strip()
     for suffix in SUFFIXES:
         if base.endswith(suffix) and len(base) > len(suffix) + 2:
@@ -149,25 +214,28 @@ def onet_forms(name: str) -> tuple[str, list[str]]:
         expansion = " ".join(words[:-1])
         initials = "".join(w[0] for w in words[:-1] if w[0].isalpha()).upper()
         if initials == words[-1]:  # "Structured query language SQL", not "SoftRisk SQL"
-            forms += [expansion, words[-1]]
+            forms.append(expansion)
+            weak.append(words[-1])
             display = words[-1]
     for vendor in VENDORS:
         if base.startswith(vendor + " ") and len(base) > len(vendor) + 2:
-            forms.append(base[len(vendor) + 1:])
-    return display, forms
+            remainder = base[len(vendor) + 1:]
+            if builder.vendorless(remainder):
+                forms.append(remainder)
+    return display, forms, weak
 
 
 def add_onet(builder: Builder, data: Path) -> None:
     path = data / "taxonomy-onet" / "onet_technologies.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        display, forms = onet_forms(row["name"])
+        display, forms, weak = onet_forms(row["name"], builder)
         hot = row["hot_technology"] or row["in_demand"]
         generic = display[:1].isupper() and display[1:].islower() and " " in display
         if generic and not hot:
             continue  # "Scanning software": a category of product, not a named skill
         category = (row["commodity_titles"] or [None])[0]
-        builder.add(display, "hard", category, "onet", forms, [])
+        builder.add(display, "hard", category, "onet", forms, [], weak)
 
 
 def add_esco(builder: Builder, data: Path) -> None:
@@ -184,9 +252,11 @@ def add_esco(builder: Builder, data: Path) -> None:
         elif "digital" in collections:
             label = row["label"]
             bare = re.sub(r"\s*\([^)]*\)", "", label).strip()
-            forms = [label, bare] + [a for a in row["alt_labels"] if _related(a, bare)]
+            alts = [a for a in row["alt_labels"] if _related(a, bare)]
+            acronyms = [a for a in alts if _ACRONYM.match(a)]  # initials of the label: strong
             category = (row["broader"] or [None])[0]
-            builder.add(bare, "hard", category, "esco", forms, [])
+            builder.add(bare, "hard", category, "esco", [label, bare, *acronyms], [],
+                        [a for a in alts if a not in acronyms])
     for row in rows:
         if "transversal" in row["collections"] and row["skill_type"] == "skill/competence":
             add_transversal(builder, row)
@@ -209,20 +279,25 @@ def add_transversal(builder: Builder, row: dict[str, Any]) -> None:
     if any(word in label for word in cur.ESCO_TRANSVERSAL_SKIP_WORDS):
         return
     name = cur.ESCO_SOFT_MAP.get(label, label)
-    forms = [label] + [a for a in row["alt_labels"] if 2 <= len(a.split()) <= 4]
-    builder.add(name, "soft", None, "esco", [f for f in forms if not f.startswith("use ")], [])
+    alts = [a for a in row["alt_labels"] if 2 <= len(a.split()) <= 4 and not a.startswith("use ")
+            and a not in cur.ESCO_SOFT_ALT_SKIP]
+    builder.add(name, "soft", None, "esco", [label], [], alts, by_name=label in cur.ESCO_SOFT_MAP)
 
 
 def add_curated(builder: Builder) -> None:
-    for line in cur.HARD.strip().splitlines():
+    lines = [cur.HARD, curated_fields.CERTIFICATIONS, curated_fields.DOMAIN]
+    for line in "\n".join(part.strip() for part in lines).splitlines():
         name, category, aliases, exact = (part.strip() for part in line.split("|"))
         exact_forms = exact.split(";")
-        forms = aliases.split(";") if name in exact_forms else [name, *aliases.split(";")]
+        named = name.lower() in {e.strip().lower() for e in exact_forms}  # name is case-bound
+        forms = aliases.split(";") if named else [name, *aliases.split(";")]
         builder.add(name, "hard", category, "curated", forms, exact_forms)
     for line in cur.SOFT.strip().splitlines():
+        # the canonical name is matched only when listed among the phrases: "initiative" or
+        # "innovation" alone is company talk ("a new initiative"), not a claim of the skill
         name, phrases = (part.strip() for part in line.split("|"))
-        forms = [name, *phrases.split(";")]
-        forms += [f"{f.strip()} skills" for f in forms if len(f.split()) <= 2]
+        forms = [f.strip() for f in phrases.split(";")]
+        forms += [f"{f} skills" for f in [name, *forms] if len(f.split()) <= 2]
         builder.add(name, "soft", "Soft skills", "curated", forms, [])
 
 
@@ -238,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     add_curated(builder)
     add_onet(builder, args.data)
     add_esco(builder, args.data)
+    for collision in builder.collisions:
+        print(f"warning: curated form claimed twice: {collision}", file=sys.stderr)
     doc = {
         "version": 1,
         "generated_by": "scripts/build_taxonomy.py",

@@ -23,7 +23,8 @@ C# | Programming languages | c#; c sharp; csharp |
 Ruby | Programming languages | | Ruby
 PHP | Programming languages | php; php7; php8 |
 Kotlin | Programming languages | kotlin |
-Swift | Programming languages | swiftui | Swift
+Swift | Programming languages | | Swift
+SwiftUI | Mobile | swiftui |
 Scala | Programming languages | scala |
 R | Programming languages | r programming; rstudio; r language | R
 MATLAB | Programming languages | matlab |
@@ -34,15 +35,20 @@ SQL | Databases | sql; structured query language |
 T-SQL | Databases | t-sql; transact-sql; tsql |
 PL/SQL | Databases | pl/sql; plsql |
 HTML | Web development | html; html5; html 5 |
-CSS | Web development | css; css3; scss; sass; cascading style sheets |
+CSS | Web development | css; css3; cascading style sheets |
+Sass | Web development | sass; scss; syntactically awesome style sheets |
+Less | Web development | less.js; lesscss; less css | Less; LESS
 Dart | Programming languages | | Dart
 Elixir | Programming languages | elixir |
 Haskell | Programming languages | haskell |
 Objective-C | Programming languages | objective-c; objective c; objc |
 Solidity | Programming languages | solidity |
-React | Frontend frameworks | react.js; reactjs; react js; react native | React
-Angular | Frontend frameworks | angularjs; angular.js; angular 2+ | Angular
-Vue.js | Frontend frameworks | vue.js; vuejs; vue; vue 3; nuxt; nuxt.js |
+React | Frontend frameworks | react.js; reactjs; react js | React
+React Native | Mobile | react native; react-native |
+Angular | Frontend frameworks | angular 2+; angular2 | Angular
+AngularJS | Frontend frameworks | angularjs; angular.js; angular 1 |
+Vue.js | Frontend frameworks | vue.js; vuejs; vue; vue 3 |
+Nuxt | Frontend frameworks | nuxt; nuxt.js; nuxtjs |
 Svelte | Frontend frameworks | svelte; sveltekit |
 Next.js | Frontend frameworks | next.js; nextjs |
 jQuery | Frontend frameworks | jquery |
@@ -59,6 +65,8 @@ Laravel | Backend frameworks | laravel |
 Hibernate | Backend frameworks | hibernate; hibernate orm |
 GraphQL | APIs | graphql |
 APIs | APIs | api; apis; api’s; api's; api development; api integration |
+API design | APIs | api design |
+Web services | APIs | web services; web-services; soap |
 HTTP | APIs | http; https; http/2 |
 Data warehousing | Data platforms | data warehouse; data warehousing; data warehouses; dwh |
 System administration | Infrastructure | system administration; systems administration; sysadmin |
@@ -67,14 +75,16 @@ Biochemistry | Fields | biochemistry |
 Sales | Business | sales; b2b sales; inside sales |
 Business development | Business | business development |
 Compliance | Business | compliance; regulatory compliance |
-REST APIs | APIs | rest; restful; rest api; rest apis; restful api; restful apis; restful services; rest services; api design; web apis; web-services; web services |
+REST APIs | APIs | rest; restful; rest api; rest apis; restful api; restful apis; restful services; rest services; web apis; restful web services |
 gRPC | APIs | grpc |
 Microservices | Software architecture | microservices; micro-services; microservice architecture; micro services |
 PostgreSQL | Databases | postgres; postgresql; psql; postgre sql |
-MySQL | Databases | mysql; mariadb |
+MySQL | Databases | mysql |
+MariaDB | Databases | mariadb |
 MongoDB | Databases | mongodb; mongo |
 Redis | Databases | redis |
-Elasticsearch | Databases | elasticsearch; elastic search; opensearch; elk stack |
+Elasticsearch | Databases | elasticsearch; elastic search; elk stack |
+OpenSearch | Databases | opensearch |
 Cassandra | Databases | cassandra; apache cassandra |
 DynamoDB | Databases | dynamodb; dynamo db |
 SQLite | Databases | sqlite |
@@ -94,13 +104,17 @@ Celery | Backend frameworks | celery |
 AWS | Cloud platforms | aws; amazon web services; amazon-web-services; amazon aws |
 Google Cloud Platform | Cloud platforms | gcp; google cloud; google cloud platform |
 Microsoft Azure | Cloud platforms | azure; ms azure |
-AWS Lambda | Cloud platforms | lambda; aws lambda |
+AWS Lambda | Cloud platforms | aws lambda; lambda functions | Lambda
 Amazon S3 | Cloud platforms | s3; aws s3 |
 Amazon EC2 | Cloud platforms | ec2; aws ec2 |
 Docker | DevOps | docker; dockerfile; docker compose; docker-compose |
 Containerization | DevOps | containerization; containers; containerized |
 Helm | DevOps | helm charts | Helm
-Kubernetes | DevOps | kubernetes; k8s; kube; eks; gke; aks |
+Kubernetes | DevOps | kubernetes; k8s; kube |
+Amazon EKS | Cloud platforms | eks; amazon eks; aws eks |
+Google Kubernetes Engine | Cloud platforms | gke; google kubernetes engine |
+Azure Kubernetes Service | Cloud platforms | aks; azure kubernetes service |
+OpenShift | DevOps | openshift; red hat openshift |
 Terraform | DevOps | terraform |
 Ansible | DevOps | ansible |
 Puppet | DevOps | | Puppet
@@ -117,7 +131,11 @@ Prometheus | Observability | prometheus |
 Grafana | Observability | grafana |
 Datadog | Observability | datadog |
 Splunk | Observability | splunk |
-Linux | Operating systems | linux; ubuntu; debian; centos; rhel; red hat linux |
+Linux | Operating systems | linux; gnu/linux |
+Ubuntu | Operating systems | ubuntu |
+Debian | Operating systems | debian |
+CentOS | Operating systems | centos |
+Red Hat Enterprise Linux | Operating systems | rhel; red hat enterprise linux; red hat linux |
 Unix | Operating systems | unix |
 Windows | Operating systems | microsoft windows; windows server | Windows
 macOS | Operating systems | macos; mac os; os x |
@@ -141,7 +159,7 @@ Cypress | Testing | cypress |
 Jest | Testing | jest |
 pytest | Testing | pytest |
 JUnit | Testing | junit |
-Machine learning | Data science | machine learning; ml | ML
+Machine learning | Data science | machine learning | ML
 Deep learning | Data science | deep learning |
 Artificial intelligence | Data science | artificial intelligence | AI
 Natural language processing | Data science | natural language processing | NLP
@@ -169,7 +187,8 @@ Figma | Design tools | figma |
 Sketch | Design tools | | Sketch
 Adobe Photoshop | Design tools | photoshop; adobe photoshop |
 Adobe Illustrator | Design tools | illustrator; adobe illustrator |
-UX design | Design | ux; ux design; user experience; ui/ux; ux/ui; user experience design | UI
+UX design | Design | ux; ux design; user experience; ui/ux; ux/ui; user experience design |
+UI design | Design | ui design; user interface design | UI
 Object-oriented programming | Software engineering | oop; object-oriented programming; object oriented programming; object-oriented design; ood |
 Functional programming | Software engineering | functional programming |
 Design patterns | Software engineering | design patterns |
@@ -187,21 +206,28 @@ Full-stack development | Software engineering | full-stack; full stack; fullstac
 Mobile development | Software engineering | mobile development; mobile app development |
 Cloud computing | Cloud platforms | cloud computing; cloud; cloud services; cloud infrastructure; cloud native; cloud-native |
 Serverless | Cloud platforms | serverless |
-Networking | Infrastructure | networking; tcp/ip; computer networks; network protocols |
-Cybersecurity | Security | cybersecurity; cyber security; information security; infosec; it security; application security; network security; cloud security; security engineering |
-OAuth | Security | oauth; oauth2; oauth 2.0; openid connect; oidc |
+Networking | Infrastructure | networking; computer networks; network protocols |
+TCP/IP | Infrastructure | tcp/ip |
+Cybersecurity | Security | cybersecurity; cyber security; information security; infosec; it security; security engineering |
+Application security | Security | application security; appsec |
+Network security | Security | network security |
+Cloud security | Security | cloud security |
+OAuth | Security | oauth; oauth2; oauth 2.0 |
+OpenID Connect | Security | openid connect; oidc |
 Penetration testing | Security | penetration testing; pentesting; pen testing |
 Embedded systems | Hardware | embedded systems; embedded software; firmware |
 JSON | Data formats | json |
 XML | Data formats | xml |
 YAML | Data formats | yaml |
 Protocol Buffers | Data formats | protobuf; protocol buffers |
-Webpack | Frontend frameworks | webpack; vite |
+Webpack | Frontend frameworks | webpack |
+Vite | Frontend frameworks | vitejs; vite.js | Vite
 Tailwind CSS | Frontend frameworks | tailwind; tailwindcss; tailwind css |
 Bootstrap | Frontend frameworks | | Bootstrap
 Nginx | Infrastructure | nginx |
 Apache HTTP Server | Infrastructure | apache httpd; apache http server |
-Project management | Management | project management; program management |
+Project management | Management | project management |
+Program management | Management | program management; programme management |
 Product management | Management | product management |
 SaaS | Business | saas; software as a service |
 Blockchain | Software engineering | blockchain |
@@ -214,15 +240,21 @@ Mathematics | Fields | mathematics; applied mathematics |
 Physics | Fields | physics |
 Economics | Fields | economics |
 Finance | Fields | finance; corporate finance |
-Marketing | Fields | marketing; digital marketing |
+Marketing | Fields | marketing |
+Digital marketing | Marketing | digital marketing; online marketing |
 Biotechnology | Fields | biotechnology |
 Bioinformatics | Fields | bioinformatics; computational biology |
 Mechanical engineering | Fields | mechanical engineering |
-Electrical engineering | Fields | electrical engineering; electronics engineering |
+Electrical engineering | Fields | electrical engineering |
+Electronics engineering | Fields | electronics engineering; electronic engineering |
 Chemistry | Fields | chemistry |
-Financial services | Domains | financial services; fintech; financial technology |
-Banking | Domains | banking; investment banking |
-Supply chain | Domains | supply chain; supply chain management; logistics |
+Analytical chemistry | Fields | analytical chemistry; analytical methods; analytical techniques; analytical instrumentation; analytical instruments |
+Financial services | Domains | financial services |
+Fintech | Domains | fintech; financial technology |
+Banking | Domains | banking |
+Investment banking | Domains | investment banking |
+Supply chain management | Domains | supply chain; supply chain management |
+Logistics | Domains | logistics management; logistics operations; third-party logistics; 3pl | logistics
 IT consulting | Domains | it consulting; technology consulting |
 Java EE | Backend frameworks | jee; java ee; j2ee; java-ee; jakarta ee |
 JMS | Backend frameworks | jms; java message service |
@@ -233,10 +265,14 @@ Quality assurance | Testing | quality assurance | QA
 Software testing | Testing | testing; software testing; qa testing; manual testing |
 Monitoring | Observability | monitoring; observability; alerting |
 Automation | Software engineering | automation; process automation |
-Analytics | Data science | analytics; web analytics |
+Analytics | Data science | analytics |
+Web analytics | Marketing | web analytics |
 Web applications | Software engineering | web applications; web apps; web application |
-Databases | Databases | databases; relational databases; database design; rdbms |
-Scalability | Software engineering | scalability; high availability; high-availability; performance tuning |
+Databases | Databases | databases; relational databases; rdbms |
+Database design | Databases | database design; data modeling; data modelling |
+Scalability | Software engineering | scalability |
+High availability | Software engineering | high availability; high-availability |
+Performance tuning | Software engineering | performance tuning; performance optimization; performance optimisation |
 Visual Studio Code | Tools | vs code; vscode; visual studio code |
 IntelliJ IDEA | Tools | intellij; intellij idea |
 """
@@ -246,18 +282,18 @@ SOFT = """
 communication | communication; communicate; communicator; communicating; verbal and written communication; written and verbal communication; written communication; verbal communication; communicate effectively; excellent communicator; articulate
 teamwork | teamwork; team player; team work; collaboration; collaborative; collaborate; work in a team; work in teams; working in a team; team-oriented; team spirit; cross-functional collaboration
 leadership | leadership; team building; supervision; lead teams; leading teams; leadership skills; people leadership; technical leadership; thought leadership
-problem solving | problem solving; problem-solving; solve problems; solving problems; problem solver; troubleshooting
+problem solving | problem solving; problem-solving; solve problems; solving problems; problem solver
 attention to detail | attention to detail; detail-oriented; detail oriented; eye for detail; meticulous; attentive to detail
-mentoring | mentoring; mentor; mentorship; coaching; coach junior; mentor junior engineers; teaching
+mentoring | mentoring; mentor; mentorship; coaching; coach junior; mentor junior engineers
 ownership | ownership; take ownership; sense of ownership; accountability; accountable
 stakeholder management | stakeholder management; managing stakeholders; stakeholder communication; work with stakeholders
-time management | time management; manage time; meet deadlines; meeting deadlines; prioritization; prioritisation; prioritize; organizational skills; organisational skills; organized; organised; structured
+time management | time management; manage time; meet deadlines; meeting deadlines; prioritization; prioritisation; prioritize; organizational skills; organisational skills; highly organized; highly organised; well organized; well-organized; well organised; well-organised; structured approach; structured way of working; structured manner; work in a structured
 adaptability | adaptability; adaptable; adapt to change; adapt quickly; comfortable with ambiguity
 critical thinking | critical thinking; think critically
-analytical thinking | analytical; analytical thinking; analytical skills; analytical mindset; analytic skills
-creativity | creativity; creative; creative thinking; think creatively
-independence | work independently; working independently; independent; independently; self-starter; self starter; autonomous; autonomously; self-driven; self-directed
-initiative | initiative; proactive; pro-active; take initiative; show initiative; hands-on; hands on
+analytical thinking | analytical; analytical thinking; analytical skills; analytical mindset; analytic skills; analytical mind; analytical thinker; highly analytical; strong analytical
+creativity | creativity; creative thinking; think creatively; creative mindset; creative problem solving; creative problem-solving
+independence | work independently; working independently; works independently; self-starter; self starter; work autonomously; working autonomously; self-driven; self-directed; independent worker
+initiative | proactive; pro-active; take initiative; show initiative; takes initiative; taking initiative; sense of initiative
 pragmatism | pragmatic; pragmatism; pragmatic approach
 systems thinking | systems thinking; systems thinker; holistic thinking
 interpersonal skills | interpersonal; interpersonal skills; people skills; relationship building; build relationships; building relationships
@@ -266,13 +302,13 @@ presentation skills | presentation skills; presenting; public speaking; presenta
 negotiation | negotiation; negotiating; negotiate
 decision making | decision making; decision-making; make decisions; sound judgment; judgement
 curiosity | curiosity; curious; eager to learn; eagerness to learn; continuously learn; willingness to learn; love of learning; continuous learning; inquisitive
-motivation | motivation; motivated; self-motivated; highly motivated; self-driven; passionate; enthusiastic; hardworking; hard-working; determined; eager
+motivation | motivation; motivated; self-motivated; highly motivated; passionate; enthusiastic; hardworking; hard-working; strong work ethic; work ethic
 empathy | empathy; empathetic; emotional intelligence
 conflict resolution | conflict resolution; resolve conflicts; conflict management
 open-mindedness | open-minded; open minded; open mind; open-mindedness
-reliability | reliability; reliable; dependable; trustworthy; integrity
+reliability | dependable; dependability; trustworthy; trustworthiness; punctual; punctuality
 results orientation | result-oriented; results-oriented; results oriented; result oriented; results-driven; goal-oriented; delivery focused
-working under pressure | work under pressure; working under pressure; stress resilience; resilience; resilient; cope with stress; fast-paced environment
+working under pressure | work under pressure; working under pressure; stress resilience; cope with stress; fast-paced environment; stress tolerance
 business acumen | business acumen; commercial awareness; business sense; commercial mindset
 multitasking | multitasking; multi-tasking; juggle multiple priorities; manage multiple priorities
 strategic thinking | strategic thinking; strategic mindset
@@ -330,6 +366,12 @@ ESCO_TRANSVERSAL_SKIP_WORDS = (
     "web searches", "digital hardware", "spatial", "memorise", "calculations", "probabilities",
     "social sciences", "science, technology", "frustration", "well-being", "precision",
     "sustainab", "informed use", "personal progression", "loyalty", "cultural values",
+)
+
+# ESCO transversal alt labels that are boilerplate or another thing, not a claim of the skill:
+# "you will be responsible for", "advise customers" (a task, not mentoring), "meet targets".
+ESCO_SOFT_ALT_SKIP = frozenset(
+    ["be responsible", "advise customers", "make an effort", "meet targets", "think ahead", "shape the future", "identify opportunities", "present products", "write minutes", "manage complaints", "react quickly", "check facts", "demonstrate interest", "act intuitevely", "protect personal data", "make contacts", "establish contacts", "resolve conflict", "give direction", "detect bias", "share tasks", "make choices", "make decision", "signal problems", "enjoys selling", "stimulate action", "evaluate information", "assess information", "understand complexity", "manage details", "work to agreed standards", "monitor quality", "reflect on practice", "show courtesy", "show good manners", "maintain contact with others", "protect privacy", "accept challenges", "draw up time line"]
 )
 
 # Words that name a technology only in a technical context; never used as a case-insensitive alias.

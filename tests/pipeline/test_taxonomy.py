@@ -92,3 +92,54 @@ def test_lower_case_names_count_only_in_a_list_of_skills() -> None:
 def test_language_names_need_talk_of_language() -> None:
     assert "Danish" in names("Fluent Danish and English are required")
     assert "Danish" not in names("We partner with the Danish health industry")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sass, SCSS, Less, CSS", ["Sass", "Sass", "Less", "CSS"]),
+        ("Tailwind CSS and Bootstrap", ["Tailwind CSS", "Bootstrap"]),
+        ("TypeScript, JavaScript", ["TypeScript", "JavaScript"]),
+        ("MySQL, MariaDB, SQL", ["MySQL", "MariaDB", "SQL"]),
+        ("React Native and React", ["React Native", "React"]),
+        ("Vite and Webpack", ["Vite", "Webpack"]),
+        ("AngularJS and Angular", ["AngularJS", "Angular"]),
+        ("OpenSearch, Elasticsearch", ["OpenSearch", "Elasticsearch"]),
+    ],
+)
+def test_distinct_technologies_stay_distinct(text: str, expected: list[str]) -> None:
+    assert names(text, SkillKind.hard) == expected
+
+
+def test_no_wrong_merges_from_derived_forms() -> None:
+    taxonomy = load_taxonomy()
+    react = taxonomy.canonical("React")
+    assert react is not None and not any("estate" in a for a in react.aliases)
+    ios = taxonomy.canonical("iOS")
+    assert ios is not None and "Cisco IOS" not in ios.aliases
+    assert taxonomy.canonical("SCM") is None or taxonomy.canonical("SCM").name != "Supply chain management"  # noqa: E501
+    lms = taxonomy.canonical("learning management systems")
+    assert lms is not None and "Blackboard" not in lms.name
+    bi = taxonomy.canonical("business intelligence")
+    assert bi is None or "SAP" not in bi.name
+
+
+def test_list_items_are_skills_without_context() -> None:
+    matcher = get_matcher()
+    for item, name in [("Go", "Go"), ("R", "R"), ("English", "English"), ("SCSS", "Sass"),
+                       (" k8s ", "Kubernetes"), ("C", "C"), (".NET", ".NET")]:
+        assert [f.name for f in matcher.find_item(item)] == [name], item
+    assert matcher.find_item("Leadership", SkillKind.hard) == []
+    assert [f.name for f in matcher.find_item("Python, Go")] == ["Python", "Go"]
+
+
+def test_a_bullet_that_is_only_the_name_counts() -> None:
+    assert names("Requirements:\n- Go\n- Docker\n") == ["Go", "Docker"]
+    assert "Go" not in names("Go beyond what is asked.")
+
+
+def test_soft_skill_triggers_need_a_claim() -> None:
+    for text in ("a hands-on role", "our new initiative", "reliable systems",
+                 "the independent review", "autonomous vehicles", "integrity of the data"):
+        assert names(text, SkillKind.soft) == [], text
+    assert names("Proactive and self-motivated", SkillKind.soft) == ["initiative", "motivation"]
