@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from pipeline.jsonresume import Resume
-    from pipeline.models import JobAnalysis
+    from pipeline.models import JobAnalysis, Usage
 
 app = typer.Typer(
     name="resume-tailor",
@@ -163,6 +163,12 @@ def rank(
     render_ranking(_console(), ranked)
 
 
+# AI provider settings come from options or, by click's `envvar`, from the environment: the
+# pipeline itself never reads the environment.
+def _env_option(envvar: str, help_text: str, *, hidden: bool = False) -> Any:
+    return typer.Option(envvar=envvar, help=help_text, hidden=hidden, show_envvar=True)
+
+
 @app.command()
 @_user_errors
 def tailor(
@@ -170,28 +176,60 @@ def tailor(
     posting: PostingArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory for the outputs.")],
     template: Annotated[str, typer.Option(help="LaTeX template (see `templates`).")] = "classic",
-    provider: Annotated[str, typer.Option(help="Rewriting provider.")] = "local",
+    provider: Annotated[
+        str | None, _env_option("RT_PROVIDER", "Rewriting provider: local, openai, anthropic.")
+    ] = None,
+    provider_chain: Annotated[
+        str | None, _env_option("RT_PROVIDER_CHAIN", "Fallback order, e.g. openai,anthropic,local.")
+    ] = None,
+    openai_model: Annotated[str | None, _env_option("RT_OPENAI_MODEL", "OpenAI model.")] = None,
+    anthropic_model: Annotated[
+        str | None, _env_option("RT_ANTHROPIC_MODEL", "Anthropic model.")
+    ] = None,
+    openai_base_url: Annotated[
+        str | None, _env_option("OPENAI_BASE_URL", "OpenAI-compatible server (vLLM, Ollama...).")
+    ] = None,
+    anthropic_base_url: Annotated[
+        str | None, _env_option("ANTHROPIC_BASE_URL", "Anthropic API base URL.")
+    ] = None,
+    openai_api_key: Annotated[
+        str | None, _env_option("OPENAI_API_KEY", "OpenAI API key.", hidden=True)
+    ] = None,
+    anthropic_api_key: Annotated[
+        str | None, _env_option("ANTHROPIC_API_KEY", "Anthropic API key.", hidden=True)
+    ] = None,
 ) -> None:
     """Tailor RESUME to POSTING: writes resume.pdf, resume.tex, tailored.json, report.json."""
     from rich.progress import Progress
 
     from pipeline.cli_render import render_tailor_summary
     from pipeline.inputs import load_posting
-    from pipeline.rewrite import get_rewriter
+    from pipeline.providers.stages import providers_from_env
     from pipeline.tailor import STAGES, artifacts, run_tailor
 
-    rewriter = get_rewriter(provider)
+    settings = {
+        "RT_PROVIDER_CHAIN": provider_chain, "RT_OPENAI_MODEL": openai_model,
+        "RT_ANTHROPIC_MODEL": anthropic_model, "OPENAI_BASE_URL": openai_base_url,
+        "ANTHROPIC_BASE_URL": anthropic_base_url, "OPENAI_API_KEY": openai_api_key,
+        "ANTHROPIC_API_KEY": anthropic_api_key,
+    }
+    ai = providers_from_env({k: v for k, v in settings.items() if v}, provider=provider)
     _check_template(template)
     master = _load_resume(resume)
     text = load_posting(posting)
+
+    def enrich(analysis: JobAnalysis) -> tuple[JobAnalysis, list[Usage]]:
+        enrichment, meter = ai.enrich(analysis)
+        return enrichment.analysis, meter.usage()
+
     with Progress(console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task("starting", total=len(STAGES))
 
         def on_stage(stage: str) -> None:
             progress.update(task, description=stage, completed=STAGES.index(stage))
 
-        result = run_tailor(master, text, template=template, rewriter=rewriter,
-                            on_stage=on_stage)
+        result = run_tailor(master, text, template=template, rewriter=ai.rewriter(),
+                            on_stage=on_stage, enrich=enrich if ai.chain else None)
     written = write_atomically(output, artifacts(result))
     render_tailor_summary(_console(), result, written)
 

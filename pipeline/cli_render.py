@@ -7,6 +7,7 @@ once a command runs.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -141,10 +142,14 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
     console.print(f"[bold]Match rate {_pct(before.match_rate)} → {_pct(after.match_rate)}[/bold]"
                   f"  (ceiling {_pct(after.ceiling)})")
     matched = [s.name for s in after.matched]
-    missing = [s.name for s in after.missing]
+    lacking = [s.name for s in after.missing if not s.evidence]
+    hidden = [s.name for s in after.missing if s.evidence]
     console.print(f"  matched ({len(matched)}): {', '.join(matched) or '-'}")
-    console.print(f"  missing ({len(missing)}): {', '.join(missing) or '-'}"
-                  + ("  [dim](not in your resume, so not added)[/dim]" if missing else ""))
+    console.print(f"  missing ({len(lacking)}): {', '.join(lacking) or '-'}"
+                  + ("  [dim](not in your resume, so not added)[/dim]" if lacking else ""))
+    if hidden:
+        console.print(f"  evidenced but not shown ({len(hidden)}): {', '.join(hidden)}"
+                      "  [dim](only in descriptions or courses, or trimmed to fit)[/dim]")
     pages = "page" if report.pages == 1 else "pages"
     console.print(f"  {report.pages} {pages}, template {report.template} ({report.engine}), "
                   f"{report.compiles} compile(s)")
@@ -152,11 +157,20 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
         console.print(f"  trimmed to fit ({len(report.trimmed)}): {', '.join(report.trimmed)}")
     else:
         console.print("  trimmed to fit: nothing")
-    console.print(f"  guard rejections: {len(report.rejections)}")
+    by_provider = Counter(r.provider for r in report.rejections)
+    per_provider = ", ".join(f"{name} {count}" for name, count in sorted(by_provider.items()))
+    console.print(f"  guard rejections: {len(report.rejections)}"
+                  + (f" ({per_provider})" if per_provider else ""))
     for rejection in report.rejections[:5]:
         console.print(f"    {rejection.output_path}: {rejection.reason}")
     if report.parse_back is not None:
         check = report.parse_back
         state = "ok" if check.ok else f"missing {', '.join(check.missing + check.out_of_order)}"
         console.print(f"  parse-back check: {state}")
+    for usage in report.usage:
+        console.print(f"  {usage.provider} {usage.model} ({usage.prompt_version}): "
+                      f"{usage.requests} request(s), {usage.input_tokens} in / "
+                      f"{usage.output_tokens} out tokens, about ${usage.cost_usd:.4f}")
+    if report.usage:
+        console.print(f"  estimated cost: ${sum(u.cost_usd for u in report.usage):.4f}")
     console.print("Wrote " + ", ".join(str(p) for p in written))

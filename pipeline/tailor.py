@@ -20,11 +20,14 @@ from pipeline.models import (
     MatchReport,
     TailoredResume,
     TailorReport,
+    Usage,
 )
 from pipeline.rewrite import Rewriter
 
 STAGES = ("parse", "score", "rewrite", "compile", "rescore")
 StageCallback = Callable[[str], None]
+# An AI provider's additions to the deterministic analysis, and the tokens they cost.
+Enricher = Callable[[JobAnalysis], tuple[JobAnalysis, list[Usage]]]
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,15 @@ def compile_stage(tailored: TailoredResume, *, template: str = "classic",
 
 def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredResume,
                  compiled: CompiledResume, after: MatchReport,
-                 timings_ms: dict[str, float]) -> TailorReport:
+                 timings_ms: dict[str, float], *,
+                 extra_usage: Sequence[Usage] = ()) -> TailorReport:
     return TailorReport(
         analysis=analysis, before=before, after=after, template=compiled.template,
         engine=compiled.engine, pages=compiled.pages, compiles=compiled.compiles,
         trimmed=compiled.trimmed, adjustments=compiled.adjustments,
         provenance=tailored.provenance, rejections=tailored.rejections,
-        parse_back=compiled.parse_back, usage=tailored.usage, timings_ms=timings_ms,
+        parse_back=compiled.parse_back, usage=[*extra_usage, *tailored.usage],
+        timings_ms=timings_ms,
     )
 
 
@@ -122,12 +127,17 @@ def run_tailor(
     on_stage: StageCallback | None = None,
     today: date | None = None,
     timeout_s: float = 20.0,
+    enrich: Enricher | None = None,
 ) -> TailorResult:
-    """Every stage in order, each timed; `on_stage(name)` is called as each one starts."""
+    """Every stage in order, each timed; `on_stage(name)` is called as each one starts.
+    `enrich`, when given, lets an AI provider add to the deterministic analysis."""
     clock = _Clock(on_stage)
     total = time.perf_counter()
     clock.start("parse")
     analysis = parse_stage(posting_text)
+    parse_usage: list[Usage] = []
+    if enrich is not None:
+        analysis, parse_usage = enrich(analysis)
     clock.start("score")
     before = score_stage(resume, analysis, today=today)
     clock.start("rewrite")
@@ -139,7 +149,8 @@ def run_tailor(
     after = score_stage(compiled.resume or tailored.resume, analysis, today=today)
     clock.stop()
     clock.timings["total"] = round((time.perf_counter() - total) * 1000, 2)
-    report = build_report(analysis, before, tailored, compiled, after, clock.timings)
+    report = build_report(analysis, before, tailored, compiled, after, clock.timings,
+                          extra_usage=parse_usage)
     return TailorResult(analysis, before, tailored, compiled, after, report)
 
 
