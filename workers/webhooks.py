@@ -211,12 +211,15 @@ def post_signed(
         for address in target.addresses:
             ip = ipaddress.ip_address(address)
             netloc = f"[{ip}]" if ip.version == 6 else str(ip)
+            request = http.build_request(
+                "POST", f"{target.scheme}://{netloc}:{target.port}{target.path}", content=body,
+                headers=all_headers, timeout=timeout_s, extensions=extensions,
+            )
             try:
-                response = http.post(
-                    f"{target.scheme}://{netloc}:{target.port}{target.path}", content=body,
-                    headers=all_headers, timeout=timeout_s, extensions=extensions,
-                    follow_redirects=False,
-                )
+                # Streamed and closed unread: only the status matters, and a receiver
+                # dripping out a large body must not hold the sender.
+                response = http.send(request, stream=True, follow_redirects=False)
+                response.close()
             except httpx.ConnectError as exc:
                 error = f"ConnectError: {exc}"[:500]
                 continue  # nothing was sent: the next checked address may answer

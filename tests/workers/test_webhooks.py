@@ -6,6 +6,7 @@ import ipaddress
 import json
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -139,6 +140,7 @@ class Receiver:
     requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     redirect_to: str | None = None
     stall: threading.Event | None = None  # set: the handler waits for it before answering
+    drip: threading.Event | None = None  # set: headers promise a body that never comes
 
 
 @pytest.fixture
@@ -156,8 +158,12 @@ def receiver() -> Iterator[Receiver]:
             self.send_response(status)
             if state.redirect_to:
                 self.send_header("location", state.redirect_to)
-            self.send_header("content-length", "0")
+            self.send_header("content-length", "100000" if state.drip else "0")
             self.end_headers()
+            if state.drip is not None:
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                state.drip.wait(10)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -169,8 +175,9 @@ def receiver() -> Iterator[Receiver]:
     try:
         yield state
     finally:
-        if state.stall is not None:
-            state.stall.set()
+        for event in (state.stall, state.drip):
+            if event is not None:
+                event.set()
         server.shutdown()
         server.server_close()
 
@@ -216,6 +223,15 @@ def test_a_slow_receiver_times_out_as_a_failed_attempt(receiver: Receiver) -> No
     receiver.stall.set()
     assert not attempt.ok and attempt.status_code is None
     assert attempt.error and "Timeout" in attempt.error
+
+
+def test_a_receiver_dripping_its_body_does_not_hold_the_sender(receiver: Receiver) -> None:
+    receiver.drip = threading.Event()
+    target = resolve_target(receiver.url, allow_private=True)
+    started = time.monotonic()
+    attempt = webhooks.post_signed(target, b"{}", {}, timeout_s=3)
+    receiver.drip.set()
+    assert attempt.ok and time.monotonic() - started < 2  # status read, body never awaited
 
 
 def test_next_checked_address_is_tried_when_one_refuses(
