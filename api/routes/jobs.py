@@ -120,7 +120,9 @@ def get_artifact(
             409, "Not ready", f"the job is {job.state}; artifacts exist once it succeeded",
             slug="artifact-not-ready",
         )
-    return RedirectResponse(storage.presigned_url(key, filename=name), status_code=302)
+    # The signed URL expires in minutes: no cache may keep the redirect longer.
+    return RedirectResponse(storage.presigned_url(key, filename=name), status_code=302,
+                            headers={"Cache-Control": "no-store"})
 
 
 @router.delete("/{job_id}", response_model=JobOut)

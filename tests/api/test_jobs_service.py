@@ -51,7 +51,7 @@ def test_submit_poll_download_one_page_pdf(http: httpx.Client, celery_workers: A
     assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
 
     redirect = http.get(f"{location}/artifacts/report.json")
-    assert redirect.status_code == 302
+    assert redirect.status_code == 302 and redirect.headers["cache-control"] == "no-store"
     report = httpx.get(redirect.headers["location"], timeout=30)
     assert report.status_code == 200 and "match_rate" in json.dumps(report.json())
     # The store checks signatures: a tampered URL is refused.
