@@ -131,6 +131,24 @@ def test_compile_worker_killed_mid_task_job_still_succeeds(live_workers: WorkerP
         live_workers.stop(second)
 
 
+def test_a_duplicated_chain_runs_each_stage_once(live_workers: WorkerPool) -> None:
+    job_id = submit(enqueue=False)
+    stale, stale_ids = chain.build_chain(job_id)
+    current, current_ids = chain.build_chain(job_id)
+    with session_scope() as session:  # the second plan replaced the first, as a re-send does
+        repository.set_task_ids(session, job_id, current_ids)
+    stale.apply_async()
+    current.apply_async()
+    job = wait_final(job_id)
+    assert job.state == "succeeded", job.error
+    assert {stage: info["attempts"] for stage, info in job.stages.items()} == {
+        "parse": 1, "score": 1, "rewrite": 1, "compile": 1, "upload": 1}
+    wait_for(lambda: live_workers.outcome(stale_ids[0]) == "ignored", timeout=10,
+             what="the stale chain's first task to be refused")
+    assert all(live_workers.received(task_id) is None for task_id in stale_ids[1:])
+    assert stored_names(job_id) == ARTIFACT_NAMES
+
+
 def test_cancel_mid_chain_stops_every_later_stage(live_workers: WorkerPool) -> None:
     job_id = submit()
     job = wait_for(lambda: (j := load(job_id)).state == "scoring" and j, timeout=90,

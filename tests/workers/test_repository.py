@@ -191,3 +191,18 @@ def test_delivery_attempts_follow_the_schedule(db_session: Session) -> None:
     row = repo.record_delivery_attempt(db_session, other, status=204, error=None, duration_ms=1,
                                        retry_schedule_s=schedule)
     assert row.state == DeliveryState.succeeded
+
+
+def test_a_task_outside_the_jobs_chain_is_refused(db_session: Session) -> None:
+    job_id = _job(db_session)
+    repo.set_task_ids(db_session, job_id, ["a-parse", "a-score"])
+    assert repo.start_stage(db_session, job_id, "parse", task_id="b-parse")[0] is StartOutcome.stop
+    outcome, job = repo.start_stage(db_session, job_id, "parse", task_id="a-parse")
+    assert outcome is StartOutcome.started and job is not None and job.attempts == 1
+    # A duplicate chain's task neither runs the stage alongside nor counts an attempt.
+    assert repo.start_stage(db_session, job_id, "parse", task_id="b-parse")[0] is StartOutcome.stop
+    job = repo.load_job(db_session, job_id)
+    assert job is not None and job.stages["parse"]["attempts"] == 1
+    repo.complete_stage(db_session, job_id, "parse", {})
+    assert repo.start_stage(db_session, job_id, "parse", task_id="b-parse")[0] is StartOutcome.stop
+    assert repo.start_stage(db_session, job_id, "parse", task_id="a-parse")[0] is StartOutcome.done

@@ -149,9 +149,16 @@ def previous_state(stage: str) -> JobState:
     return FLOW[FLOW.index(STAGE_STATE[stage]) - 1]
 
 
-def start_stage(session: Session, job_id: uuid.UUID, stage: str) -> tuple[StartOutcome, Job | None]:
+def start_stage(
+    session: Session, job_id: uuid.UUID, stage: str, *, task_id: str | None = None
+) -> tuple[StartOutcome, Job | None]:
     """Move the job into `stage` (from the previous state, or again after a redelivery or a
-    retry of the same stage), counting the attempt."""
+    retry of the same stage), counting the attempt.
+
+    `task_id` must belong to the job's current chain (`job.task_ids`, set before the chain
+    was sent; a retry or a redelivery keeps its id). A task of a superseded or duplicated
+    chain is refused, so duplicates never run a stage twice at once nor use up its attempts.
+    """
     own = STAGE_STATE[stage].value
     not_finished = ~Job.stages[stage].has_key("finished")  # noqa: W601 (JSONB ? operator)
     attempts = func.coalesce(Job.stages[stage]["attempts"].astext.cast(Job.attempts.type), 0) + 1
@@ -165,13 +172,26 @@ def start_stage(session: Session, job_id: uuid.UUID, stage: str) -> tuple[StartO
             "stages": _merge_stage(stage, started=func.now(), attempts=attempts),
         },
     ).where(func.coalesce(not_finished, True))
+    if task_id is not None:
+        stmt = stmt.where(_in_chain(task_id))
     job = session.execute(stmt).scalar_one_or_none()
     if job is not None:
         return StartOutcome.started, job
     job = load_job(session, job_id)
-    if job is not None and job.state == own and "finished" in (job.stages.get(stage) or {}):
+    if job is None or not _belongs(job, task_id):
+        return StartOutcome.stop, job
+    if job.state == own and "finished" in (job.stages.get(stage) or {}):
         return StartOutcome.done, job
     return StartOutcome.stop, job
+
+
+def _in_chain(task_id: str) -> ColumnElement[bool]:
+    # A job whose chain ids were never recorded accepts any task (nothing to tell apart).
+    return (func.jsonb_array_length(Job.task_ids) == 0) | Job.task_ids.has_key(task_id)
+
+
+def _belongs(job: Job, task_id: str | None) -> bool:
+    return task_id is None or not job.task_ids or task_id in job.task_ids
 
 
 def complete_stage(

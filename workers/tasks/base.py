@@ -65,7 +65,7 @@ StageWork = Callable[[Job], StageResult]
 def run_stage(task: Task, job_id: str, stage: str, work: StageWork, *, final: bool = False) -> str:
     """Run one stage for one job; returns the job id (the chain's next task ignores it)."""
     try:
-        return _attempt(job_id, stage, work, final=final)
+        return _attempt(job_id, stage, work, final=final, task_id=task.request.id)
     except Ignore:
         raise
     except RETRYABLE as exc:
@@ -86,11 +86,13 @@ def run_stage(task: Task, job_id: str, stage: str, work: StageWork, *, final: bo
     raise Ignore()
 
 
-def _attempt(job_id: str, stage: str, work: StageWork, *, final: bool) -> str:
+def _attempt(
+    job_id: str, stage: str, work: StageWork, *, final: bool, task_id: str | None
+) -> str:
     jid = uuid.UUID(job_id)
     deliveries: list[uuid.UUID] = []
     with session_scope() as session:
-        outcome, job = repository.start_stage(session, jid, stage)
+        outcome, job = repository.start_stage(session, jid, stage, task_id=task_id)
         if outcome is StartOutcome.started and job is not None:
             limit = get_settings().max_stage_attempts
             if job.attempts > limit:
