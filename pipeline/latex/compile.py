@@ -1,8 +1,9 @@
 """compile stage: TailoredResume → one-page PDF, with the parse-back check.
 
-    compile 1 (template's layout) ─ one page? ─ done
-        └ overflow measured → choose drops → compile 2 ─ one page? ─ done
-                                                └ (estimate short) measure again → compile 3
+    predict heights (calibrated template) → choose drops → compile 1 ─ one page? ─ done
+        └ overflow measured → choose more drops → compile 2 ─ one page? ─ done
+                                                    └ (estimate short) measure again → 3
+    Without a calibration (lualatex, or it failed) compile 1 takes everything and measures.
     Only when dropping every bullet and summary cannot fit does the layout tighten (down to
     the readability floors) and whole secondary entries become droppable.
 """
@@ -25,6 +26,7 @@ from pipeline.latex.fit import (
     measure,
 )
 from pipeline.latex.fonts import choose_engine, fields_holding
+from pipeline.latex.predict import predicted_drops
 from pipeline.latex.render import (
     MIN_FONT_PT,
     MIN_MARGIN_IN,
@@ -82,6 +84,10 @@ def fit_resume(tailored: TailoredResume, *, template: str = "classic",
     engine = choose_engine(resume)
     layout = info.layout
     dropped: list[str] = []
+    if engine == "pdflatex":
+        view = build_view(resume)
+        dropped = predicted_drops(view, template, layout, config, lambda heights: drop_ranks(
+            heights, tailored.relevance, view.texts(), keywords))
     compiles = 0
     while compiles < MAX_COMPILES:
         compiles += 1
