@@ -10,6 +10,7 @@ into it, so the curated canonical names win):
   2. O*NET 29.2 Technology Skills: vendor product names, with derived aliases
      ("Structured query language SQL" → "SQL", "Apache Kafka" → "Kafka");
   3. ESCO knowledge concepts (digital and language collections) with filtered alt labels;
+     then ESCO's other preferred labels that are short noun phrases ("contract law");
   4. ESCO transversal skills as soft skills, mapped onto the curated soft names where they overlap.
 Precision matters more than size: an alias that is a common English word is kept only as an
 exact-case form ("Chef", "Swift"), or dropped when it has no capital letter to tell it apart.
@@ -21,6 +22,7 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,7 @@ SUFFIXES = (
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9+#/&.-]{1,7}$")
 _WORD = re.compile(r"[a-z][a-z'-]+")
+_GLUE_WORDS = frozenset({"of", "for", "to", "in", "with", "on", "and", "or", "a", "the"})
 
 
 def common_words(data: Path) -> set[str]:
@@ -117,6 +120,8 @@ class Builder:
         if entry is not None and entry["kind"] != kind:
             entry = None
         if entry is None:
+            if all(f.lower() in self.by_form for f in (*forms, *exact)):
+                return  # every form already names another entry: nothing would match this one
             entry = {"name": self._free_name(name, forms, kind), "kind": kind,
                      "category": category, "source": source, "aliases": [], "exact": []}
             self.entries.append(entry)
@@ -274,6 +279,37 @@ def _related(alt: str, label: str) -> bool:
     return bool(label_words & set(_WORD.findall(alt.lower())))
 
 
+def add_esco_knowledge(builder: Builder, data: Path) -> None:
+    """ESCO's other preferred labels that are short noun phrases naming a field of knowledge
+    ("molecular biology", "contract law", "gas chromatography"). The labels file has no type,
+    so a label counts as a verb phrase ("dig sewer trenches") when its first word starts more
+    skill/competence concepts than knowledge ones in the typed collections, or starts many
+    labels without ever starting a knowledge one."""
+    folder = data / "taxonomy-esco"
+    rows = [json.loads(line) for line in
+            (folder / "esco_skill_collections.jsonl").read_text(encoding="utf-8").splitlines()]
+    labels = [ln.strip() for ln in
+              (folder / "skills_en_label.txt").read_text(encoding="utf-8").splitlines()]
+    labels = [label for label in labels if label]
+    verbs: Counter[str] = Counter()
+    heads: Counter[str] = Counter()
+    for row in rows:
+        first = row["label"].split()[0].lower()
+        (verbs if row["skill_type"] == "skill/competence" else heads)[first] += 1
+    starts = Counter(label.split()[0].lower() for label in labels)
+    for label in labels:
+        words = label.lower().split()
+        first = words[0]
+        if not 2 <= len(words) <= 4 or _GLUE_WORDS & set(words):
+            continue  # "types of aircraft", "advise on tax planning": not a name of a field
+        if verbs[first] > heads[first] or first not in heads and (
+                starts[first] >= 8 or first.endswith(("ise", "ize", "ate"))):
+            continue
+        if label.lower() in curated_fields.ESCO_LABEL_SKIP:
+            continue
+        builder.add(label[0].upper() + label[1:], "hard", "Knowledge", "esco", [label], [])
+
+
 def add_transversal(builder: Builder, row: dict[str, Any]) -> None:
     label = row["label"].strip()
     if any(word in label for word in cur.ESCO_TRANSVERSAL_SKIP_WORDS):
@@ -313,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     add_curated(builder)
     add_onet(builder, args.data)
     add_esco(builder, args.data)
+    add_esco_knowledge(builder, args.data)
     for collision in builder.collisions:
         print(f"warning: curated form claimed twice: {collision}", file=sys.stderr)
     doc = {

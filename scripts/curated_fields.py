@@ -212,3 +212,9 @@ Finite element analysis | Engineering | finite element analysis; finite element 
 Root cause analysis | Engineering | root cause analysis; root-cause analysis | RCA
 Quality control | Engineering | quality control | QC
 """
+
+# ESCO preferred labels that read as noun phrases but in postings are boilerplate or everyday
+# words, not a field the posting asks for: "personal development" (a perk), "application process".
+ESCO_LABEL_SKIP = frozenset(
+    ["personal development", "application process", "business processes", "office equipment", "sporting events", "health care system", "joint ventures", "engineering principles", "quality standards", "service rooms", "control crowd", "natural gas", "company policies", "customer service", "product comprehension", "working environment"]
+)
