@@ -18,6 +18,7 @@ import statistics
 from dataclasses import asdict
 from functools import cache
 
+from pipeline.errors import CompileError
 from pipeline.jsonresume import Resume
 from pipeline.latex.compiler import TexConfig, TexRun, _binary, run_tex, tex_version
 from pipeline.latex.content import build_view
@@ -173,13 +174,11 @@ def measure_template(template: str, layout: Layout, config: TexConfig) -> Metric
     return metrics
 
 
-def load_metrics(template: str, layout: Layout, config: TexConfig) -> Metrics:
-    """The template's metrics at `layout`: from the cache, else measured and cached."""
-    return _load(template, layout, config)
-
-
 @cache
-def _load(template: str, layout: Layout, config: TexConfig) -> Metrics:
+def load_metrics(template: str, layout: Layout, config: TexConfig) -> Metrics | None:
+    """The template's metrics at `layout`: from the cache, else measured and cached. None
+    when the calibration fails (then the fitter measures its first compile instead); the
+    failure is remembered for the process, so it costs its compiles once."""
     sources = calibration_sources(template, layout)
     key = hashlib.sha256("\n".join([VERSION, tex_version(_binary(config, "pdflatex")),
                                     *sources]).encode()).hexdigest()[:20]
@@ -188,7 +187,10 @@ def _load(template: str, layout: Layout, config: TexConfig) -> Metrics:
         return _from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    metrics = measure_template(template, layout, config)
+    try:
+        metrics = measure_template(template, layout, config)
+    except (CompileError, RuntimeError, KeyError, ValueError, ZeroDivisionError):
+        return None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{id(metrics)}.tmp")
     tmp.write_text(json.dumps(asdict(metrics)), encoding="utf-8")

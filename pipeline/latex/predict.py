@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.errors import CompileError
 from pipeline.latex.compiler import TexConfig
 from pipeline.latex.content import DocumentView, Entry, Unit
 from pipeline.latex.escape import BREAK_EVERY, LONG_RUN, clean_text
@@ -249,10 +248,9 @@ def predicted_drops(view: DocumentView, template: str, layout: Layout, config: T
     predicted to fit (or nothing is known): the compile then measures."""
     from pipeline.latex.calibrate import load_metrics  # calibrate imports this module
 
-    try:
-        metrics = load_metrics(template, layout, config)
-    except (CompileError, RuntimeError, KeyError, ValueError, ZeroDivisionError):
-        return []  # no calibration: measure the first compile instead
+    metrics = load_metrics(template, layout, config)
+    if metrics is None:
+        return []  # no calibration: the first compile measures instead
     pred = predict(view, metrics)
     overflow = pred.used_pt - pred.text_height_pt
     if overflow <= 0:
