@@ -208,7 +208,7 @@ def _item_index(matcher: SkillMatcher) -> dict[str, SkillEntry]:
     """Every name, alias and exact form, lower-cased, with runs of spaces collapsed."""
     index: dict[str, SkillEntry] = {}
     for entry in matcher.entries:
-        for form in (entry.name, *entry.aliases, *entry.exact):
+        for form in (entry.name, *entry.aliases, *entry.exact, *entry.items):
             index.setdefault(" ".join(form.lower().split()), entry)
     return index
 

@@ -22,6 +22,7 @@ class SkillEntry:
     source: str  # "curated", "onet", "esco", or a "+"-joined mix
     aliases: tuple[str, ...]  # match case-insensitively
     exact: tuple[str, ...]  # match only with this capitalisation ("Go", "R", "Excel")
+    items: tuple[str, ...] = ()  # name it only as a whole list item ("Word" in a skills list)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one cached instance per process
@@ -49,6 +50,7 @@ def load_taxonomy() -> Taxonomy:
             source=row["source"],
             aliases=tuple(row.get("aliases", ())),
             exact=tuple(row.get("exact", ())),
+            items=tuple(row.get("items", ())),
         )
         for row in doc["skills"]
     )
@@ -59,6 +61,6 @@ def load_taxonomy() -> Taxonomy:
 def _alias_index(taxonomy: Taxonomy) -> dict[str, SkillEntry]:
     index: dict[str, SkillEntry] = {}
     for entry in taxonomy.entries:
-        for form in (entry.name, *entry.aliases, *entry.exact):
+        for form in (entry.name, *entry.aliases, *entry.exact, *entry.items):
             index.setdefault(form.lower(), entry)
     return index

@@ -337,6 +337,16 @@ def add_curated(builder: Builder) -> None:
         builder.add(name, "soft", "Soft skills", "curated", forms, [])
 
 
+def add_list_only(builder: Builder) -> None:
+    """Forms that name a skill only as a whole item of a list ("Word" in a skills list)."""
+    for form, name in curated_fields.LIST_ONLY.items():
+        entry = builder.by_name.get(("hard", name.lower()))
+        if entry is None:
+            raise SystemExit(f"LIST_ONLY names an unknown skill: {name}")
+        if form.lower() not in builder.by_form:
+            entry.setdefault("items", []).append(form)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -350,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     add_onet(builder, args.data)
     add_esco(builder, args.data)
     add_esco_knowledge(builder, args.data)
+    add_list_only(builder)
     for collision in builder.collisions:
         print(f"warning: curated form claimed twice: {collision}", file=sys.stderr)
     doc = {

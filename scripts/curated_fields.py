@@ -135,6 +135,7 @@ Mailchimp | Marketing | mailchimp |
 Canva | Marketing | canva |
 Content marketing | Marketing | content marketing; content strategy; content creation |
 Social media marketing | Marketing | social media marketing; social media management; social media strategy; social media campaigns |
+Paid social advertising | Marketing | paid social; paid social media; social ads; social media advertising |
 Email marketing | Marketing | email marketing; email campaigns; e-mail marketing |
 Copywriting | Marketing | copywriting; copy writing; copywriter |
 Marketing automation | Marketing | marketing automation |
@@ -145,15 +146,18 @@ Teaching | Education | teaching; classroom teaching; teaching experience |
 Lesson planning | Education | lesson planning; lesson plans; lesson plan |
 Curriculum development | Education | curriculum development; curriculum design; curriculum planning |
 Classroom management | Education | classroom management; behaviour management; behavior management |
-Differentiated instruction | Education | differentiated instruction; differentiated learning; differentiated teaching |
+Differentiated instruction | Education | differentiated instruction; differentiated learning; differentiated teaching; differentiate instruction |
 Special education | Education | special education; special educational needs; special needs education; individualized education program; individualized education programs | IEP; IEPs; SEN; SEND
 Student assessment | Education | student assessment; formative assessment; summative assessment; formative and summative assessment |
 Early childhood education | Education | early childhood education; early years education | ECE
 Google Classroom | Education | google classroom |
+Canvas LMS | Education | canvas lms; instructure canvas; canvas (learning management systems) | Canvas
 Automotive diagnostics | Skilled trades | automotive diagnostics; vehicle diagnostics; diagnostic scan tools; scan tools; obd-ii; obd2; obd ii |
 Preventive maintenance | Skilled trades | preventive maintenance; preventative maintenance; planned maintenance |
-Brake repair | Skilled trades | brake repair; brake systems; brake service; brakes and suspension |
-Engine repair | Skilled trades | engine repair; engine diagnostics; engine rebuilds; engine overhaul |
+Brake repair | Skilled trades | brake repair; brake systems; brake service; brakes; brake jobs |
+Suspension and steering | Skilled trades | suspension and steering; suspension systems; steering systems; suspension repair |
+Vehicle maintenance | Skilled trades | vehicle maintenance; oil changes; oil change; tire rotations; tire rotation; fluid checks |
+Engine repair | Skilled trades | engine repair; engine diagnostics; engine rebuilds; engine overhaul; repair engines |
 HVAC | Skilled trades | hvac; hvac systems; hvac/r; hvacr; heating, ventilation and air conditioning | HVAC
 Welding | Skilled trades | welding; mig welding; tig welding; arc welding; stick welding; mig/tig welding |
 Electrical wiring | Skilled trades | electrical wiring; wiring diagrams; electrical schematics; electrical troubleshooting |
@@ -179,6 +183,12 @@ Workplace safety | Logistics & warehouse | workplace safety; health and safety; 
 Waterfall | Management | waterfall methodology; waterfall model | Waterfall
 Risk management | Management | risk management; risk assessment; risk assessments; risk mitigation; risk analysis |
 Microsoft Project | Management | microsoft project; ms project |
+Primavera P6 | Management | primavera p6; oracle primavera; primavera |
+Construction management | Construction | construction management; construction project management |
+Preconstruction | Construction | preconstruction; pre-construction |
+Change orders | Construction | change orders; change order management |
+Subcontractor management | Construction | subcontractor management; subcontractor coordination; managing subcontractors |
+Bluebeam | Construction | bluebeam; bluebeam revu |
 Change management | Management | change management |
 Process improvement | Management | process improvement; continuous improvement; business process improvement |
 Budget management | Management | budget management; manage budgets; managing budgets; p&l responsibility; p&l management |
@@ -195,13 +205,19 @@ LexisNexis | Legal | lexisnexis; lexis nexis |
 Contract drafting | Legal | contract drafting; drafting contracts; contract review |
 Contract management | Legal | contract management; contract administration |
 Litigation | Legal | litigation |
-Point of sale systems | Hospitality & retail | pos systems; pos system; point of sale; point-of-sale |
+Point of sale systems | Hospitality & retail | pos systems; pos system; point of sale; point-of-sale | POS
 Cash handling | Hospitality & retail | cash handling; handling cash; cash register |
 Food safety | Hospitality & retail | food safety; food hygiene; food handling; safe food handling |
 HACCP | Hospitality & retail | haccp |
 Zendesk | Customer service | zendesk |
 Call center operations | Customer service | call center; call centre; contact center; contact centre; inbound calls |
 Data entry | Office software | data entry |
+Microsoft Teams | Office software | microsoft teams; ms teams |
+Microsoft Access | Office software | microsoft access; ms access |
+Slack | Office software | | Slack
+Zoom | Office software | zoom meetings | Zoom
+Shopify | Hospitality & retail | shopify |
+Kronos | Human resources | kronos; ukg kronos |
 Microsoft Outlook | Office software | microsoft outlook; ms outlook | Outlook
 Google Workspace | Office software | google workspace; g suite; gsuite; google suite |
 AutoCAD | Engineering | autocad; autodesk autocad |
@@ -218,3 +234,12 @@ Quality control | Engineering | quality control | QC
 ESCO_LABEL_SKIP = frozenset(
     ["personal development", "application process", "business processes", "office equipment", "sporting events", "health care system", "joint ventures", "engineering principles", "quality standards", "service rooms", "control crowd", "natural gas", "company policies", "customer service", "product comprehension", "working environment"]
 )
+
+# Names a resume lists as one item of a skills list ("Word", "Access", "Teams") that in running
+# text are ordinary English: they name the product only as a whole list item.
+LIST_ONLY = {
+    "Word": "Microsoft Word", "Access": "Microsoft Access", "Teams": "Microsoft Teams",
+    "Office": "Microsoft Office", "Sheets": "Google Workspace",
+    "Docs": "Google Workspace", "Lean": "Lean manufacturing", "Sage": "Sage Intacct",
+    "Epic": "Epic", "Sketch": "Sketch", "Chef": "Chef", "Puppet": "Puppet",
+}

@@ -115,3 +115,15 @@ def test_common_words_are_not_skills() -> None:
     text = ("We hire for a new initiative at Acme Logistics. The role is hands-on and "
             "independent; the company is creative and our systems are reliable and resilient.")
     assert names(text) == set()
+
+
+def test_teacher_and_construction_postings() -> None:
+    teacher = ("Science Teacher\nQualifications:\n- Valid state teaching certificate\n"
+               "- Lesson plans, classroom management and differentiated instruction\n"
+               "- Experience with Google Classroom and Canvas\n")
+    assert {"Teaching licence", "Lesson planning", "Classroom management",
+            "Differentiated instruction", "Google Classroom", "Canvas LMS"} <= names(teacher)
+    builder = ("Project Manager (Construction)\n- Schedules in Primavera P6 or Microsoft Project\n"
+               "- PMP certification required; OSHA 30 a plus\n- Read blueprints; AutoCAD\n")
+    assert {"Primavera P6", "Microsoft Project", "Project Management Professional (PMP)", "OSHA",
+            "Blueprint reading", "AutoCAD"} <= names(builder)

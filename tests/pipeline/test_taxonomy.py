@@ -143,3 +143,10 @@ def test_soft_skill_triggers_need_a_claim() -> None:
                  "the independent review", "autonomous vehicles", "integrity of the data"):
         assert names(text, SkillKind.soft) == [], text
     assert names("Proactive and self-motivated", SkillKind.soft) == ["initiative", "motivation"]
+
+
+def test_list_only_names_count_as_items_not_in_prose() -> None:
+    matcher = get_matcher()
+    assert [f.name for f in matcher.find_item("Word")] == ["Microsoft Word"]
+    assert [f.name for f in matcher.find_item("Teams")] == ["Microsoft Teams"]
+    assert names("Word of mouth matters. Teams meet daily; Access to the office.") == []
