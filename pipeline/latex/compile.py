@@ -26,7 +26,7 @@ from pipeline.latex.fit import (
     measure,
 )
 from pipeline.latex.fonts import choose_engine, fields_holding
-from pipeline.latex.predict import predicted_drops
+from pipeline.latex.predict import Plan, predicted_drops, put_back
 from pipeline.latex.render import (
     MIN_FONT_PT,
     MIN_MARGIN_IN,
@@ -83,11 +83,12 @@ def fit_resume(tailored: TailoredResume, *, template: str = "classic",
                        timeout_s=timeout_s, use_format=use_format)
     engine = choose_engine(resume)
     layout = info.layout
-    dropped: list[str] = []
+    predicted = Plan()
     if engine == "pdflatex":
         view = build_view(resume)
-        dropped = predicted_drops(view, template, layout, config, lambda heights: drop_ranks(
+        predicted = predicted_drops(view, template, layout, config, lambda heights: drop_ranks(
             heights, tailored.relevance, view.texts(), keywords))
+    dropped = list(predicted.dropped)
     compiles = 0
     while compiles < MAX_COMPILES:
         compiles += 1
@@ -95,7 +96,11 @@ def fit_resume(tailored: TailoredResume, *, template: str = "classic",
         tex, run = _render_and_run(view, template, layout, engine, config, resume)
         engine = run.engine
         if run.pages == 1:
-            break
+            back = put_back(predicted, run) if compiles == 1 else []
+            if not back:
+                break
+            dropped = [p for p in dropped if p not in back]
+            continue
         measurement = measure(run, dict(view.units()), view.groups())
         ranks = drop_ranks(measurement.heights, tailored.relevance, view.texts(), keywords)
         plan = choose_drops(measurement, ranks)

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.latex.compiler import TexConfig
+from pipeline.latex.compiler import TexConfig, TexRun
 from pipeline.latex.content import DocumentView, Entry, Unit
 from pipeline.latex.escape import BREAK_EVERY, LONG_RUN, clean_text
-from pipeline.latex.fit import Measurement, choose_drops
+from pipeline.latex.fit import Measurement, choose_drops, used_height
 from pipeline.latex.render import Layout
 
 Run = tuple[str, str]  # (font key: rm, bf, it, sm; text)
@@ -242,19 +242,56 @@ def predict(view: DocumentView, metrics: Metrics) -> Prediction:
 PREDICT_SAFETY_PT = 10.0
 
 
+@dataclass
+class Plan:
+    """The drops chosen before the first compile, and what chose them (for `put_back`)."""
+
+    dropped: list[str] = field(default_factory=list)
+    heights: dict[str, float] = field(default_factory=dict)  # predicted, every piece
+    ranks: dict[str, float] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+
+
 def predicted_drops(view: DocumentView, template: str, layout: Layout, config: TexConfig,
-                    ranks: Callable[[dict[str, float]], dict[str, float]]) -> list[str]:
-    """What to drop before the first compile, from the predicted page; [] when it is
+                    ranks: Callable[[dict[str, float]], dict[str, float]]) -> Plan:
+    """What to drop before the first compile, from the predicted page; nothing when it is
     predicted to fit (or nothing is known): the compile then measures."""
     from pipeline.latex.calibrate import load_metrics  # calibrate imports this module
 
     metrics = load_metrics(template, layout, config)
     if metrics is None:
-        return []  # no calibration: the first compile measures instead
+        return Plan()  # no calibration: the first compile measures instead
     pred = predict(view, metrics)
     overflow = pred.used_pt - pred.text_height_pt
     if overflow <= 0:
-        return []
+        return Plan()
     measurement = Measurement(overflow + PREDICT_SAFETY_PT, pred.heights, view.groups(),
                               pred.text_height_pt)
-    return choose_drops(measurement, ranks(pred.heights)) or []
+    ranked = ranks(pred.heights)
+    return Plan(choose_drops(measurement, ranked) or [], pred.heights, ranked, view.groups())
+
+
+# A page trimmed by prediction yet filled less than this gets its most relevant dropped
+# pieces back, sized by the prediction in the space the compile left (a second compile).
+UNDERFULL = 0.88
+
+
+def put_back(plan: Plan, run: TexRun) -> list[str]:
+    """Dropped pieces to restore when the compile came out clearly short of the page."""
+    free = run.text_height_pt - used_height(run)
+    if not plan.dropped or free < (1 - UNDERFULL) * run.text_height_pt:
+        return []
+    free -= PREDICT_SAFETY_PT
+    gone = {s for s, children in plan.groups.items() if set(children) <= set(plan.dropped)}
+    back: list[str] = []
+    for path in sorted(plan.dropped, key=lambda p: -plan.ranks.get(p, 0.0)):
+        section = next((s for s in gone if path in plan.groups[s]), None)
+        cost = plan.heights.get(path, free + 1)
+        if section:  # the first piece back brings its section's heading
+            cost += plan.heights[section] - sum(plan.heights.get(c, 0.0)
+                                                for c in plan.groups[section])
+        if cost <= free:
+            back.append(path)
+            free -= cost
+            gone.discard(section or "")
+    return back

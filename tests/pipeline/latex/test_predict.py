@@ -6,10 +6,10 @@ from __future__ import annotations
 from pipeline.latex import list_templates
 from pipeline.latex.calibrate import load_metrics
 from pipeline.latex.compile import fit_resume
-from pipeline.latex.compiler import TexConfig
+from pipeline.latex.compiler import Mark, TexConfig, TexRun
 from pipeline.latex.content import build_view
 from pipeline.latex.fit import measure, used_height
-from pipeline.latex.predict import FontMetrics, count_lines, predict
+from pipeline.latex.predict import FontMetrics, Plan, count_lines, predict, put_back
 from pipeline.latex.render import template_info
 from pipeline.models import TailoredResume
 from tests.pipeline.latex.conftest import load_resume, resume_files
@@ -70,3 +70,24 @@ def test_calibration_is_cached(tex_config: TexConfig) -> None:
     assert list((tex_config.cache_dir / "calibration").glob("classic-*.json"))
     assert first.text_width > 400 and first.constants["bullet<bullet"] > 0
     assert load_metrics("classic", layout, tex_config) is first
+
+
+def _run(used: float, text_height: float = 700.0) -> TexRun:
+    marks = [Mark("l", "", 1, 750.0 - used)]
+    return TexRun(engine="pdflatex", pdf=b"", log="", pages=1, marks=marks,
+                  text_height_pt=text_height, top_pt=750.0, gap_pt=4.0, elapsed_ms=0.0,
+                  used_format=True)
+
+
+def test_a_clearly_short_page_gets_dropped_pieces_back() -> None:
+    plan = Plan(dropped=["work[0].highlights[3]", "certificates[0]", "certificates[1]"],
+                heights={"work[0].highlights[3]": 40.0, "certificates[0]": 15.0,
+                         "certificates[1]": 15.0, "section:Certifications": 60.0},
+                ranks={"work[0].highlights[3]": 0.5, "certificates[0]": 0.4,
+                       "certificates[1]": 0.2},
+                groups={"section:Certifications": ["certificates[0]", "certificates[1]"]})
+    assert put_back(plan, _run(used=650.0)) == []  # 93% full: left as it is
+    # 100 pt free, 10 kept as margin: the bullet (40), then the first certificate with its
+    # section's heading (15 + 30); the second certificate no longer fits.
+    assert put_back(plan, _run(used=600.0)) == ["work[0].highlights[3]", "certificates[0]"]
+    assert put_back(Plan(), _run(used=100.0)) == []
