@@ -41,6 +41,7 @@ _LANGUAGE_CONTEXT = frozenset(
 _LIST_GLUE = frozenset({",", "/", "and", "or", "&", "(", ")", ";", "|", "+"})
 _REJECT_BEFORE = frozenset({"series", "level", "grade", "vitamin", "plan", "type", "class", "tier"})
 _WINDOW = 6
+_LEAD_INS = frozenset({"in", "using", "with"})  # "written in Go": the name follows a preposition
 _ITEM_EDGES = " \t\n,;:!?*•·-–—()[]{}\"'"
 
 
@@ -64,12 +65,16 @@ def make_nlp() -> Any:
     """A blank English pipeline whose tokenizer also splits on "/" ("CI/CD", "Node.js/React")
     and has no special cases."""
     import spacy
-    from spacy.util import compile_infix_regex
+    from spacy.util import compile_infix_regex, compile_suffix_regex
 
     nlp = spacy.blank("en")
     infixes = [*(nlp.Defaults.infixes or ()), r"/", r"(?<=[A-Za-z])[()](?=[A-Za-z])"]
     tokenizer: Any = nlp.tokenizer
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # a full stop after a lone capital ends the sentence in a posting ("Python and R."), where
+    # spaCy keeps "R." whole as an initial
+    suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=^[A-Z])\."]
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     tokenizer.url_match = None  # "Node.js/NodeJS" is two skills, not a URL
     # No special cases ("don't" → "do n't", "e.g."): no skill name needs them, and once a text
     # hits one spaCy stops caching the rest of its words, which made tokenising 8x slower.
@@ -179,6 +184,9 @@ class SkillMatcher:
             return True
         if _alone_on_line(span):
             return True  # a bullet that is just "Go" or "R": an item of a list of skills
+        if before is not None and before.lower_ in _LEAD_INS and not at_start and (
+                after is None or after.text not in {"-", "–"}):
+            return True  # "services in Go", "analysis using R" (not "with Go-to-market")
         lo, hi = span.start - _WINDOW, span.end + _WINDOW
         neighbours = (s for s in lower if lo <= s.start < hi)
         if any(self._keys[s.label].kind == SkillKind.hard for s in neighbours):

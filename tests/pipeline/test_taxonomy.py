@@ -150,3 +150,9 @@ def test_list_only_names_count_as_items_not_in_prose() -> None:
     assert [f.name for f in matcher.find_item("Word")] == ["Microsoft Word"]
     assert [f.name for f in matcher.find_item("Teams")] == ["Microsoft Teams"]
     assert names("Word of mouth matters. Teams meet daily; Access to the office.") == []
+
+
+def test_short_names_after_a_preposition_or_ending_a_sentence() -> None:
+    assert names("Wrote services in Go.") == ["Go"]
+    assert names("Statistics in Python and R.") == ["Statistics", "Python", "R"]
+    assert names("Strong with Go-to-market plans") == []
