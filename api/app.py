@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
@@ -14,7 +18,16 @@ from api.routes import batches, health, jobs
 
 def create_app(api_settings: ApiSettings | None = None) -> FastAPI:
     settings = api_settings or get_api_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Routes block on Postgres and the broker in threads. Many threads contending for the
+        # GIL answer slower than a few, so the pool is sized by setting, not anyio's 40.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="resume-tailor",
         version="1",
         summary="Tailor a JSON Resume to a job posting; a one-page, ATS-readable PDF.",

@@ -96,7 +96,7 @@ def report(result: Result, rate: float, count: int) -> None:
 
 
 @contextmanager
-def local_api(workers: int) -> Iterator[str]:
+def local_api(workers: int, threads: int) -> Iterator[str]:
     """uvicorn on a free loopback port over a fresh database and a private Redis prefix."""
     import psycopg
     import redis
@@ -121,7 +121,7 @@ def local_api(workers: int) -> Iterator[str]:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         env = {**os.environ, "RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix,
-               "RT_DATABASE_POOL_SIZE": "20"}
+               "RT_DATABASE_POOL_SIZE": str(threads), "RT_API_THREADS": str(threads)}
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
              "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
@@ -164,6 +164,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="how long to keep the rate")
     parser.add_argument("--concurrency", type=int, default=64, help="max requests in flight")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="route threads per process")
     parser.add_argument("--warmup", type=int, default=50, help="submits before measuring")
     args = parser.parse_args()
     count = int(args.rate * args.seconds)
@@ -177,7 +178,7 @@ def main() -> None:
     if args.url:
         measure(args.url)
     else:
-        with local_api(args.workers) as url:
+        with local_api(args.workers, args.threads) as url:
             measure(url)
 
 
