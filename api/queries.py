@@ -39,9 +39,22 @@ def job_status(
 ) -> tuple[Job, SkillNames | None] | None:
     """A tenant's job without its heavy columns, and its skill names (None before scoring).
     Another tenant's job is None, exactly like a missing one."""
+    return _status_where(session, Job.id == job_id, Job.tenant == tenant)
+
+
+def job_by_key(
+    session: Session, tenant: str, idempotency_key: str
+) -> tuple[Job, SkillNames | None] | None:
+    """Like `job_status`, for the job a tenant submitted with this `Idempotency-Key`."""
+    return _status_where(session, Job.tenant == tenant, Job.idempotency_key == idempotency_key)
+
+
+def _status_where(
+    session: Session, *where: ColumnElement[bool]
+) -> tuple[Job, SkillNames | None] | None:
     stmt = (
         select(Job, _skill_names(True), _skill_names(False))
-        .where(Job.id == job_id, Job.tenant == tenant)
+        .where(*where)
         .options(*(defer(column, raiseload=True) for column in _HEAVY))
     )
     row = session.execute(stmt).one_or_none()

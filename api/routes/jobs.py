@@ -14,7 +14,7 @@ from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
-from api import queries, submit
+from api import queries, store, submit
 from api.deps import SessionDep, SettingsDep, TenantDep
 from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found
 from api.queries import SkillNames
@@ -23,6 +23,8 @@ from api.views import job_location, job_out, report_skills
 from workers import chain, storage
 from workers.db import repository
 from workers.db.models import Job, JobState
+from workers.db.session import new_session
+from workers.settings import Settings
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=PROBLEM_RESPONSES)
@@ -51,8 +53,8 @@ def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | 
 @router.post("", status_code=202, response_model=JobOut,
              responses={200: {"model": JobOut, "description": "Replay of an earlier submit"}})
 def submit_job(
-    body: JobCreate, response: Response, session: SessionDep, tenant: TenantDep,
-    settings: SettingsDep, idempotency_key: IdempotencyKey = None,
+    body: JobCreate, response: Response, tenant: TenantDep, settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> JobOut:
     submit.check_idempotency_key(idempotency_key)
     resume = submit.checked_resume(body.resume)
@@ -61,21 +63,40 @@ def submit_job(
     submit.check_webhook_url(body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
 
-    job, created = repository.create_job(
-        session, tenant=tenant, resume=resume, posting=posting, template=body.template,
-        provider=body.provider, webhook_url=body.webhook_url, idempotency_key=idempotency_key,
-        request_hash=fingerprint,
-    )
-    if not created and job.request_hash != fingerprint:
+    # The hot path opens its own session here, in the route's thread: the generator
+    # dependency would cost two more hops through the thread pool (enter and exit).
+    job_id = uuid.uuid4()
+    job_chain, task_ids = chain.build_chain(job_id)
+    with new_session() as session:
+        created = store.insert_job(
+            session, job_id=job_id, tenant=tenant, resume=resume, posting=posting,
+            template=body.template, provider=body.provider, webhook_url=body.webhook_url,
+            idempotency_key=idempotency_key, request_hash=fingerprint, task_ids=task_ids,
+        )
+        if created is None:  # the key was used before: a replay, or a conflicting reuse
+            return replay(session, tenant, idempotency_key, fingerprint, response, settings)
+        session.commit()
+    response.headers["Location"] = job_location(job_id)
+    send_after_commit([job_chain])  # only now, with the row committed, may a worker see it
+    return store.queued_out(job_id, body.template, body.provider, *created)
+
+
+def replay(
+    session: Session, tenant: str, idempotency_key: str | None, fingerprint: str,
+    response: Response, settings: Settings,
+) -> JobOut:
+    """The answer to a submit whose key the tenant already used: that job, if the bodies
+    match (200, nothing new enqueued)."""
+    assert idempotency_key is not None  # without a key there is no conflict to hit
+    found = queries.job_by_key(session, tenant, idempotency_key)
+    if found is None:  # the other job is gone (never, barring manual deletes)
+        raise not_found("job")
+    job, skills = found
+    if job.request_hash != fingerprint:
         raise submit.idempotency_conflict()
-    chains = plan_chains(session, [job.id]) if created else []
-    session.commit()
     response.headers["Location"] = job_location(job.id)
-    if not created:
-        response.status_code = 200
-        return job_out(job, settings, report_skills(job))
-    send_after_commit(chains)  # only now, with the row committed, may a worker see it
-    return job_out(job, settings, None, presign=False)  # just queued: nothing scored yet
+    response.status_code = 200
+    return job_out(job, settings, skills)
 
 
 def plan_chains(session: Session, job_ids: list[uuid.UUID]) -> list[Signature]:
@@ -94,7 +115,12 @@ def send_after_commit(chains: list[Signature]) -> None:
     them: the reaper starts queued jobs that no chain picked up, and the 202 stays true."""
     try:
         for job_chain in chains:
-            job_chain.apply_async()
+            # Job state lives in Postgres and no one waits on a task result. Without this,
+            # sending by name (the API never imports the task modules, so the app's
+            # `task_ignore_result` does not apply) subscribes to the result channel of every
+            # task, and unsubscribes again when the results are collected: two Redis round
+            # trips and a pub/sub listener per submit for nothing.
+            job_chain.apply_async(ignore_result=True)
     except (KombuError, RedisError, OSError) as exc:
         log.warning("recorded %d job(s) but could not enqueue them (%s); the reaper will",
                     len(chains), exc)
