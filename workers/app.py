@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 
 from workers.settings import STAGES, Settings, get_settings
 
@@ -92,6 +92,38 @@ def build_config(settings: Settings) -> dict[str, Any]:
 @app.on_configure.connect
 def _configure(sender: Celery, **_: Any) -> None:
     sender.conf.update(build_config(get_settings()))
+
+
+# Pipeline modules each queue's tasks use. A worker loads those of its queues (and the skills
+# matcher) in the main process before the pool forks: children share them copy-on-write, and
+# no task pays for loading them (which would also eat into its time limit).
+PRELOAD: dict[str, tuple[str, ...]] = {
+    "parse": ("pipeline.parse",),
+    "score": ("pipeline.score",),
+    "rewrite": ("pipeline.rewrite",),
+    "compile": ("pipeline.latex", "pipeline.tailor"),
+    "upload": ("pipeline.score",),
+}
+
+
+@worker_init.connect
+def _preload(sender: Any = None, **_: Any) -> None:
+    import importlib
+
+    settings = get_settings()
+    consumed = set(getattr(getattr(sender, "app", app).amqp.queues, "consume_from", None) or {})
+    modules = {
+        module
+        for queue, names in PRELOAD.items()
+        if settings.queue_name(queue) in consumed
+        for module in names
+    }
+    for module in sorted(modules):
+        importlib.import_module(module)
+    if modules:
+        from pipeline.skills import get_matcher
+
+        get_matcher()
 
 
 @worker_process_init.connect

@@ -49,13 +49,13 @@ class Settings(BaseSettings):
 
     # ---------------------------------------------------------------- tasks
     # Soft limit per stage in seconds; the hard limit adds `time_limit_grace_s`.
-    soft_time_limits_s: dict[str, int] = Field(
+    soft_time_limits_s: dict[str, float] = Field(
         default_factory=lambda: {
-            "parse": 60, "score": 60, "rewrite": 180, "compile": 120, "upload": 60,
-            "webhooks": 30, "reaper": 60,
+            "parse": 60.0, "score": 60.0, "rewrite": 180.0, "compile": 120.0, "upload": 60.0,
+            "webhooks": 30.0, "reaper": 60.0,
         }
     )
-    time_limit_grace_s: int = Field(default=15, ge=1)
+    time_limit_grace_s: float = Field(default=15, gt=0)
     task_max_retries: int = Field(default=5, ge=0)
     retry_backoff_base_s: float = Field(default=2.0, gt=0)
     retry_backoff_max_s: float = Field(default=300.0, gt=0)
@@ -115,10 +115,10 @@ class Settings(BaseSettings):
                     f"(environment={self.environment}); set RT_{name.split('.')[0].upper()}"
                 )
 
-    def soft_time_limit_s(self, name: str) -> int:
+    def soft_time_limit_s(self, name: str) -> float:
         return self.soft_time_limits_s[name]
 
-    def time_limit_s(self, name: str) -> int:
+    def time_limit_s(self, name: str) -> float:
         return self.soft_time_limits_s[name] + self.time_limit_grace_s
 
     def queue_name(self, queue: str) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -218,3 +220,44 @@ def test_reaper_fails_a_job_that_used_up_its_attempts(service_env: dict[str, str
     job = load(job_id)
     assert job.state == "failed" and job.error is not None
     assert job.error["type"] == "Stuck" and job.error["stage"] == "parse"
+
+
+def slow_tex(directory: Path, delay_s: float) -> Path:
+    """A TeX bin dir whose engines start `delay_s` late (version queries stay fast)."""
+    directory.mkdir()
+    for engine in ("pdflatex", "lualatex"):
+        real = shutil.which(engine)
+        assert real, f"{engine} is not installed"
+        script = directory / engine
+        script.write_text(f'#!/bin/sh\ncase "$1" in -*version) ;; *) sleep {delay_s} ;; esac\n'
+                          f'exec {real} "$@"\n')
+        script.chmod(0o755)
+    return directory
+
+
+def test_a_stage_over_its_time_limit_is_retried_then_fails_the_job(
+    live_workers: WorkerPool, tmp_path: Path
+) -> None:
+    # Celery stamps the limits on the message from the *sender's* task settings (the rewrite
+    # worker sends compile, then compile re-sends itself on retry), so both get the tight one.
+    tight = {
+        "RT_SOFT_TIME_LIMITS_S": json.dumps({**get_settings().soft_time_limits_s,
+                                             "compile": 1.0}),
+        "RT_TIME_LIMIT_GRACE_S": "10", "RT_TASK_MAX_RETRIES": "1",
+        "RT_TEX_BIN_DIR": str(slow_tex(tmp_path / "slow-tex", 4)),
+    }
+    started = []
+    for queue in ("rewrite", "compile"):
+        for worker in live_workers.for_queue(queue):
+            live_workers.stop(worker)
+        started.append(live_workers.start(queue, name=f"{queue}-tight-limit", extra_env=tight))
+    try:
+        job = wait_final(submit())
+        assert job.state == "failed" and job.error is not None
+        assert (job.error["stage"], job.error["type"]) == ("compile", "SoftTimeLimitExceeded")
+        assert job.stages["compile"]["attempts"] == 2  # the first try and its one retry
+        assert "upload" not in job.stages and stored_names(job.id) == []
+        assert started[1].log().count("Soft time limit (1.0s) exceeded") == 2
+    finally:
+        for worker in started:
+            live_workers.stop(worker)

@@ -20,7 +20,7 @@ from workers.db.models import Batch
 from workers.db.session import session_scope
 
 pytestmark = pytest.mark.service
-ITEMS = 6
+ITEMS = 20
 
 
 def restart_postgres() -> None:
@@ -47,7 +47,7 @@ def _postmaster_start() -> object:
 def _started(job_ids: list[uuid.UUID]) -> bool:
     with session_scope() as session:
         jobs = [repository.load_job(session, job_id) for job_id in job_ids]
-    return any(job is not None and "score" in job.stages for job in jobs)
+    return any(job is not None and "parse" in job.stages for job in jobs)
 
 
 def test_postgres_restart_during_a_batch_loses_no_job(live_workers: WorkerPool) -> None:

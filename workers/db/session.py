@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workers.settings import get_settings
 
+log = logging.getLogger(__name__)
 _engine: Engine | None = None
 _sessionmaker: sessionmaker[Session] | None = None
 
@@ -55,7 +57,13 @@ def session_scope() -> Iterator[Session]:
         yield session
         session.commit()
     except BaseException:
-        session.rollback()
+        try:
+            session.rollback()
+        except Exception:
+            # The connection broke mid-command (a restart, a time limit striking inside a
+            # query); the pool discards it. What the caller must see is the first error.
+            log.warning("rollback failed; discarding the connection", exc_info=True)
+            session.invalidate()
         raise
     finally:
         session.close()

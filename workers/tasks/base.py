@@ -29,7 +29,7 @@ from workers.chain import send_deliveries
 from workers.db import repository
 from workers.db.models import Job
 from workers.db.repository import StartOutcome
-from workers.db.session import session_scope
+from workers.db.session import get_engine, session_scope
 from workers.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,12 @@ def run_stage(task: Task, job_id: str, stage: str, work: StageWork, *, final: bo
         return _attempt(job_id, stage, work, final=final, task_id=task.request.id)
     except Ignore:
         raise
+    except SoftTimeLimitExceeded as exc:
+        # The limit can strike inside a database call and leave that connection mid-
+        # transaction, holding the job's row lock; recording the outcome on a fresh
+        # connection would then wait on it forever. Close the pool's connections first.
+        get_engine().dispose()
+        _retry_or_fail(task, job_id, stage, exc)
     except RETRYABLE as exc:
         _retry_or_fail(task, job_id, stage, exc)
     except DBAPIError as exc:
