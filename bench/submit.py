@@ -145,8 +145,9 @@ def report(result: Result, rate: float, count: int) -> None:
 
 
 @contextmanager
-def local_api(workers: int, threads: int) -> Iterator[str]:
-    """uvicorn on a free loopback port over a fresh database and a private Redis prefix."""
+def local_api(workers: int, threads: int) -> Iterator[tuple[str, int]]:
+    """uvicorn on a free loopback port over a fresh database and a private Redis prefix;
+    yields its URL and the supervisor's pid."""
     import psycopg
     import redis
     from sqlalchemy import make_url
@@ -179,7 +180,7 @@ def local_api(workers: int, threads: int) -> Iterator[str]:
         )
         url = f"http://127.0.0.1:{port}"
         _wait_up(url, process)
-        yield url
+        yield url, process.pid
     finally:
         if process is not None:
             process.terminate()
@@ -206,6 +207,22 @@ def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("uvicorn did not come up within 30 s")
 
 
+def server_cpu_s(pid: int) -> float | None:
+    """CPU seconds used so far by a process and its children (uvicorn's workers), from
+    /proc; None where there is no /proc."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile, or not ours to read
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent
+            found = True
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in ticks
+    return total / tick if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="an API already running (default: start a throwaway one)")
@@ -218,17 +235,23 @@ def main() -> None:
     args = parser.parse_args()
     count = int(args.rate * args.seconds)
 
-    def measure(url: str) -> None:
+    def measure(url: str, pid: int | None = None) -> None:
         asyncio.run(run_load(url, rate=args.rate, count=args.warmup, concurrency=args.concurrency))
+        before = server_cpu_s(pid) if pid else None
         result = asyncio.run(run_load(url, rate=args.rate, count=count,
                                       concurrency=args.concurrency))
         report(result, args.rate, count)
+        after = server_cpu_s(pid) if pid else None
+        if before is not None and after is not None and result.latencies_ms:
+            used = after - before
+            print(f"server CPU: {used:.2f} s over {args.workers} worker(s), "
+                  f"{1000 * used / len(result.latencies_ms):.2f} ms per submit")
 
     if args.url:
         measure(args.url)
     else:
-        with local_api(args.workers, args.threads) as url:
-            measure(url)
+        with local_api(args.workers, args.threads) as (url, pid):
+            measure(url, pid)
 
 
 if __name__ == "__main__":
