@@ -34,6 +34,11 @@ def _redis() -> redis.Redis:
     return _client
 
 
+def redis_client() -> redis.Redis:
+    """The process's Redis client for caches and shared state (AI breakers and answers)."""
+    return _redis()
+
+
 def normalise_posting(text: str) -> str:
     """The posting minus differences the parser cannot see: Unicode form, line endings,
     trailing spaces, runs of blank lines, outer whitespace. Case and indentation are kept

@@ -8,6 +8,7 @@ import redis
 from celery import Task
 
 from workers import cache
+from workers.ai import job_ai, usage_info
 from workers.app import app
 from workers.db.models import Job
 from workers.tasks.base import StageResult, run_stage
@@ -24,14 +25,22 @@ def parse_job(job: Job) -> StageResult:
         # The cache only saves work; a cache outage must not stop the job.
         log.warning("analysis cache unavailable; parsing without it", exc_info=True)
         cached = None
-    if cached is not None:
-        return StageResult({"analysis": cached.model_dump(mode="json")}, {"cache_hit": True})
-    analysis = analyze_posting(job.posting)
-    try:
-        cache.put_analysis(job.posting, analysis)
-    except redis.RedisError:
-        log.warning("could not cache the analysis", exc_info=True)
-    return StageResult({"analysis": analysis.model_dump(mode="json")}, {"cache_hit": False})
+    info: dict[str, object] = {"cache_hit": cached is not None}
+    analysis = cached
+    if analysis is None:
+        analysis = analyze_posting(job.posting)
+        try:
+            cache.put_analysis(job.posting, analysis)
+        except redis.RedisError:
+            log.warning("could not cache the analysis", exc_info=True)
+    # The cache holds the deterministic analysis; a model's additions are per provider (and
+    # cached as model answers), so they are made after it.
+    ai = job_ai(job.provider)
+    if ai.chain is not None:
+        enrichment, meter = ai.enrich(analysis)
+        analysis = enrichment.analysis
+        info |= usage_info(meter.usage())
+    return StageResult({"analysis": analysis.model_dump(mode="json")}, info)
 
 
 @app.task(bind=True, name="workers.tasks.parse.run")

@@ -6,19 +6,23 @@ from celery import Task
 
 from pipeline.jsonresume import Resume
 from pipeline.models import JobAnalysis, MatchReport
+from workers.ai import job_ai, usage_info
 from workers.app import app
 from workers.db.models import Job
 from workers.tasks.base import StageResult, run_stage
 
 
 def rewrite_job(job: Job) -> StageResult:
-    from pipeline.rewrite import get_rewriter, tailor_resume
+    from pipeline.rewrite import tailor_resume
 
     resume = Resume.model_validate(job.resume)
     analysis = JobAnalysis.model_validate(job.analysis)
     report = MatchReport.model_validate(job.report)
-    tailored = tailor_resume(resume, analysis, report, rewriter=get_rewriter(job.provider))
-    return StageResult({"tailored": tailored.model_dump(mode="json")})
+    rewriter = job_ai(job.provider).rewriter()  # one per job: it meters this job's tokens
+    tailored = tailor_resume(resume, analysis, report, rewriter=rewriter)
+    info = usage_info(tailored.usage) if tailored.usage else {}
+    info["rejections"] = len(tailored.rejections)
+    return StageResult({"tailored": tailored.model_dump(mode="json")}, info)
 
 
 @app.task(bind=True, name="workers.tasks.rewrite.run")
