@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
 from pipeline.errors import InvalidInput
+from pipeline.schema import json_path
 
 log = logging.getLogger(__name__)
 
@@ -107,12 +108,7 @@ def field_path(loc: Iterable[Any]) -> str:
         parts = parts[1:]
     elif parts and parts[0] in ("header", "query", "path"):
         parts = [f"{parts[0]}.{parts[1]}"] + parts[2:] if len(parts) > 1 else parts
-    path = ""
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
+    path = json_path(parts)
     return path or "body"
 
 

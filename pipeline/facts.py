@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from pipeline.jsonresume import Resume, Work
+from pipeline.models import EducationLevel
+from pipeline.resume_profile import degree_level, years_of_experience
 
 
 def parse_partial_date(value: str | None, *, end: bool = False) -> date | None:
@@ -42,35 +44,13 @@ def chronological(work: list[Work]) -> list[int]:
 
 
 def experience_years(resume: Resume, *, today: date) -> int | None:
-    """Whole years worked, overlapping jobs counted once; None when no job has a start date."""
-    spans: list[tuple[date, date]] = []
-    for job in resume.work:
-        start = parse_partial_date(job.startDate)
-        if start is None:
-            continue
-        end = parse_partial_date(job.endDate, end=True) or today
-        if end > start:
-            spans.append((start, min(end, today)))
-    if not spans:
-        return None
-    spans.sort()
-    total_days = 0
-    cur_start, cur_end = spans[0]
-    for start, end in spans[1:]:
-        if start <= cur_end:
-            cur_end = max(cur_end, end)
-        else:
-            total_days += (cur_end - cur_start).days
-            cur_start, cur_end = start, end
-    total_days += (cur_end - cur_start).days
-    return int(total_days / 365.25)
+    """Whole years worked, overlapping jobs counted once (the score stage's own count, so the
+    summary never claims more than the match report); None when no job has a start date."""
+    years = years_of_experience(resume, today=today)
+    return None if years is None else int(years)
 
 
-_DEGREE_RANK = (
-    ("phd", 5), ("doctor", 5), ("master", 4), ("msc", 4), ("m.s", 4), ("mba", 4), ("ma ", 4),
-    ("bachelor", 3), ("bsc", 3), ("b.s", 3), ("ba ", 3), ("beng", 3), ("bsn", 3), ("associate", 2),
-    ("diploma", 1), ("certificate", 1),
-)
+_LEVELS = list(EducationLevel)  # declared lowest first
 
 
 def highest_degree(resume: Resume) -> str | None:
@@ -80,8 +60,8 @@ def highest_degree(resume: Resume) -> str | None:
         study = (education.studyType or "").strip()
         if not study:
             continue
-        lowered = study.lower() + " "
-        rank = max((r for key, r in _DEGREE_RANK if key in lowered), default=0)
+        level = degree_level(study)
+        rank = _LEVELS.index(level) if level else 0
         text = f"{study} in {education.area}" if education.area else study
         if best is None or rank > best[0]:
             best = (rank, text)
