@@ -55,7 +55,7 @@ def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | 
 def submit_job(
     body: JobCreate, response: Response, tenant: TenantDep, settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
-) -> JobOut:
+) -> JobOut | Response:
     submit.check_idempotency_key(idempotency_key)
     resume = submit.checked_resume(body.resume)
     posting = submit.posting_text(body.posting)
@@ -76,9 +76,12 @@ def submit_job(
         if created is None:  # the key was used before: a replay, or a conflicting reuse
             return replay(session, tenant, idempotency_key, fingerprint, response, settings)
         session.commit()
-    response.headers["Location"] = job_location(job_id)
     send_after_commit([job_chain])  # only now, with the row committed, may a worker see it
-    return store.queued_out(job_id, body.template, body.provider, *created)
+    # Serialised here, once: returned as a model, FastAPI would validate it again against
+    # `response_model` first (the hot path's answer is built from trusted values).
+    out = store.queued_out(job_id, body.template, body.provider, *created)
+    return Response(out.model_dump_json(), status_code=202, media_type="application/json",
+                    headers={"Location": job_location(job_id)})
 
 
 def replay(
