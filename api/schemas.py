@@ -119,6 +119,17 @@ class StageTiming(BaseModel):
     cache_hit: bool | None = None
 
 
+class UsageOut(BaseModel):
+    stage: str
+    provider: str
+    model: str
+    prompt_version: str = ""
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
 class MatchSummary(BaseModel):
     match_rate_before: float | None = None
     match_rate_after: float | None = None
@@ -150,6 +161,10 @@ class JobOut(BaseModel):
     )
     artifacts_expire_in_s: int | None = None
     error: JobError | None = None
+    usage: list[UsageOut] = Field(
+        default_factory=list, description="AI provider calls per stage (empty for local)."
+    )
+    cost_usd: float = Field(default=0.0, description="Estimated cost of those calls.")
 
 
 class BatchItemOut(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from typing import Any
 
@@ -15,6 +16,7 @@ from pipeline.errors import InvalidInput
 from pipeline.inputs import posting_to_text
 from pipeline.jsonresume import Resume
 from pipeline.latex import list_templates
+from pipeline.providers.config import ProviderConfig, config_from_env
 from pipeline.schema import validate_jsonresume
 from workers.settings import Settings
 from workers.webhooks import UnsafeURL, resolve_target
@@ -55,6 +57,21 @@ def check_template(template: str, field: str = "template") -> None:
     if template not in known_templates():
         raise invalid(field, f"unknown template {template!r} (known: "
                              f"{', '.join(known_templates())})")
+
+
+@lru_cache(maxsize=1)
+def provider_config() -> ProviderConfig:
+    # The workers read the same variables; the API reads them once to refuse, at submit, a
+    # provider that no worker could use.
+    return config_from_env(os.environ)
+
+
+def check_provider(provider: str, field: str = "provider") -> None:
+    """An AI provider with no key or base URL configured fails now, not in the parse stage."""
+    try:
+        provider_config().order(provider)
+    except InvalidInput as exc:
+        raise invalid(field, exc.reason) from None
 
 
 def check_webhook_url(url: str | None, settings: Settings, field: str = "webhook_url") -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from api.queries import SkillNames
-from api.schemas import JobError, JobOut, MatchSummary, StageTiming
+from api.schemas import JobError, JobOut, MatchSummary, StageTiming, UsageOut
 from workers import storage
 from workers.db.models import Job, JobState
 from workers.settings import STAGES, Settings
@@ -43,7 +43,15 @@ def job_out(
         artifacts=artifacts,
         artifacts_expire_in_s=settings.presign_expiry_s if artifacts else None,
         error=job_error(job.error),
+        usage=(usage := stage_usage(job.stages or {})),
+        cost_usd=round(sum(row.cost_usd for row in usage), 6),
     )
+
+
+def stage_usage(stages: dict[str, Any]) -> list[UsageOut]:
+    """The model calls the parse and rewrite stages recorded (workers/ai.py)."""
+    return [UsageOut(stage=name, **row)
+            for name in STAGES for row in (stages.get(name) or {}).get("usage", [])]
 
 
 def stage_timings(stages: dict[str, Any]) -> list[StageTiming]:

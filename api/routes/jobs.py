@@ -60,6 +60,7 @@ def submit_job(
     resume = submit.checked_resume(body.resume)
     posting = submit.posting_text(body.posting)
     submit.check_template(body.template)
+    submit.check_provider(body.provider)
     submit.check_webhook_url(body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
 

@@ -189,3 +189,29 @@ def test_healthz_and_docs(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     spec = client.get("/openapi.json").json()
     assert {"/v1/jobs", "/v1/jobs/{job_id}", "/v1/batches"} <= set(spec["paths"])
+
+
+def test_an_unconfigured_ai_provider_is_refused_at_submit(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api import submit
+
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    submit.provider_config.cache_clear()
+    try:
+        problem = _problem(client.post("/v1/jobs", json=_job(provider="openai")), 422)
+    finally:
+        submit.provider_config.cache_clear()
+    assert _fields(problem) == ["provider"]
+    assert "OPENAI_API_KEY" in json.dumps(problem)
+
+
+def test_job_status_shows_ai_usage_and_cost() -> None:
+    from api.views import stage_usage
+
+    row = {"provider": "openai", "model": "gpt-4.1-mini", "prompt_version": "rewrite_bullet@v1",
+           "requests": 12, "input_tokens": 3000, "output_tokens": 600, "cost_usd": 0.0021}
+    usage = stage_usage({"parse": {"attempts": 1}, "rewrite": {"usage": [row]}})
+    assert [(u.stage, u.provider, u.requests, u.cost_usd) for u in usage] == [
+        ("rewrite", "openai", 12, 0.0021)]

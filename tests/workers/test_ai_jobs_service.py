@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
+from api.views import job_out
 from tests.fakes.llm_server import FakeLLMServer, RecordedRequest, Reply
 from tests.service_fixtures import WorkerPool, wait_for
 from tests.workers.factories import TENANT, load, posting_text, resume_doc
@@ -17,6 +17,7 @@ from workers import chain, storage
 from workers.db import repository
 from workers.db.models import TERMINAL, Job
 from workers.db.session import session_scope
+from workers.settings import get_settings
 
 pytestmark = pytest.mark.service
 
@@ -69,4 +70,7 @@ def test_an_openai_job_records_usage_and_keeps_only_guarded_lines(
     assert "Haskell" not in json.dumps(tailored)
     report = json.loads(storage.get(done.artifacts["report.json"]))
     assert any("Haskell" in r["reason"] for r in report["rejections"])
-    assert isinstance(done.id, uuid.UUID)
+    # What a client polling GET /v1/jobs/{id} sees of it.
+    status = job_out(done, get_settings(), None, presign=False)
+    assert {u.stage for u in status.usage} == {"parse", "rewrite"}
+    assert status.cost_usd == pytest.approx(sum(u.cost_usd for u in status.usage))
