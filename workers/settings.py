@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     visibility_timeout_s: int = Field(default=3600, ge=60)
     compile_timeout_s: float = Field(default=20.0, gt=0)
     tex_bin_dir: str | None = None
+    # TeX formats, font cache and template calibrations, shared by every compile process
+    # (None: ~/.cache/resume-tailor/latex). Must be writable, or each process recalibrates.
+    tex_cache_dir: str | None = None
+    # Task events for monitoring. Off by default: Flower switches them on while it runs (it
+    # broadcasts `enable_events`), and otherwise they cost every task several Redis publishes.
+    task_events: bool = False
     # Jobs whose stage has run longer than its hard limit plus this grace are reaped.
     reaper_grace_s: int = Field(default=60, ge=0)
     reaper_interval_s: int = Field(default=60, ge=5)

@@ -45,15 +45,23 @@ def client() -> Any:
                 connect_timeout=5,
                 read_timeout=30,
                 retries={"max_attempts": 3, "mode": "standard"},
+                # No CRC32 of every body and response unless the operation requires one
+                # (SigV4 already covers the payload); about 0.3 ms of CPU per request.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
             ),
         )
     return _client
 
 
+def artifact_prefix(tenant: str, job_id: uuid.UUID | str) -> str:
+    return f"{tenant}/{job_id}/"
+
+
 def artifact_key(tenant: str, job_id: uuid.UUID | str, name: str) -> str:
     if name not in ARTIFACTS:
         raise ValueError(f"artifact: unknown name {name!r}")
-    return f"{tenant}/{job_id}/{name}"
+    return f"{artifact_prefix(tenant, job_id)}{name}"
 
 
 def ensure_bucket() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 from sqlalchemy.types import Text
 
 from workers.db.models import (
@@ -37,7 +37,8 @@ from workers.db.outbox import (
 from workers.events import batch_event, job_event
 
 __all__ = [
-    "Change", "StartOutcome", "add_delivery", "batch_jobs", "cancel_job", "claim_due_deliveries",
+    "HEAVY_COLUMNS", "Change", "StartOutcome", "add_delivery", "batch_jobs", "cancel_job",
+    "claim_due_deliveries",
     "complete_stage", "create_batch", "create_job", "deliveries_for", "fail_job",
     "find_stuck_jobs", "finish_job", "get_batch", "get_job", "load_job", "previous_state",
     "record_delivery_attempt", "set_task_ids", "start_stage", "touch_stuck_job",
@@ -67,14 +68,40 @@ def _merge_stage(stage: str, **info: ColumnElement[Any] | object) -> ColumnEleme
     return func.jsonb_set(Job.stages, path, current.op("||")(func.jsonb_build_object(*pairs)))
 
 
-def _guarded(job_id: uuid.UUID, allowed: Iterable[str], values: Mapping[str, Any]) -> Any:
-    return (
+# The job's large columns (the inputs and every stage's output). A stage loads only those it
+# reads: RETURNING and decoding all of them at every transition cost the workers more CPU than
+# some stages' own work.
+HEAVY_COLUMNS = ("resume", "posting", "analysis", "report", "tailored", "compile_meta",
+                 "report_after")
+_LIGHT = tuple(c.key for c in Job.__table__.columns if c.key not in HEAVY_COLUMNS)
+
+
+def _columns(load: Iterable[str] | None) -> Any:
+    """Loader option: the light columns plus `load` (None: every column). A column left out
+    raises DetachedInstanceError when read after the session closes, never a silent None."""
+    if load is None:
+        return None
+    unknown = set(load) - set(HEAVY_COLUMNS)
+    if unknown:
+        raise ValueError(f"load: not a heavy job column: {', '.join(sorted(unknown))}")
+    return load_only(*(getattr(Job, name) for name in (*_LIGHT, *load)))
+
+
+def _guarded(
+    job_id: uuid.UUID,
+    allowed: Iterable[str],
+    values: Mapping[str, Any],
+    load: Iterable[str] | None = None,
+) -> Any:
+    stmt = (
         update(Job)
         .where(Job.id == job_id, Job.state.in_([str(s) for s in allowed]))
         .values({**values, "updated_at": func.now()})
         .returning(Job)
         .execution_options(populate_existing=True)
     )
+    option = _columns(load)
+    return stmt if option is None else stmt.options(option)
 
 
 # ---------------------------------------------------------------- jobs: create and read
@@ -127,9 +154,14 @@ def get_job(session: Session, tenant: str, job_id: uuid.UUID) -> Job | None:
     ).scalar_one_or_none()
 
 
-def load_job(session: Session, job_id: uuid.UUID) -> Job | None:
-    """Any tenant's job, for the workers, which only ever hold ids they were given."""
-    return session.get(Job, job_id, populate_existing=True)
+def load_job(
+    session: Session, job_id: uuid.UUID, *, load: Iterable[str] | None = None
+) -> Job | None:
+    """Any tenant's job, for the workers, which only ever hold ids they were given; `load`
+    limits the heavy columns read (see `HEAVY_COLUMNS`)."""
+    option = _columns(load)
+    return session.get(Job, job_id, populate_existing=True,
+                       options=[option] if option is not None else None)
 
 
 def set_task_ids(session: Session, job_id: uuid.UUID, task_ids: Sequence[str]) -> None:
@@ -150,7 +182,12 @@ def previous_state(stage: str) -> JobState:
 
 
 def start_stage(
-    session: Session, job_id: uuid.UUID, stage: str, *, task_id: str | None = None
+    session: Session,
+    job_id: uuid.UUID,
+    stage: str,
+    *,
+    task_id: str | None = None,
+    load: Iterable[str] | None = None,
 ) -> tuple[StartOutcome, Job | None]:
     """Move the job into `stage` (from the previous state, or again after a redelivery or a
     retry of the same stage), counting the attempt.
@@ -171,13 +208,14 @@ def start_stage(
             "state_changed_at": func.now(),
             "stages": _merge_stage(stage, started=func.now(), attempts=attempts),
         },
+        load,
     ).where(func.coalesce(not_finished, True))
     if task_id is not None:
         stmt = stmt.where(_in_chain(task_id))
     job = session.execute(stmt).scalar_one_or_none()
     if job is not None:
         return StartOutcome.started, job
-    job = load_job(session, job_id)
+    job = load_job(session, job_id, load=load)
     if job is None or not _belongs(job, task_id):
         return StartOutcome.stop, job
     if job.state == own and "finished" in (job.stages.get(stage) or {}):
@@ -199,19 +237,30 @@ def complete_stage(
     job_id: uuid.UUID,
     stage: str,
     values: Mapping[str, Any],
+    *,
+    load: Iterable[str] | None = None,
     **info: object,
 ) -> Job | None:
     """Store a stage's outputs and mark it finished, only while the job is still in that
-    stage (a job cancelled meanwhile keeps its state and does not advance)."""
+    stage (a job cancelled meanwhile keeps its state and does not advance). `load`: the heavy
+    columns to read back (None: all; the workers pass none, they only need the outcome)."""
     own = STAGE_STATE[stage]
     stmt = _guarded(
-        job_id, [own], {**values, "stages": _merge_stage(stage, finished=func.now(), **info)}
+        job_id, [own], {**values, "stages": _merge_stage(stage, finished=func.now(), **info)},
+        load,
     )
     return session.execute(stmt).scalar_one_or_none()
 
 
-def finish_job(session: Session, job_id: uuid.UUID, values: Mapping[str, Any]) -> Change:
-    """uploading → succeeded, with the webhook and batch bookkeeping in the same transaction."""
+def finish_job(
+    session: Session,
+    job_id: uuid.UUID,
+    values: Mapping[str, Any],
+    *,
+    load: Iterable[str] | None = None,
+) -> Change:
+    """uploading → succeeded, with the webhook and batch bookkeeping in the same transaction
+    (which read only light columns; `load` as in `complete_stage`)."""
     stmt = _guarded(
         job_id,
         [JobState.uploading],
@@ -222,6 +271,7 @@ def finish_job(session: Session, job_id: uuid.UUID, values: Mapping[str, Any]) -
             "finished_at": func.now(),
             "stages": _merge_stage("upload", finished=func.now()),
         },
+        load,
     )
     return _after_terminal(session, session.execute(stmt).scalar_one_or_none())
 

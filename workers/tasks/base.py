@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,10 +62,19 @@ class StageResult:
 StageWork = Callable[[Job], StageResult]
 
 
-def run_stage(task: Task, job_id: str, stage: str, work: StageWork, *, final: bool = False) -> str:
-    """Run one stage for one job; returns the job id (the chain's next task ignores it)."""
+def run_stage(
+    task: Task,
+    job_id: str,
+    stage: str,
+    work: StageWork,
+    *,
+    final: bool = False,
+    load: Sequence[str] | None = None,
+) -> str:
+    """Run one stage for one job; returns the job id (the chain's next task ignores it).
+    `load` names the heavy job columns `work` reads (`repository.HEAVY_COLUMNS`; None: all)."""
     try:
-        return _attempt(job_id, stage, work, final=final, task_id=task.request.id)
+        return _attempt(job_id, stage, work, final=final, task_id=task.request.id, load=load)
     except Ignore:
         raise
     except SoftTimeLimitExceeded as exc:
@@ -93,12 +102,18 @@ def run_stage(task: Task, job_id: str, stage: str, work: StageWork, *, final: bo
 
 
 def _attempt(
-    job_id: str, stage: str, work: StageWork, *, final: bool, task_id: str | None
+    job_id: str,
+    stage: str,
+    work: StageWork,
+    *,
+    final: bool,
+    task_id: str | None,
+    load: Sequence[str] | None,
 ) -> str:
     jid = uuid.UUID(job_id)
     deliveries: list[uuid.UUID] = []
     with session_scope() as session:
-        outcome, job = repository.start_stage(session, jid, stage, task_id=task_id)
+        outcome, job = repository.start_stage(session, jid, stage, task_id=task_id, load=load)
         if outcome is StartOutcome.started and job is not None:
             limit = get_settings().max_stage_attempts
             if job.attempts > limit:
@@ -119,11 +134,13 @@ def _attempt(
         return job_id
     result = work(job)
     with session_scope() as session:
+        # Only the outcome is needed: read back none of the heavy columns just written.
         if final:
-            change = repository.finish_job(session, jid, result.values)
+            change = repository.finish_job(session, jid, result.values, load=())
             stored, deliveries = change.job, change.deliveries
         else:
-            stored = repository.complete_stage(session, jid, stage, result.values, **result.info)
+            stored = repository.complete_stage(session, jid, stage, result.values, load=(),
+                                               **result.info)
     send_deliveries(deliveries)
     if stored is None:  # cancelled (or reaped) while the stage ran: do not advance
         log.info("job %s: %s finished but the job moved on; not advancing", job_id, stage)

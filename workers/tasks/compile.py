@@ -14,6 +14,9 @@ from workers.db.models import Job
 from workers.settings import get_settings
 from workers.tasks.base import StageResult, put_artifact, run_stage
 
+# The heavy job columns this stage reads.
+INPUTS = ("tailored", "analysis")
+
 
 def compile_job(job: Job) -> StageResult:
     from pipeline.latex import compile_resume
@@ -29,6 +32,7 @@ def compile_job(job: Job) -> StageResult:
         keywords=parse_back_keywords(tailored, analysis),
         tex_bin_dir=Path(settings.tex_bin_dir) if settings.tex_bin_dir else None,
         timeout_s=settings.compile_timeout_s,
+        cache_dir=Path(settings.tex_cache_dir) if settings.tex_cache_dir else None,
     )
     put_artifact(storage.artifact_key(job.tenant, job.id, "resume.pdf"), compiled.pdf)
     put_artifact(storage.artifact_key(job.tenant, job.id, "resume.tex"), compiled.tex.encode())
@@ -38,4 +42,4 @@ def compile_job(job: Job) -> StageResult:
 
 @app.task(bind=True, name="workers.tasks.compile.run")
 def run(self: Task, job_id: str) -> str:
-    return run_stage(self, job_id, "compile", compile_job)
+    return run_stage(self, job_id, "compile", compile_job, load=INPUTS)

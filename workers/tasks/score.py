@@ -10,6 +10,9 @@ from workers.app import app
 from workers.db.models import Job
 from workers.tasks.base import StageResult, run_stage
 
+# The heavy job columns this stage reads.
+INPUTS = ("resume", "analysis")
+
 
 def score_job(job: Job) -> StageResult:
     from pipeline.score import score_match
@@ -22,4 +25,4 @@ def score_job(job: Job) -> StageResult:
 
 @app.task(bind=True, name="workers.tasks.score.run")
 def run(self: Task, job_id: str) -> str:
-    return run_stage(self, job_id, "score", score_job)
+    return run_stage(self, job_id, "score", score_job, load=INPUTS)

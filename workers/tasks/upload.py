@@ -27,6 +27,9 @@ def stage_timings_ms(stages: dict[str, Any]) -> dict[str, float]:
             timings[stage] = round((finished - started).total_seconds() * 1000, 1)
     return timings
 
+# The heavy job columns this stage reads.
+INPUTS = ("analysis", "report", "tailored", "compile_meta")
+
 
 def upload_job(job: Job) -> StageResult:
     from pipeline.score import score_match
@@ -58,7 +61,9 @@ def upload_job(job: Job) -> StageResult:
     put_artifact(keys["report.json"], report.model_dump_json(indent=2).encode())
     tailored_doc = rendered.to_json_dict()
     put_artifact(keys["tailored.json"], json.dumps(tailored_doc, indent=2).encode())
-    missing = [name for name in ("resume.pdf", "resume.tex") if not storage.exists(keys[name])]
+    # One listing rather than a HEAD per file.
+    stored = set(storage.list_keys(storage.artifact_prefix(job.tenant, job.id)))
+    missing = [name for name in ("resume.pdf", "resume.tex") if keys[name] not in stored]
     if missing:
         # Compile stored them before it finished; gone now means the store lost them.
         raise RuntimeError(f"artifacts missing from the store: {', '.join(missing)}")
@@ -73,4 +78,4 @@ def upload_job(job: Job) -> StageResult:
 
 @app.task(bind=True, name="workers.tasks.upload.run")
 def run(self: Task, job_id: str) -> str:
-    return run_stage(self, job_id, "upload", upload_job, final=True)
+    return run_stage(self, job_id, "upload", upload_job, final=True, load=INPUTS)
