@@ -55,7 +55,7 @@ for queue in parse score rewrite compile upload webhooks; do
   concurrency=1
   [[ "$queue" == compile ]] && concurrency="${COMPILE_CONCURRENCY:-$(nproc)}"
   start "worker-$queue" "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork \
-    -c "$concurrency" -O fair -n "$queue@%h" --loglevel INFO
+    -c "$concurrency" -O fair -n "$queue@%h" --loglevel INFO --without-gossip --without-mingle
 done
 start beat "$BIN/celery" -A workers beat --loglevel INFO --schedule "$RUN/celerybeat-schedule"
 start flower "$BIN/celery" -A workers flower --address=127.0.0.1 --port=5555
