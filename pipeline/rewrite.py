@@ -13,6 +13,7 @@ line falls back to the deterministic version.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -174,8 +175,14 @@ def tailor_resume(
     writer.projects()
     writer.skills()
     writer.other_sections()
-    _reword_bullets(writer, rewriter, analysis)
-    _summary(writer, rewriter, analysis, report, today or date.today())
+    facts = summary_facts(resume, analysis, report, today or date.today())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="summary") as pool:
+        # The summary needs only facts, so a model writes it while it rewords the bullets:
+        # a whole rewrite costs one round trip, not two.
+        ai_summary = (pool.submit(rewriter.write_summary, facts)
+                      if rewriter.name != "local" else None)
+        _reword_bullets(writer, rewriter, analysis)
+        _summary(writer, rewriter, facts, ai_summary)
     return TailoredResume(
         resume=Resume.model_validate(writer.data),
         provenance=writer.provenance,
@@ -246,9 +253,8 @@ def summary_facts(resume: Resume, analysis: JobAnalysis, report: MatchReport,
     )
 
 
-def _summary(writer: SectionWriter, rewriter: Rewriter, analysis: JobAnalysis,
-             report: MatchReport, today: date) -> None:
-    facts = summary_facts(writer.resume, analysis, report, today)
+def _summary(writer: SectionWriter, rewriter: Rewriter, facts: SummaryFacts,
+             ai_summary: Future[str] | None) -> None:
     text, provider = LocalRewriter().write_summary(facts), "local"
     if text:
         verdict = writer.guard.review(text, sources=facts.sources(), fallback="",
@@ -257,9 +263,9 @@ def _summary(writer: SectionWriter, rewriter: Rewriter, analysis: JobAnalysis,
         text = verdict.line
         if verdict.rejection is not None:
             writer.rejections.append(verdict.rejection)
-    if rewriter.name != "local" and text:
+    if ai_summary is not None and text:
         verdict = writer.guard.review(
-            rewriter.write_summary(facts), sources=facts.sources(), fallback=text,
+            ai_summary.result(), sources=facts.sources(), fallback=text,
             output_path="basics.summary", source_paths=list(facts.source_paths),
             provider=rewriter.name)
         if verdict.rejection is None:
