@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from pipeline.jsonresume import Resume
+from pipeline.models import Usage
 
 MAX_BATCH_ITEMS = 500
 MAX_POSTING_CHARS = 200_000
@@ -119,15 +120,10 @@ class StageTiming(BaseModel):
     cache_hit: bool | None = None
 
 
-class UsageOut(BaseModel):
+class UsageOut(Usage):
+    """One provider/model/prompt's calls in one stage."""
+
     stage: str
-    provider: str
-    model: str
-    prompt_version: str = ""
-    requests: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
 
 
 class MatchSummary(BaseModel):
