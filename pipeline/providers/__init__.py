@@ -1,6 +1,6 @@
 """AI providers: OpenAI (and any OpenAI-compatible server), Anthropic, and the offline `local`.
 
-    config = config_from_env(os.environ)          # at the edge: CLI or worker start-up
+    config = config_from_env(environment)          # at the edge: CLI or worker start-up
     chain = build_chain(config, requested="openai", breaker_store=..., answer_cache=...)
 
 Layers, each its own module: adapters over the official SDKs (`openai_provider`,

@@ -1,5 +1,5 @@
 """Provider settings, read from an environment mapping the caller passes in (the CLI and the
-workers pass `os.environ`; the pipeline itself never reads the environment).
+workers pass the process environment; the pipeline itself never reads the environment).
 
 The SDKs' own variables carry credentials and endpoints, so any OpenAI-compatible server
 (vLLM, Ollama, llama.cpp, LM Studio) works by setting OPENAI_BASE_URL:

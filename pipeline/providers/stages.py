@@ -1,6 +1,6 @@
 """What the CLI and the workers call: one object per job that hands out the AI stages.
 
-    ai = providers_from_env(os.environ, provider=cli_option_or_job_field,
+    ai = providers_from_env(environment, provider=cli_option_or_job_field,
                             breaker_store=..., answer_cache=...)   # workers: the Redis stores
     rewriter = ai.rewriter()            # a pipeline.rewrite.Rewriter for tailor_resume
     enriched = ai.enrich(analysis)      # parse stage: the model adds to the analysis
@@ -79,9 +79,9 @@ def providers_from_env(
     breaker_store: BreakerStore | None = None,
     answer_cache: AnswerStore | None = None,
 ) -> AIStages:
-    """The single entry point for the CLI (`providers_from_env(os.environ, provider=opt)`)
-    and the workers (the same, plus the Redis stores from workers.breaker_store and
-    workers.llm_cache)."""
+    """The single entry point for the CLI and the workers: they pass the process environment
+    (or the variables their options read) as `env`; the workers add the Redis stores from
+    workers.breaker_store and workers.llm_cache."""
     return providers_for(
         config_from_env(env),
         provider=provider,

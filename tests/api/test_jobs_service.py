@@ -142,9 +142,8 @@ def test_another_tenants_job_is_not_found(http: httpx.Client) -> None:
 def test_cancel_stops_the_chain(http: httpx.Client, celery_workers: Any) -> None:
     response = http.post("/v1/jobs", json=factories.job(posting=factories.posting(6)))
     location = response.headers["location"]
+    # Five stages with a TeX run take far longer than one more request on loopback.
     cancelled = http.delete(location)
-    if cancelled.status_code == 409:  # the workers were faster than us: nothing to test
-        pytest.skip(f"job finished before the cancel: {cancelled.json()}")
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["state"] == "cancelled"
     started_at_cancel = {s["name"] for s in cancelled.json()["stages"] if s["started_at"]}
