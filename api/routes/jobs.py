@@ -69,11 +69,11 @@ def submit_job(
     job_id = uuid.uuid4()
     job_chain, task_ids = chain.build_chain(job_id)
     with new_session() as session:
-        created = store.insert_job(
-            session, job_id=job_id, tenant=tenant, resume=resume, posting=posting,
+        created = repository.insert_queued_job(session, repository.queued_job_row(
+            job_id=job_id, tenant=tenant, resume=resume, posting=posting,
             template=body.template, provider=body.provider, webhook_url=body.webhook_url,
             idempotency_key=idempotency_key, request_hash=fingerprint, task_ids=task_ids,
-        )
+        ))
         if created is None:  # the key was used before: a replay, or a conflicting reuse
             return replay(session, tenant, idempotency_key, fingerprint, response, settings)
         session.commit()

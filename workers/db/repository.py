@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
-from sqlalchemy import ColumnElement, bindparam, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
 from sqlalchemy.orm import Session, load_only
 from sqlalchemy.types import Text
@@ -107,34 +107,59 @@ def _guarded(
 # ---------------------------------------------------------------- jobs: create and read
 
 
-def create_job(
-    session: Session,
-    *,
-    tenant: str,
-    resume: dict[str, Any],
-    posting: str,
-    template: str = "classic",
-    provider: str = "local",
-    webhook_url: str | None = None,
-    idempotency_key: str | None = None,
-    request_hash: str | None = None,
-    batch_id: uuid.UUID | None = None,
-    batch_item: int | None = None,
-    label: str | None = None,
-) -> tuple[Job, bool]:
-    """Insert a queued job; with an idempotency key already used by the tenant, return that
-    job instead (`created` False). The caller compares `request_hash` to tell a replay from a
-    conflicting reuse of the key."""
-    row = {
-        "id": uuid.uuid4(), "tenant": tenant, "state": JobState.queued.value, "stages": {},
-        "attempts": 0, "resume": resume, "posting": posting, "template": template,
-        "provider": provider, "webhook_url": webhook_url, "idempotency_key": idempotency_key,
-        "request_hash": request_hash, "batch_id": batch_id, "batch_item": batch_item,
-        "label": label, "artifacts": {}, "task_ids": [],
+class JobFields(TypedDict, total=False):
+    """What a submit says about a new job; the rest of its row starts empty."""
+
+    tenant: Required[str]
+    resume: Required[dict[str, Any]]
+    posting: Required[str]
+    template: str
+    provider: str
+    webhook_url: str | None
+    idempotency_key: str | None
+    request_hash: str | None
+    batch_id: uuid.UUID | None
+    batch_item: int | None
+    label: str | None
+    job_id: uuid.UUID  # chosen up front when the chain's task ids must be known first
+    task_ids: Sequence[str]
+
+
+def queued_job_row(**fields: Unpack[JobFields]) -> dict[str, Any]:
+    """The columns of a freshly queued job: the one place that says what a new job holds."""
+    return {
+        "id": fields.get("job_id") or uuid.uuid4(), "tenant": fields["tenant"],
+        "state": JobState.queued.value, "stages": {}, "attempts": 0,
+        "resume": fields["resume"], "posting": fields["posting"],
+        "template": fields.get("template", "classic"), "provider": fields.get("provider", "local"),
+        "webhook_url": fields.get("webhook_url"), "idempotency_key": fields.get("idempotency_key"),
+        "request_hash": fields.get("request_hash"), "batch_id": fields.get("batch_id"),
+        "batch_item": fields.get("batch_item"), "label": fields.get("label"),
+        "artifacts": {}, "task_ids": list(fields.get("task_ids", ())),
     }
+
+
+def _insert_job() -> Any:
+    return insert(Job).on_conflict_do_nothing(index_elements=["tenant", "idempotency_key"])
+
+
+# Built once: the submit path executes it with the row as parameters (Core, on the table, so
+# nothing is loaded back but the two timestamps).
+_JOBS: Table = Job.__table__  # type: ignore[assignment]
+_QUEUED_INSERT = (
+    insert(_JOBS)
+    .on_conflict_do_nothing(index_elements=["tenant", "idempotency_key"])
+    .returning(_JOBS.c.created_at, _JOBS.c.updated_at)
+)
+
+
+def create_job(session: Session, **fields: Unpack[JobFields]) -> tuple[Job, bool]:
+    """Insert a queued job (`queued_job_row`'s fields); with an idempotency key already used by
+    the tenant, return that job instead (`created` False). The caller compares `request_hash`
+    to tell a replay from a conflicting reuse of the key."""
+    row = queued_job_row(**fields)
     stmt = (
-        insert(Job).values(row)
-        .on_conflict_do_nothing(index_elements=["tenant", "idempotency_key"])
+        _insert_job().values(row)
         .returning(Job)
         .execution_options(populate_existing=True)
     )
@@ -142,9 +167,18 @@ def create_job(
     if created is not None:
         return created, True
     existing = session.execute(
-        select(Job).where(Job.tenant == tenant, Job.idempotency_key == idempotency_key)
+        select(Job).where(Job.tenant == row["tenant"],
+                          Job.idempotency_key == row["idempotency_key"])
     ).scalar_one()
     return existing, False
+
+
+def insert_queued_job(session: Session, row: dict[str, Any]) -> tuple[datetime, datetime] | None:
+    """The submit's hot path: insert `queued_job_row(...)` (id and chain task ids chosen up
+    front) and return only the two timestamps Postgres fills in, without loading the row
+    back; None when the tenant already used the idempotency key."""
+    found = session.execute(_QUEUED_INSERT, row).one_or_none()
+    return None if found is None else (found.created_at, found.updated_at)
 
 
 def get_job(session: Session, tenant: str, job_id: uuid.UUID) -> Job | None:
