@@ -10,13 +10,11 @@ Layers, each its own module: adapters over the official SDKs (`openai_provider`,
 
 from __future__ import annotations
 
-from pipeline.providers.anthropic_provider import AnthropicChat
 from pipeline.providers.base import ChatClient
 from pipeline.providers.breaker import BreakerStore, CircuitBreaker, MemoryBreakerStore
 from pipeline.providers.cache import AnswerStore, MemoryAnswerStore
 from pipeline.providers.config import ProviderConfig, config_from_env
 from pipeline.providers.fallback import LOCAL, ProviderChain
-from pipeline.providers.openai_provider import OpenAIChat
 from pipeline.providers.retry import RetryPolicy
 from pipeline.providers.runner import ProviderRunner
 
@@ -30,7 +28,11 @@ __all__ = [
 
 
 def make_client(name: str, config: ProviderConfig) -> ChatClient:
+    # The SDKs take over a second to import: only a run that calls a model pays for them.
     if name == "openai":
+        from pipeline.providers.openai_provider import OpenAIChat
+
+
         return OpenAIChat(
             model=config.openai_model,
             api_key=config.openai_api_key,
@@ -39,6 +41,8 @@ def make_client(name: str, config: ProviderConfig) -> ChatClient:
             json_mode=config.openai_json_mode,
         )
     if name == "anthropic":
+        from pipeline.providers.anthropic_provider import AnthropicChat
+
         return AnthropicChat(
             model=config.anthropic_model,
             api_key=config.anthropic_api_key,

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Literal, cast
 
 from pipeline.errors import InvalidInput
-from pipeline.providers.openai_provider import JsonMode
 
+# How an OpenAI-compatible server is asked for JSON (servers that refuse one get the next).
+JsonMode = Literal["schema", "object", "none"]
 PROVIDERS = ("local", "openai", "anthropic")
 
 

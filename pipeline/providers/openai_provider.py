@@ -10,7 +10,7 @@ validates and repairs), so a small local model without JSON mode still works.
 from __future__ import annotations
 
 import threading
-from typing import Any, Literal
+from typing import Any
 
 import openai
 
@@ -22,8 +22,8 @@ from pipeline.providers.base import (
     is_retryable_status,
     parse_retry_after,
 )
+from pipeline.providers.config import JsonMode
 
-JsonMode = Literal["schema", "object", "none"]
 # Passed explicitly: given None, the SDK would read OPENAI_BASE_URL itself, and the pipeline
 # takes its configuration from the caller only.
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
