@@ -168,8 +168,10 @@ def test_all_providers_down_leaves_the_deterministic_resume(
     rewriter = AIRewriter(chain, concurrency=1)
     tailored = tailor(rewriter)
     assert tailored.resume == tailor(LocalRewriter()).resume
-    # the breakers opened after two failures each: later lines cost no requests
-    assert llm_server.count() == 4
+    # the breakers opened after two failures each: later lines cost no requests (the summary
+    # goes out alongside the bullets, so one more request per provider may already be in
+    # flight when its breaker opens; without breakers this resume would cost 12)
+    assert 4 <= llm_server.count() <= 6
     assert any("circuit open" in note for note in rewriter.notes())
     assert not [p for p in tailored.provenance if p.edit == EditKind.rewritten]
 
