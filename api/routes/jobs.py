@@ -7,7 +7,6 @@ import logging
 import uuid
 from typing import Annotated
 
-from celery.canvas import Signature
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import RedirectResponse
 from kombu.exceptions import KombuError
@@ -67,12 +66,12 @@ def submit_job(
     # The hot path opens its own session here, in the route's thread: the generator
     # dependency would cost two more hops through the thread pool (enter and exit).
     job_id = uuid.uuid4()
-    job_chain, task_ids = chain.build_chain(job_id)
+    job_chain = chain.build_chain(job_id)
     with new_session() as session:
         created = repository.insert_queued_job(session, repository.queued_job_row(
             job_id=job_id, tenant=tenant, resume=resume, posting=posting,
             template=body.template, provider=body.provider, webhook_url=body.webhook_url,
-            idempotency_key=idempotency_key, request_hash=fingerprint, task_ids=task_ids,
+            idempotency_key=idempotency_key, request_hash=fingerprint, task_ids=job_chain.task_ids,
         ))
         if created is None:  # the key was used before: a replay, or a conflicting reuse
             return replay(session, tenant, idempotency_key, fingerprint, response, settings)
@@ -103,28 +102,23 @@ def replay(
     return job_out(job, settings, skills)
 
 
-def plan_chains(session: Session, job_ids: list[uuid.UUID]) -> list[Signature]:
+def plan_chains(session: Session, job_ids: list[uuid.UUID]) -> list[chain.JobChain]:
     """Build each job's chain and record its task ids in the caller's transaction (one commit
     per submit, and a cancel can always find the ids to revoke)."""
     chains = []
     for job_id in job_ids:
-        job_chain, task_ids = chain.build_chain(job_id)
-        repository.set_task_ids(session, job_id, task_ids)
+        job_chain = chain.build_chain(job_id)
+        repository.set_task_ids(session, job_id, job_chain.task_ids)
         chains.append(job_chain)
     return chains
 
 
-def send_after_commit(chains: list[Signature]) -> None:
+def send_after_commit(chains: list[chain.JobChain]) -> None:
     """Send the chains. The jobs are already recorded, so a broker outage here does not lose
     them: the reaper starts queued jobs that no chain picked up, and the 202 stays true."""
     try:
         for job_chain in chains:
-            # Job state lives in Postgres and no one waits on a task result. Without this,
-            # sending by name (the API never imports the task modules, so the app's
-            # `task_ignore_result` does not apply) subscribes to the result channel of every
-            # task, and unsubscribes again when the results are collected: two Redis round
-            # trips and a pub/sub listener per submit for nothing.
-            job_chain.apply_async(ignore_result=True)
+            job_chain.send()
     except (KombuError, RedisError, OSError) as exc:
         log.warning("recorded %d job(s) but could not enqueue them (%s); the reaper will",
                     len(chains), exc)

@@ -136,12 +136,13 @@ def test_compile_worker_killed_mid_task_job_still_succeeds(live_workers: WorkerP
 
 def test_a_duplicated_chain_runs_each_stage_once(live_workers: WorkerPool) -> None:
     job_id = submit(enqueue=False)
-    stale, stale_ids = chain.build_chain(job_id)
-    current, current_ids = chain.build_chain(job_id)
+    stale = chain.build_chain(job_id)
+    current = chain.build_chain(job_id)
+    stale_ids = stale.task_ids
     with session_scope() as session:  # the second plan replaced the first, as a re-send does
-        repository.set_task_ids(session, job_id, current_ids)
-    stale.apply_async()
-    current.apply_async()
+        repository.set_task_ids(session, job_id, current.task_ids)
+    stale.send()
+    current.send()
     job = wait_final(job_id)
     assert job.state == "succeeded", job.error
     assert {stage: info["attempts"] for stage, info in job.stages.items()} == {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -78,14 +80,26 @@ def test_each_stage_task_routes_to_its_own_queue_with_its_limits() -> None:
     assert app.amqp.router.route({}, "workers.webhooks.deliver")["queue"].name.endswith("webhooks")
 
 
-def test_chain_carries_only_the_job_id_with_planned_task_ids() -> None:
-    job_chain, task_ids = build_chain("7f1e", from_stage="rewrite")
-    tasks = job_chain.tasks
+def test_chain_carries_only_the_job_id_with_planned_task_ids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    job_chain = build_chain("7f1e", from_stage="rewrite")
+    tasks = job_chain.signatures()
     assert [t.task for t in tasks] == [STAGE_TASKS[s] for s in STAGES[2:]]
-    assert all(t.args == ("7f1e",) and t.immutable for t in tasks)
-    assert [t.id for t in tasks] == task_ids and len(set(task_ids)) == 3
+    assert all(t.args == ("7f1e",) and t.immutable and t.options["ignore_result"] for t in tasks)
+    assert [t.id for t in tasks] == list(job_chain.task_ids) and len(set(job_chain.task_ids)) == 3
     with pytest.raises(ValueError, match="from_stage"):
         build_chain("7f1e", from_stage="deploy")
+
+    # What goes to the broker: the first stage, carrying the rest last-first, as Celery's
+    # worker pops them (the service tests run such chains through real workers).
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(app, "send_task", lambda name, **kw: sent.append((name, kw)))
+    job_chain.send()
+    [(name, options)] = sent
+    assert name == STAGE_TASKS["rewrite"] and options["args"] == ("7f1e",)
+    assert options["task_id"] == job_chain.task_ids[0] and options["ignore_result"]
+    assert [sig.id for sig in reversed(options["chain"])] == list(job_chain.task_ids[1:])
 
 
 def test_posting_normalisation_ignores_only_what_the_parser_cannot_see() -> None:
