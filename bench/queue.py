@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -76,8 +78,12 @@ def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int) -> Run:
     _tailor_one(workload(1)[0])  # warm the parent; forked children inherit the loaded models
     with multiprocessing.get_context("fork").Pool(procs) as pool:
         pool.map(_tailor_one, workload(procs))  # warm each child
+        pids = {child.pid: "in-process pool" for child in pool._pool}  # type: ignore[attr-defined]
+        before = cpu.snapshot(pids)
         start = time.time()
         results = pool.map(_tailor_one, pairs, chunksize=1)
+        print("in-process, CPU by component:\n" + cpu.report(before, cpu.snapshot(pids),
+                                                             len(pairs)))
     ends = [end for _, end in results]
     return Run(f"in-process ({procs} procs)", len(pairs), sum(not ok for ok, _ in results),
                max(ends) - start, [end - start for end in ends])
@@ -87,15 +93,21 @@ def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int) -> Run:
 
 
 def _submit(pairs: list[tuple[dict[str, Any], str]]) -> list[uuid.UUID]:
+    """Record and send the jobs as `POST /v1/jobs` does: chain ids chosen first, the rows
+    inserted with them, and the chains sent once the rows are committed."""
     from workers import chain
     from workers.db import repository
     from workers.db.session import session_scope
 
+    chains = [chain.build_chain(uuid.uuid4()) for _ in pairs]
     with session_scope() as session:
-        ids = [repository.create_job(session, tenant="bench", resume=resume, posting=posting)[0].id
-               for resume, posting in pairs]
-    chain.enqueue_jobs(ids)
-    return ids
+        for job_chain, (resume, posting) in zip(chains, pairs, strict=True):
+            repository.insert_queued_job(session, repository.queued_job_row(
+                job_id=uuid.UUID(job_chain.job_id), tenant="bench", resume=resume,
+                posting=posting, task_ids=job_chain.task_ids))
+    for job_chain in chains:
+        job_chain.send()
+    return [uuid.UUID(job_chain.job_id) for job_chain in chains]
 
 
 def stage_means_ms(ids: list[uuid.UUID]) -> dict[str, float]:
@@ -144,23 +156,28 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
             with service_stack(s3) as env:
                 pool = WorkerPool(env, Path(tmp))
                 try:
-                    # One worker per queue; compile, the stage that takes ~90% of the time,
-                    # gets as many processes as the in-process path has (its TeX runs are
-                    # subprocesses, so that is what keeps every core busy).
+                    # One worker per queue. Compile, most of a job's CPU, gets twice as many
+                    # processes as the in-process path: its tasks also wait (on Postgres, S3,
+                    # the broker), and with only one per core those waits leave cores idle.
                     for queue in QUEUES:
-                        pool.start(queue, concurrency=procs if queue == "compile" else 1)
+                        pool.start(queue, concurrency=2 * procs if queue == "compile" else 1)
                     warm = _submit(workload(2))
                     wait_for(lambda: _finished(warm), timeout=300, interval=0.2, what="warm-up")
+                    before = cpu.snapshot({os.getpid(): "bench (submit+poll)"}, split_pools=True)
                     start = time.time()
                     ids = _submit(pairs)
-                    rows = wait_for(lambda: _finished(ids), timeout=timeout_s, interval=0.2,
+                    # Each job's end is its own finished_at, so polling once a second loses
+                    # no precision and keeps the benchmark's own queries off the cores.
+                    rows = wait_for(lambda: _finished(ids), timeout=timeout_s, interval=1.0,
                                     what="the queued jobs")
+                    after = cpu.snapshot({os.getpid(): "bench (submit+poll)"}, split_pools=True)
                     print(f"queue path, mean ms per stage: {stage_means_ms(ids)}")
+                    print("queue path, CPU by component:\n" + cpu.report(before, after, len(ids)))
                 finally:
                     pool.stop_all()
         finally:
             stop_process(s3.process)
-    return Run(f"queue (compile x{procs})", len(pairs),
+    return Run(f"queue (compile x{2 * procs})", len(pairs),
                sum(state != "succeeded" for state, _, _ in rows),
                max(end for _, _, end in rows) - start, [end - made for _, made, end in rows])
 

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bench import cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -238,9 +240,12 @@ def main() -> None:
     def measure(url: str, pid: int | None = None) -> None:
         asyncio.run(run_load(url, rate=args.rate, count=args.warmup, concurrency=args.concurrency))
         before = server_cpu_s(pid) if pid else None
+        components = cpu.snapshot({os.getpid(): "load generator"})
         result = asyncio.run(run_load(url, rate=args.rate, count=count,
                                       concurrency=args.concurrency))
         report(result, args.rate, count)
+        print("CPU by component:\n" + cpu.report(
+            components, cpu.snapshot({os.getpid(): "load generator"}), max(1, count)))
         after = server_cpu_s(pid) if pid else None
         if before is not None and after is not None and result.latencies_ms:
             used = after - before

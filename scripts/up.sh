@@ -50,10 +50,11 @@ $BIN/resume-tailor-admin migrate
 $BIN/resume-tailor-admin ensure-bucket
 
 start api "$BIN/uvicorn" api.app:create_app --factory --host 127.0.0.1 --port 8000
-# Compile (TeX) is most of a job's time; its pool gets every core unless told otherwise.
+# Compile (TeX) is most of a job's CPU; its pool gets two processes per core unless told
+# otherwise, so its waits on Postgres, S3 and the broker do not leave a core idle.
 for queue in parse score rewrite compile upload webhooks; do
   concurrency=1
-  [[ "$queue" == compile ]] && concurrency="${COMPILE_CONCURRENCY:-$(nproc)}"
+  [[ "$queue" == compile ]] && concurrency="${COMPILE_CONCURRENCY:-$(( 2 * $(nproc) ))}"
   start "worker-$queue" "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork \
     -c "$concurrency" -O fair -n "$queue@%h" --loglevel INFO --without-gossip --without-mingle
 done

@@ -1,0 +1,68 @@
+"""CPU seconds per component, read from /proc, so a benchmark can say where a job's CPU went
+(worker pools by queue, the S3 server, Postgres, Redis, TeX runs) and not only how long it took.
+
+Each process counts its own time plus that of its children it has already reaped (`cutime`,
+`cstime`): a TeX run or a recycled pool child is counted in the process that waited for it,
+and a live child is counted once, on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+
+def _group(cmdline: list[str]) -> str | None:
+    text = " ".join(cmdline)
+    if "celery" in text and "-Q" in cmdline:
+        return "worker:" + cmdline[cmdline.index("-Q") + 1].rsplit(":", 1)[-1]
+    if "celery" in text:
+        return "celery (other)"
+    name = Path(cmdline[0].split(" ")[0]).name if cmdline else ""
+    if name in {"pdflatex", "lualatex", "pdftotext"} or name.endswith("tex"):
+        return "tex (running)"
+    if name == "weed":
+        return "s3 (weed)"
+    if text.startswith("postgres"):
+        return "postgres"
+    if name == "redis-server":
+        return "redis"
+    if "uvicorn" in text or "spawn_main" in text:
+        return "api"
+    return None
+
+
+def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) -> Counter[str]:
+    """CPU seconds so far, by component; `extra` names further pids (the benchmark itself).
+    `split_pools` counts a Celery worker's main process apart from its pool children."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seen: dict[int, tuple[str | None, int, float]] = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        pid = int(proc.name)
+        group = (extra or {}).get(pid) or _group([c for c in cmdline if c])
+        # utime, stime, cutime, cstime (fields 14-17 of stat; 11-14 after the name)
+        seen[pid] = (group, int(fields[1]), sum(int(v) for v in fields[11:15]) / tick)
+    totals: Counter[str] = Counter()
+    for group, parent, used in seen.values():
+        if group is None:
+            continue
+        if split_pools and group.startswith("worker:"):
+            group += " child" if seen.get(parent, (None,))[0] == group else " main"
+        totals[group] += used
+    return totals
+
+
+def report(before: Counter[str], after: Counter[str], jobs: int) -> str:
+    """'component: ms per job' lines, heaviest first, and the total."""
+    used = {k: after[k] - before.get(k, 0.0) for k in after}
+    used = {k: v for k, v in used.items() if v > 0.005}
+    lines = [f"  {k:<18}{1000 * v / jobs:8.1f} ms/job" for k, v in
+             sorted(used.items(), key=lambda kv: -kv[1])]
+    lines.append(f"  {'total':<18}{1000 * sum(used.values()) / jobs:8.1f} ms/job")
+    return "\n".join(lines)
