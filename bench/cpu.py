@@ -24,7 +24,7 @@ def _group(cmdline: list[str]) -> str | None:
         return "tex (running)"
     if name == "weed":
         return "s3 (weed)"
-    if text.startswith("postgres"):
+    if name == "postgres" or text.startswith("postgres:"):  # the postmaster, its backends
         return "postgres"
     if name == "redis-server":
         return "redis"

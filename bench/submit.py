@@ -102,6 +102,9 @@ async def run_load(url: str, *, rate: float, count: int, concurrency: int) -> Re
         await asyncio.sleep(max(0.0, scheduled - loop.time()))  # the open-loop schedule
         async with gate:
             conn = idle.pop() if idle else None
+            while conn is not None and conn.reader.at_eof():  # the server closed it, idle
+                conn.close()
+                conn = idle.pop() if idle else None
             try:
                 if conn is None:
                     conn = _Connection(*await asyncio.open_connection(host, port))
@@ -232,7 +235,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="how long to keep the rate")
     parser.add_argument("--concurrency", type=int, default=64, help="max requests in flight")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="route threads per process")
+    # On 2 cores at 200/s, 2 threads per process gave a p99 of 24-46 ms where 4 gave 45-153 ms
+    # (GIL contention), over four runs each.
+    parser.add_argument("--threads", type=int, default=2,
+                        help="route threads per process (RT_API_THREADS)")
     parser.add_argument("--warmup", type=int, default=50, help="submits before measuring")
     args = parser.parse_args()
     count = int(args.rate * args.seconds)
