@@ -66,3 +66,17 @@ def report(before: Counter[str], after: Counter[str], jobs: int) -> str:
              sorted(used.items(), key=lambda kv: -kv[1])]
     lines.append(f"  {'total':<18}{1000 * sum(used.values()) / jobs:8.1f} ms/job")
     return "\n".join(lines)
+
+
+def host_steal() -> tuple[int, int]:
+    """(steal, total) CPU ticks since boot from /proc/stat: time the hypervisor gave this
+    machine's CPUs to someone else. A run with much of it measured a busy host, not us."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (fields[7] if len(fields) > 7 else 0), sum(fields)
+
+
+def steal_note(before: tuple[int, int], after: tuple[int, int]) -> str:
+    steal, total = after[0] - before[0], after[1] - before[1]
+    share = 100 * steal / total if total else 0.0
+    warning = " (the host was busy: compare runs with little steal)" if share > 2 else ""
+    return f"host steal during the run: {share:.1f}% of CPU time{warning}"

@@ -79,11 +79,12 @@ def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int) -> Run:
     with multiprocessing.get_context("fork").Pool(procs) as pool:
         pool.map(_tailor_one, workload(procs))  # warm each child
         pids = {child.pid: "in-process pool" for child in pool._pool}  # type: ignore[attr-defined]
-        before = cpu.snapshot(pids)
+        before, steal = cpu.snapshot(pids), cpu.host_steal()
         start = time.time()
         results = pool.map(_tailor_one, pairs, chunksize=1)
         print("in-process, CPU by component:\n" + cpu.report(before, cpu.snapshot(pids),
                                                              len(pairs)))
+        print(cpu.steal_note(steal, cpu.host_steal()))
     ends = [end for _, end in results]
     return Run(f"in-process ({procs} procs)", len(pairs), sum(not ok for ok, _ in results),
                max(ends) - start, [end - start for end in ends])
@@ -164,6 +165,7 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
                     warm = _submit(workload(2))
                     wait_for(lambda: _finished(warm), timeout=300, interval=0.2, what="warm-up")
                     before = cpu.snapshot({os.getpid(): "bench (submit+poll)"}, split_pools=True)
+                    steal = cpu.host_steal()
                     start = time.time()
                     ids = _submit(pairs)
                     # Each job's end is its own finished_at, so polling once a second loses
@@ -173,6 +175,7 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
                     after = cpu.snapshot({os.getpid(): "bench (submit+poll)"}, split_pools=True)
                     print(f"queue path, mean ms per stage: {stage_means_ms(ids)}")
                     print("queue path, CPU by component:\n" + cpu.report(before, after, len(ids)))
+                    print(cpu.steal_note(steal, cpu.host_steal()))
                 finally:
                     pool.stop_all()
         finally:

@@ -247,9 +247,11 @@ def main() -> None:
         asyncio.run(run_load(url, rate=args.rate, count=args.warmup, concurrency=args.concurrency))
         before = server_cpu_s(pid) if pid else None
         components = cpu.snapshot({os.getpid(): "load generator"})
+        steal = cpu.host_steal()
         result = asyncio.run(run_load(url, rate=args.rate, count=count,
                                       concurrency=args.concurrency))
         report(result, args.rate, count)
+        print(cpu.steal_note(steal, cpu.host_steal()))
         print("CPU by component:\n" + cpu.report(
             components, cpu.snapshot({os.getpid(): "load generator"}), max(1, count)))
         after = server_cpu_s(pid) if pid else None
