@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench import cpu
+from bench import _cpu as cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 
