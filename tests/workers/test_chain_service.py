@@ -110,8 +110,16 @@ def test_a_retry_in_the_middle_keeps_the_chain(live_workers: WorkerPool) -> None
     assert stored_names(job_id) == ARTIFACT_NAMES
 
 
-def test_compile_worker_killed_mid_task_job_still_succeeds(live_workers: WorkerPool) -> None:
-    second = live_workers.start("compile", name="compile-second")
+def test_compile_worker_killed_mid_task_job_still_succeeds(
+    live_workers: WorkerPool, tmp_path: Path
+) -> None:
+    # TeX that starts 3 s late keeps the task in flight until the kill lands: a warm compile
+    # takes a few hundred milliseconds, which a kill could miss.
+    slow = {"RT_TEX_BIN_DIR": str(slow_tex(tmp_path / "slow-tex", 3))}
+    for worker in live_workers.for_queue("compile"):
+        live_workers.stop(worker)
+    first = live_workers.start("compile", name="compile-slow", extra_env=slow)
+    second = live_workers.start("compile", name="compile-second", extra_env=slow)
     try:
         job_id = submit()
         job = wait_for(lambda: (j := load(job_id)).state == "compiling" and j, timeout=90,
@@ -131,6 +139,7 @@ def test_compile_worker_killed_mid_task_job_still_succeeds(live_workers: WorkerP
         assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
         assert "WorkerLostError" in worker.log() or "SIGKILL" in worker.log()
     finally:
+        live_workers.stop(first)
         live_workers.stop(second)
 
 
