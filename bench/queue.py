@@ -1,8 +1,9 @@
 """The same jobs through the Celery workers and in-process, compared (printed, not asserted).
 
-Queue path: a throwaway stack (fresh Postgres database, Redis key prefix, SeaweedFS), one
-worker process per queue, all jobs submitted at once the way the API does (row, commit,
-chain); latency is each job's `finished_at - created_at`. In-process path: the same
+Queue path: a throwaway stack (fresh Postgres database, Redis key prefix, SeaweedFS), the API
+(one uvicorn process) and one worker process per queue; all jobs are submitted at once over
+HTTP (`POST /v1/jobs`, 16 in flight); latency is each job's `finished_at - created_at`, and
+the wall time runs from the first submit to the last job's end. In-process path: the same
 resume/posting pairs through `pipeline.tailor.run_tailor` in a pool of `--procs` processes
 (default: the CPU count), all started at once; latency is from the start to each job's end.
 Both paths are warmed up first (models and TeX formats loaded) and use unique postings, so
@@ -12,12 +13,18 @@ neither is flattered by the analysis cache. Target: queue throughput ≥ 0.85× 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import multiprocessing
 import os
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,22 +100,74 @@ def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int) -> Run:
 # ---------------------------------------------------------------- queue
 
 
-def _submit(pairs: list[tuple[dict[str, Any], str]]) -> list[uuid.UUID]:
-    """Record and send the jobs as `POST /v1/jobs` does: chain ids chosen first, the rows
-    inserted with them, and the chains sent once the rows are committed."""
-    from workers import chain
-    from workers.db import repository
-    from workers.db.session import session_scope
+@contextmanager
+def api_server(env: dict[str, str], logdir: Path) -> Iterator[str]:
+    """One uvicorn process (as `make up` runs it) on a free loopback port over `env`."""
+    import httpx
 
-    chains = [chain.build_chain(uuid.uuid4()) for _ in pairs]
-    with session_scope() as session:
-        for job_chain, (resume, posting) in zip(chains, pairs, strict=True):
-            repository.insert_queued_job(session, repository.queued_job_row(
-                job_id=uuid.UUID(job_chain.job_id), tenant="bench", resume=resume,
-                posting=posting, task_ids=job_chain.task_ids))
-    for job_chain in chains:
-        job_chain.send()
-    return [uuid.UUID(job_chain.job_id) for job_chain in chains]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with (logdir / "api.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
+             "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
+            # Two route threads: the fewest GIL handoffs for the same work (see bench.submit).
+            env={**os.environ, **env, "RT_API_THREADS": "2"}, cwd=ROOT, stdout=log,
+            stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited ({process.returncode}); see {logdir}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not answer within 30 s; see {logdir}")
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def submit_http(url: str, pairs: list[tuple[dict[str, Any], str]],
+                concurrency: int = 16) -> list[uuid.UUID]:
+    """POST every pair to `/v1/jobs` over `concurrency` keep-alive connections; the new
+    jobs' ids. Raw HTTP/1.1 (bench.submit's client): an HTTP library's own CPU would be
+    charged to the queue path, which shares the cores with it."""
+    from urllib.parse import urlsplit
+
+    from bench.submit import _Connection, post_request
+
+    target = urlsplit(url)
+    requests = [post_request(target.netloc, "/v1/jobs", {"resume": r, "posting": p})
+                for r, p in pairs]
+
+    async def run() -> list[uuid.UUID]:
+        queue = list(enumerate(requests))[::-1]
+        ids: list[uuid.UUID | None] = [None] * len(requests)
+
+        async def sender() -> None:
+            conn = _Connection(*await asyncio.open_connection(target.hostname, target.port))
+            try:
+                while queue:
+                    index, request = queue.pop()
+                    status, body = await conn.exchange_body(request)
+                    if status != 202:
+                        raise RuntimeError(f"submit answered {status}: {body[:500]!r}")
+                    ids[index] = uuid.UUID(json.loads(body)["id"])
+            finally:
+                conn.close()
+
+        await asyncio.gather(*(sender() for _ in range(min(concurrency, len(requests)))))
+        return [job_id for job_id in ids if job_id is not None]
+
+    return asyncio.run(run())
 
 
 def stage_means_ms(ids: list[uuid.UUID]) -> dict[str, float]:
@@ -162,17 +221,19 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
                     # the broker), and with only one per core those waits leave cores idle.
                     for queue in QUEUES:
                         pool.start(queue, concurrency=2 * procs if queue == "compile" else 1)
-                    warm = _submit(workload(2))
-                    wait_for(lambda: _finished(warm), timeout=300, interval=0.2, what="warm-up")
-                    before = cpu.snapshot({os.getpid(): "bench (submit+poll)"}, split_pools=True)
-                    steal = cpu.host_steal()
-                    start = time.time()
-                    ids = _submit(pairs)
-                    # Each job's end is its own finished_at, so polling once a second loses
-                    # no precision and keeps the benchmark's own queries off the cores.
-                    rows = wait_for(lambda: _finished(ids), timeout=timeout_s, interval=1.0,
-                                    what="the queued jobs")
-                    after = cpu.snapshot({os.getpid(): "bench (submit+poll)"}, split_pools=True)
+                    with api_server(env, Path(tmp)) as url:
+                        warm = submit_http(url, workload(2))
+                        wait_for(lambda: _finished(warm), timeout=300, interval=0.2,
+                                 what="warm-up")
+                        me = {os.getpid(): "bench (submit+poll)"}
+                        before, steal = cpu.snapshot(me, split_pools=True), cpu.host_steal()
+                        start = time.time()
+                        ids = submit_http(url, pairs)
+                        # Each job's end is its own finished_at, so polling once a second
+                        # loses no precision and keeps the benchmark's queries off the cores.
+                        rows = wait_for(lambda: _finished(ids), timeout=timeout_s,
+                                        interval=1.0, what="the queued jobs")
+                        after = cpu.snapshot(me, split_pools=True)
                     print(f"queue path, mean ms per stage: {stage_means_ms(ids)}")
                     print("queue path, CPU by component:\n" + cpu.report(before, after, len(ids)))
                     print(cpu.steal_note(steal, cpu.host_steal()))

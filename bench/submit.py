@@ -63,6 +63,10 @@ class _Connection:
         self.reader, self.writer = reader, writer
 
     async def exchange(self, request: bytes) -> int:
+        return (await self.exchange_body(request))[0]
+
+    async def exchange_body(self, request: bytes) -> tuple[int, bytes]:
+        """Send one request; the response's status and body."""
         self.writer.write(request)
         head = await self.reader.readuntil(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
@@ -71,16 +75,21 @@ class _Connection:
             name, _, value = line.partition(":")
             if name.strip().lower() == "content-length":
                 length = int(value)
-        await self.reader.readexactly(length)
-        return int(status_line.split(" ", 2)[1])
+        body = await self.reader.readexactly(length)
+        return int(status_line.split(" ", 2)[1]), body
 
     def close(self) -> None:
         self.writer.close()
 
 
 def _request(host: str, index: int) -> bytes:
-    body = json.dumps(_body(index), separators=(",", ":")).encode()
-    head = (f"POST /v1/jobs HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+    return post_request(host, "/v1/jobs", _body(index))
+
+
+def post_request(host: str, path: str, payload: object) -> bytes:
+    """A keep-alive HTTP/1.1 POST of `payload` as JSON, encoded once, ahead of the clock."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
 
