@@ -17,9 +17,10 @@ from pipeline.inputs import (
     posting_to_text,
     resume_from_data,
 )
-from pipeline.schema import schema_errors, validate_jsonresume
+from pipeline.schema import is_valid_fast, schema_errors, validate_jsonresume
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "resumes"
 
 
 def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
@@ -75,6 +76,33 @@ def test_schema_catches_what_the_models_allow() -> None:
     with pytest.raises(InvalidInput) as info:
         validate_jsonresume({"basics": {"location": {"city": ["Paris"]}}})
     assert info.value.field == "basics.location.city"
+
+
+def _variants(data: dict[str, object]) -> list[object]:
+    """The document and ways to break it: wrong types, bad dates, bad nesting at each level."""
+    work = data.get("work") or [{}]
+    return [
+        data,
+        {**data, "basics": {**data.get("basics", {}), "location": {"city": ["Paris"]}}},
+        {**data, "work": [*work[:-1], {**work[-1], "startDate": "March 2020"}]},
+        {**data, "work": [*work, {"highlights": "one string"}]},
+        {**data, "skills": [{"name": "Go", "keywords": ["ok", 7]}]},
+        {**data, "education": {"institution": "not a list"}},
+        {**data, "basics": {**data.get("basics", {}), "profiles": [{"url": 3}]}},
+        {**data, "meta": {"lastModified": 12}},
+        {**data, "x-extension": {"anything": True}},
+        [data],
+    ]
+
+
+@pytest.mark.parametrize("path", [*sorted(FIXTURES.glob("*.json")),
+                                  *sorted((EXAMPLES / "resumes").glob("*.json"))],
+                         ids=lambda p: p.name)
+def test_the_compiled_schema_check_agrees_with_jsonschema(path: Path) -> None:
+    # The compiled check lets valid documents skip jsonschema; it must never pass one that
+    # jsonschema refuses, nor (costing only speed) refuse a valid one.
+    for variant in _variants(json.loads(path.read_text(encoding="utf-8"))):
+        assert is_valid_fast(variant) == (schema_errors(variant) == []), variant
 
 
 @pytest.mark.parametrize(("content", "expected"), [
