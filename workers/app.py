@@ -12,6 +12,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_init, worker_process_init
 
+from workers.broker import TRANSPORT
 from workers.settings import STAGES, Settings, get_settings
 
 # task-name pattern → queue (before the deployment's key prefix)
@@ -41,6 +42,10 @@ def build_config(settings: Settings) -> dict[str, Any]:
         transport["global_keyprefix"] = settings.key_prefix
     config: dict[str, Any] = {
         "broker_url": settings.broker_url,
+        # Redis URLs: kombu's transport, reusing its client (see workers.broker); AMQP: kombu's.
+        "broker_transport": (
+            TRANSPORT if settings.broker_url.startswith(("redis://", "rediss://")) else None
+        ),
         "result_backend": settings.result_backend,
         "broker_transport_options": transport,
         "result_backend_transport_options": dict(transport),
