@@ -20,9 +20,11 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,16 +43,31 @@ class Result:
     elapsed_s: float = 0.0
 
 
-def _body(index: int) -> dict[str, object]:
-    return {
-        "resume": {
-            "basics": {"name": "Bench Candidate", "label": "Backend Engineer"},
-            "work": [{"name": "Acme", "position": "Engineer", "startDate": "2019-01",
-                      "highlights": ["Built Python services on PostgreSQL and Redis."]}],
-            "skills": [{"name": "Backend", "keywords": ["Python", "PostgreSQL", "Redis"]}],
-        },
-        "posting": f"Backend Engineer #{index}\nRequirements:\n- Python\n- PostgreSQL\n- Docker",
-    }
+@lru_cache(maxsize=1)
+def _examples() -> tuple[list[dict[str, object]], list[str]]:
+    examples = ROOT / "examples"
+    resumes = [json.loads(p.read_text()) for p in sorted((examples / "resumes").glob("*.json"))]
+    postings = [p.read_text() for p in sorted((examples / "postings").iterdir())]
+    return resumes, postings
+
+
+MINIMAL_RESUME = {
+    "basics": {"name": "Bench Candidate", "label": "Backend Engineer"},
+    "work": [{"name": "Acme", "position": "Engineer", "startDate": "2019-01",
+              "highlights": ["Built Python services on PostgreSQL and Redis."]}],
+    "skills": [{"name": "Backend", "keywords": ["Python", "PostgreSQL", "Redis"]}],
+}
+
+
+def _body(index: int, size: str = "examples") -> dict[str, object]:
+    """Submit `index`: the example resumes (4-5 KB) and postings in turn, or (`minimal`) a
+    one-job resume and a three-line posting."""
+    if size == "minimal":
+        return {"resume": MINIMAL_RESUME,
+                "posting": f"Backend Engineer #{index}\nRequirements:\n- Python\n- Docker"}
+    resumes, postings = _examples()
+    return {"resume": resumes[index % len(resumes)],
+            "posting": f"{postings[index % len(postings)]}\n\nReference: bench-{index}"}
 
 
 class _Connection:
@@ -82,8 +99,8 @@ class _Connection:
         self.writer.close()
 
 
-def _request(host: str, index: int) -> bytes:
-    return post_request(host, "/v1/jobs", _body(index))
+def _request(host: str, index: int, size: str) -> bytes:
+    return post_request(host, "/v1/jobs", _body(index, size))
 
 
 def post_request(host: str, path: str, payload: object) -> bytes:
@@ -94,14 +111,15 @@ def post_request(host: str, path: str, payload: object) -> bytes:
     return head.encode() + body
 
 
-async def run_load(url: str, *, rate: float, count: int, concurrency: int) -> Result:
+async def run_load(url: str, *, rate: float, count: int, concurrency: int,
+                   size: str = "examples") -> Result:
     """Open loop: request i is due at start + i/rate whatever happened to earlier ones; at most
     `concurrency` are in flight (each on its own keep-alive connection), the rest wait."""
     target = urlsplit(url)
     host, port = target.hostname or "127.0.0.1", target.port or 80
-    requests = [_request(target.netloc, i) for i in range(count)]
+    requests = [_request(target.netloc, i, size) for i in range(count)]
     result = Result()
-    idle: list[_Connection] = []
+    idle: deque[_Connection] = deque()
     gate = asyncio.Semaphore(concurrency)
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.05
@@ -110,10 +128,12 @@ async def run_load(url: str, *, rate: float, count: int, concurrency: int) -> Re
         scheduled = start + index / rate
         await asyncio.sleep(max(0.0, scheduled - loop.time()))  # the open-loop schedule
         async with gate:
-            conn = idle.pop() if idle else None
-            while conn is not None and conn.reader.at_eof():  # the server closed it, idle
+            # Oldest first: every connection is reused within a fraction of a second, so
+            # none sits idle long enough for the server's keep-alive timeout to close it.
+            conn = idle.popleft() if idle else None
+            while conn is not None and conn.reader.at_eof():  # closed by the server anyway
                 conn.close()
-                conn = idle.pop() if idle else None
+                conn = idle.popleft() if idle else None
             try:
                 if conn is None:
                     conn = _Connection(*await asyncio.open_connection(host, port))
@@ -249,16 +269,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2,
                         help="route threads per process (RT_API_THREADS)")
     parser.add_argument("--warmup", type=int, default=50, help="submits before measuring")
+    parser.add_argument("--body", choices=("examples", "minimal"), default="examples",
+                        help="the example resumes and postings, or a minimal resume")
     args = parser.parse_args()
     count = int(args.rate * args.seconds)
 
     def measure(url: str, pid: int | None = None) -> None:
-        asyncio.run(run_load(url, rate=args.rate, count=args.warmup, concurrency=args.concurrency))
+        asyncio.run(run_load(url, rate=args.rate, count=args.warmup, concurrency=args.concurrency,
+                             size=args.body))
         before = server_cpu_s(pid) if pid else None
         components = cpu.snapshot({os.getpid(): "load generator"})
         steal = cpu.host_steal()
         result = asyncio.run(run_load(url, rate=args.rate, count=count,
-                                      concurrency=args.concurrency))
+                                      concurrency=args.concurrency, size=args.body))
         report(result, args.rate, count)
         print(cpu.steal_note(steal, cpu.host_steal()))
         print("CPU by component:\n" + cpu.report(
