@@ -102,8 +102,9 @@ def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int) -> Run:
 
 @contextmanager
 def api_server(env: dict[str, str], logdir: Path) -> Iterator[str]:
-    """One uvicorn process (as `make up` runs it) on a free loopback port over `env`."""
-    import httpx
+    """One uvicorn process (as `make up` runs it) on a free loopback port over `env`; its
+    log is `logdir/api.log`."""
+    from bench.submit import _wait_up
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -117,18 +118,7 @@ def api_server(env: dict[str, str], logdir: Path) -> Iterator[str]:
             env={**os.environ, **env, "RT_API_THREADS": "2"}, cwd=ROOT, stdout=log,
             stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited ({process.returncode}); see {logdir}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not answer within 30 s; see {logdir}")
-            time.sleep(0.05)
+        _wait_up(url, process)
         yield url
     finally:
         process.terminate()
