@@ -28,14 +28,15 @@ def _group(cmdline: list[str]) -> str | None:
         return "postgres"
     if name == "redis-server":
         return "redis"
-    if "uvicorn" in text or "spawn_main" in text:
+    if "uvicorn" in text:
         return "api"
     return None
 
 
 def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) -> Counter[str]:
-    """CPU seconds so far, by component; `extra` names further pids (the benchmark itself).
-    `split_pools` counts a Celery worker's main process apart from its pool children."""
+    """CPU seconds so far, by component; `extra` names further pids (the benchmark itself),
+    whose child processes count with them. `split_pools` counts a Celery worker's main
+    process apart from its pool children."""
     tick = os.sysconf("SC_CLK_TCK")
     seen: dict[int, tuple[str | None, int, float]] = {}
     for proc in Path("/proc").glob("[0-9]*"):
@@ -48,8 +49,10 @@ def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) 
         group = (extra or {}).get(pid) or _group([c for c in cmdline if c])
         # utime, stime, cutime, cstime (fields 14-17 of stat; 11-14 after the name)
         seen[pid] = (group, int(fields[1]), sum(int(v) for v in fields[11:15]) / tick)
+    named = extra or {}
     totals: Counter[str] = Counter()
     for group, parent, used in seen.values():
+        group = named.get(parent) or group
         if group is None:
             continue
         if split_pools and group.startswith("worker:"):

@@ -241,22 +241,6 @@ def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("uvicorn did not come up within 30 s")
 
 
-def server_cpu_s(pid: int) -> float | None:
-    """CPU seconds used so far by a process and its children (uvicorn's workers), from
-    /proc; None where there is no /proc."""
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    total, found = 0, False
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # gone meanwhile, or not ours to read
-        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent
-            found = True
-            total += int(fields[11]) + int(fields[12])  # utime + stime, in ticks
-    return total / tick if found else None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="an API already running (default: start a throwaway one)")
@@ -277,20 +261,15 @@ def main() -> None:
     def measure(url: str, pid: int | None = None) -> None:
         asyncio.run(run_load(url, rate=args.rate, count=args.warmup, concurrency=args.concurrency,
                              size=args.body))
-        before = server_cpu_s(pid) if pid else None
-        components = cpu.snapshot({os.getpid(): "load generator"})
-        steal = cpu.host_steal()
+        # The API is the uvicorn supervisor and its worker processes (`pid` and children).
+        named = {os.getpid(): "load generator", **({pid: "api"} if pid else {})}
+        components, steal = cpu.snapshot(named), cpu.host_steal()
         result = asyncio.run(run_load(url, rate=args.rate, count=count,
                                       concurrency=args.concurrency, size=args.body))
         report(result, args.rate, count)
         print(cpu.steal_note(steal, cpu.host_steal()))
-        print("CPU by component:\n" + cpu.report(
-            components, cpu.snapshot({os.getpid(): "load generator"}), max(1, count)))
-        after = server_cpu_s(pid) if pid else None
-        if before is not None and after is not None and result.latencies_ms:
-            used = after - before
-            print(f"server CPU: {used:.2f} s over {args.workers} worker(s), "
-                  f"{1000 * used / len(result.latencies_ms):.2f} ms per submit")
+        print("CPU per submit, by component:\n"
+              + cpu.report(components, cpu.snapshot(named), max(1, count)))
 
     if args.url:
         measure(args.url)
