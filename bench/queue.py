@@ -17,14 +17,9 @@ import asyncio
 import json
 import multiprocessing
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,31 +95,6 @@ def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int) -> Run:
 # ---------------------------------------------------------------- queue
 
 
-@contextmanager
-def api_server(env: dict[str, str], logdir: Path) -> Iterator[str]:
-    """One uvicorn process (as `make up` runs it) on a free loopback port over `env`; its
-    log is `logdir/api.log`."""
-    from bench.submit import _wait_up
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    with (logdir / "api.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-             "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
-            # Two route threads: the fewest GIL handoffs for the same work (see bench.submit).
-            env={**os.environ, **env, "RT_API_THREADS": "2"}, cwd=ROOT, stdout=log,
-            stderr=subprocess.STDOUT)
-    try:
-        _wait_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-
-
 def submit_http(url: str, pairs: list[tuple[dict[str, Any], str]],
                 concurrency: int = 16) -> list[uuid.UUID]:
     """POST every pair to `/v1/jobs` over `concurrency` keep-alive connections; the new
@@ -191,6 +161,7 @@ def _finished(ids: list[uuid.UUID]) -> list[tuple[str, float, float]] | None:
 
 
 def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: float) -> Run:
+    from bench.submit import serve_api
     from tests.service_fixtures import (
         WorkerPool,
         service_stack,
@@ -211,7 +182,9 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
                     # the broker), and with only one per core those waits leave cores idle.
                     for queue in QUEUES:
                         pool.start(queue, concurrency=2 * procs if queue == "compile" else 1)
-                    with api_server(env, Path(tmp)) as url:
+                    # Two route threads: the fewest GIL handoffs (see bench.submit).
+                    api_env = {**env, "RT_API_THREADS": "2"}
+                    with serve_api(api_env, log=Path(tmp) / "api.log") as (url, _):
                         warm = submit_http(url, workload(2))
                         wait_for(lambda: _finished(warm), timeout=300, interval=0.2,
                                  what="warm-up")

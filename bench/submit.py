@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -198,33 +199,44 @@ def local_api(workers: int, threads: int) -> Iterator[tuple[str, int]]:
         hide_password=False)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{db_name}"')
-    process = None
     try:
         migrate_database(database_url)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        env = {**os.environ, "RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix,
+        env = {"RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix,
                "RT_DATABASE_POOL_SIZE": str(threads), "RT_API_THREADS": str(threads)}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-             "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
-             "--log-level", "warning"],
-            env=env, cwd=ROOT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        _wait_up(url, process)
-        yield url, process.pid
+        with serve_api(env, workers=workers) as served:
+            yield served
     finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=15)
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         client = redis.Redis.from_url(base.redis_url)
         keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
         if keys:
             client.delete(*keys)
+
+
+@contextmanager
+def serve_api(env: dict[str, str], *, workers: int = 1,
+              log: Path | None = None) -> Iterator[tuple[str, int]]:
+    """uvicorn with `env` over the process environment, on a free loopback port, `workers`
+    processes, its output to `log` (default: inherited); yields its URL and the
+    supervisor's pid, and stops it afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with open(log, "wb") if log else contextlib.nullcontext() as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
+             "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
+             "--log-level", "warning"],
+            env={**os.environ, **env}, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_up(url, process)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
 
 
 def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
