@@ -35,7 +35,7 @@ def _group(cmdline: list[str]) -> str | None:
 
 def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) -> Counter[str]:
     """CPU seconds so far, by component; `extra` names further pids (the benchmark itself),
-    whose child processes count with them. `split_pools` counts a Celery worker's main
+    whose otherwise unrecognised child processes count with them. `split_pools` counts a Celery worker's main
     process apart from its pool children."""
     tick = os.sysconf("SC_CLK_TCK")
     seen: dict[int, tuple[str | None, int, float]] = {}
@@ -52,7 +52,9 @@ def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) 
     named = extra or {}
     totals: Counter[str] = Counter()
     for group, parent, used in seen.values():
-        group = named.get(parent) or group
+        # A process we recognise is itself (the bench's workers, S3 server, API); one we do
+        # not counts with its named parent (uvicorn's spawned workers, say).
+        group = group or named.get(parent)
         if group is None:
             continue
         if split_pools and group.startswith("worker:"):
