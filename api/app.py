@@ -14,10 +14,12 @@ from api.config import ApiSettings, get_api_settings
 from api.limits import BodySizeLimit
 from api.metrics import RequestMetrics
 from api.routes import batches, health, jobs
+from workers.db.session import name_connections
 
 
 def create_app(api_settings: ApiSettings | None = None) -> FastAPI:
     settings = api_settings or get_api_settings()
+    name_connections("resume-tailor-api")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -13,7 +13,7 @@ from celery import Celery
 from celery.signals import worker_init, worker_process_init
 
 from workers.broker import TRANSPORT
-from workers.settings import STAGES, Settings, get_settings
+from workers.settings import QUEUES, STAGES, Settings, get_settings
 
 # task-name pattern → queue (before the deployment's key prefix)
 TASK_ROUTES: dict[str, str] = {
@@ -115,8 +115,12 @@ PRELOAD: dict[str, tuple[str, ...]] = {
 def _preload(sender: Any = None, **_: Any) -> None:
     import importlib
 
+    from workers.db.session import name_connections
+
     settings = get_settings()
     consumed = set(getattr(getattr(sender, "app", app).amqp.queues, "consume_from", None) or {})
+    name_connections("resume-tailor-worker " + ",".join(
+        sorted(queue for queue in QUEUES if settings.queue_name(queue) in consumed)))
     modules = {
         module
         for queue, names in PRELOAD.items()

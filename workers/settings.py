@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # ---------------------------------------------------------------- Postgres
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     database_pool_size: int = Field(default=5, ge=1)
+    # A pooled connection idle this long is tested before use (0: every time).
+    database_ping_idle_s: float = Field(default=1.0, ge=0)
 
     # ---------------------------------------------------------------- broker, cache
     broker_url: str = "redis://127.0.0.1:6379/0"  # amqp://guest@127.0.0.1:5672// works too

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import RedirectResponse
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from api import queries, store, submit
@@ -22,7 +24,7 @@ from api.views import job_location, job_out, report_skills
 from workers import chain, storage
 from workers.db import repository
 from workers.db.models import Job, JobState
-from workers.db.session import new_session
+from workers.db.session import autocommit_connection, new_session
 from workers.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,25 +65,37 @@ def submit_job(
     submit.check_webhook_url(body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
 
-    # The hot path opens its own session here, in the route's thread: the generator
-    # dependency would cost two more hops through the thread pool (enter and exit).
     job_id = uuid.uuid4()
     job_chain = chain.build_chain(job_id)
-    with new_session() as session:
-        created = repository.insert_queued_job(session, repository.queued_job_row(
-            job_id=job_id, tenant=tenant, resume=resume, posting=posting,
-            template=body.template, provider=body.provider, webhook_url=body.webhook_url,
-            idempotency_key=idempotency_key, request_hash=fingerprint, task_ids=job_chain.task_ids,
-        ))
-        if created is None:  # the key was used before: a replay, or a conflicting reuse
+    created = insert_job(repository.queued_job_row(
+        job_id=job_id, tenant=tenant, resume=resume, posting=posting,
+        template=body.template, provider=body.provider, webhook_url=body.webhook_url,
+        idempotency_key=idempotency_key, request_hash=fingerprint, task_ids=job_chain.task_ids,
+    ))
+    if created is None:  # the key was used before: a replay, or a conflicting reuse
+        with new_session() as session:
             return replay(session, tenant, idempotency_key, fingerprint, response, settings)
-        session.commit()
     send_after_commit([job_chain])  # only now, with the row committed, may a worker see it
     # Serialised here, once: returned as a model, FastAPI would validate it again against
     # `response_model` first (the hot path's answer is built from trusted values).
     out = store.queued_out(job_id, body.template, body.provider, *created)
     return Response(out.model_dump_json(), status_code=202, media_type="application/json",
                     headers={"Location": job_location(job_id)})
+
+
+def insert_job(row: dict[str, object]) -> tuple[datetime, datetime] | None:
+    """Insert the queued job in one autocommit statement (the hot path opens its connection
+    here, in the route's thread: a generator dependency would cost two more hops through the
+    thread pool). A pooled connection that Postgres dropped while it sat idle (a restart)
+    fails before the statement reaches the server; then once more on a fresh connection."""
+    for attempt in (1, 2):
+        try:
+            with autocommit_connection() as connection:
+                return repository.insert_queued_job(connection, row)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def replay(

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
@@ -77,6 +77,23 @@ def test_same_idempotency_key_gives_one_job(http: httpx.Client, db_session: Sess
     db_session.rollback()
     rows = db_session.scalars(select(Job).where(Job.idempotency_key == key)).all()
     assert len(rows) == 1
+
+
+def test_submit_survives_postgres_dropping_the_apis_connections(
+    http: httpx.Client, db_session: Session
+) -> None:
+    # What a Postgres restart leaves behind: the API's pooled connections, used a moment ago
+    # (so not tested before use), all dead. The submit retries once on a fresh connection.
+    for attempt in range(3):
+        assert http.post("/v1/jobs", json=factories.job()).status_code == 202
+        killed = db_session.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND application_name = 'resume-tailor-api'"
+        )).scalar_one()
+        assert killed >= 1, attempt
+        response = http.post("/v1/jobs", json=factories.job())
+        assert response.status_code == 202, response.text
 
 
 def test_concurrent_submits_with_one_key_make_one_job(http: httpx.Client,

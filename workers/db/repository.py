@@ -18,6 +18,7 @@ from typing import Any, Required, TypedDict, Unpack
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Connection,
     Table,
     bindparam,
     func,
@@ -196,11 +197,14 @@ def create_job(session: Session, **fields: Unpack[JobFields]) -> tuple[Job, bool
     return existing, False
 
 
-def insert_queued_job(session: Session, row: dict[str, Any]) -> tuple[datetime, datetime] | None:
+def insert_queued_job(
+    connection: Connection | Session, row: dict[str, Any]
+) -> tuple[datetime, datetime] | None:
     """The submit's hot path: insert `queued_job_row(...)` (id and chain task ids chosen up
     front) and return only the two timestamps Postgres fills in, without loading the row
-    back; None when the tenant already used the idempotency key."""
-    found = session.execute(_QUEUED_INSERT, row).one_or_none()
+    back; None when the tenant already used the idempotency key. One statement, so on an
+    autocommit connection (`session.autocommit_connection`) it is its own transaction."""
+    found = connection.execute(_QUEUED_INSERT, row).one_or_none()
     return None if found is None else (found.created_at, found.updated_at)
 
 
