@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import multiprocessing
 import os
@@ -78,6 +79,7 @@ def _tailor_one(pair: tuple[dict[str, Any], str]) -> tuple[bool, float]:
 
 def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int) -> Run:
     _tailor_one(workload(1)[0])  # warm the parent; forked children inherit the loaded models
+    gc.freeze()  # as the workers do after loading (workers.app): the same GC treatment
     with multiprocessing.get_context("fork").Pool(procs) as pool:
         pool.map(_tailor_one, workload(procs))  # warm each child
         pids = {child.pid: "in-process pool" for child in pool._pool}  # type: ignore[attr-defined]
