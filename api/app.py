@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,24 +10,38 @@ import anyio.to_thread
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from api import errors
+from api import database, errors, submit
 from api.config import ApiSettings, get_api_settings
 from api.limits import BodySizeLimit
 from api.metrics import RequestMetrics
 from api.routes import batches, health, jobs
-from workers.db.session import name_connections
+from workers.db.session import configure_connections
+from workers.settings import get_settings
 
 
 def create_app(api_settings: ApiSettings | None = None) -> FastAPI:
     settings = api_settings or get_api_settings()
-    name_connections("resume-tailor-api")
+    # Polls, cancels and batches test every pooled connection before use: a Postgres restart
+    # must not turn a poll into a 503. The submit's engine skips that and retries instead.
+    configure_connections(database.APPLICATION_NAME, ping_idle_s=0)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Routes block on Postgres and the broker in threads. Many threads contending for the
-        # GIL answer slower than a few, so the pool is sized by setting, not anyio's 40.
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Routes other than the submit block on Postgres and the broker in threads. Many
+        # threads contending for the GIL answer slower than a few, so the pool is sized by
+        # setting, not anyio's 40.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        yield
+        app.state.submit_engine = database.create_submit_engine(
+            get_settings(), pool_size=settings.submit_connections)
+        submit.warm()
+        # Everything loaded so far lives as long as the process: keep it out of the garbage
+        # collector's full passes, which otherwise walk it all (~100 ms here, a stall of
+        # every request in flight) every few thousand requests.
+        gc.freeze()
+        try:
+            yield
+        finally:
+            await app.state.submit_engine.dispose()
 
     app = FastAPI(
         lifespan=lifespan,

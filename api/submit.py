@@ -17,7 +17,7 @@ from pipeline.inputs import posting_to_text
 from pipeline.jsonresume import Resume
 from pipeline.latex import list_templates
 from pipeline.providers.config import ProviderConfig, config_from_env
-from pipeline.schema import validate_jsonresume
+from pipeline.schema import is_valid_fast, validate_jsonresume
 from workers.settings import Settings
 from workers.webhooks import UnsafeURL, resolve_target
 
@@ -81,6 +81,14 @@ def check_webhook_url(url: str | None, settings: Settings, field: str = "webhook
         resolve_target(url, allow_private=settings.allow_private_webhooks)
     except UnsafeURL as exc:
         raise invalid(field, str(exc)) from None
+
+
+def warm() -> None:
+    """Load what the first submit would otherwise load (templates, provider settings, the
+    compiled schema check), so the process can freeze it for the garbage collector."""
+    known_templates()
+    provider_config()
+    is_valid_fast({})
 
 
 def check_idempotency_key(key: str | None) -> None:

@@ -35,8 +35,8 @@ def _group(cmdline: list[str]) -> str | None:
 
 def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) -> Counter[str]:
     """CPU seconds so far, by component; `extra` names further pids (the benchmark itself),
-    whose otherwise unrecognised child processes count with them. `split_pools` counts a Celery worker's main
-    process apart from its pool children."""
+    whose otherwise unrecognised child processes count with them. `split_pools` counts a
+    Celery worker's main process apart from its pool children."""
     tick = os.sysconf("SC_CLK_TCK")
     seen: dict[int, tuple[str | None, int, float]] = {}
     for proc in Path("/proc").glob("[0-9]*"):

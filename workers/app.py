@@ -7,6 +7,7 @@ changes `RT_*` before using the app (tests, the admin command) gets what it set.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from celery import Celery
@@ -38,8 +39,11 @@ app = Celery(
 
 def build_config(settings: Settings) -> dict[str, Any]:
     transport: dict[str, Any] = {"visibility_timeout": settings.visibility_timeout_s}
-    if settings.key_prefix and settings.broker_url.startswith(("redis", "rediss")):
-        transport["global_keyprefix"] = settings.key_prefix
+    if settings.broker_url.startswith(("redis", "rediss")):
+        transport["socket_timeout"] = settings.broker_socket_timeout_s
+        transport["socket_connect_timeout"] = settings.broker_socket_timeout_s
+        if settings.key_prefix:
+            transport["global_keyprefix"] = settings.key_prefix
     config: dict[str, Any] = {
         "broker_url": settings.broker_url,
         # Redis URLs: kombu's transport, reusing its client (see workers.broker); AMQP: kombu's.
@@ -115,11 +119,11 @@ PRELOAD: dict[str, tuple[str, ...]] = {
 def _preload(sender: Any = None, **_: Any) -> None:
     import importlib
 
-    from workers.db.session import name_connections
+    from workers.db.session import configure_connections
 
     settings = get_settings()
     consumed = set(getattr(getattr(sender, "app", app).amqp.queues, "consume_from", None) or {})
-    name_connections("resume-tailor-worker " + ",".join(
+    configure_connections("resume-tailor-worker " + ",".join(
         sorted(queue for queue in QUEUES if settings.queue_name(queue) in consumed)))
     modules = {
         module
@@ -138,6 +142,10 @@ def _preload(sender: Any = None, **_: Any) -> None:
         from workers.tasks.compile import warm
 
         warm()
+    # What is loaded now (spaCy's model, the taxonomy, templates) lives as long as the
+    # worker: keep it out of the garbage collector's full passes, in the pool children too
+    # (they inherit the frozen set), which would otherwise walk it all again and again.
+    gc.freeze()
 
 
 def _warm_clients() -> None:

@@ -38,14 +38,15 @@ class JobChain:
             for stage, task_id in zip(self.stages, self.task_ids, strict=True)
         ]
 
-    def send(self) -> None:
+    def send(self, *, retry: bool = True) -> None:
         """Publish the first stage with the rest as its `chain` (the field of Celery's task
         message that lists what runs next, last first): the same message
         `celery.chain(...).apply_async()` sends, without the canvas work of cloning and
-        freezing every signature, which cost the submit path about a millisecond."""
+        freezing every signature, which cost the submit path about a millisecond. `retry`:
+        Celery's publish retry policy (False: one try, the caller handles the failure)."""
         first, *rest = self.signatures()
         app.send_task(first.task, args=first.args, task_id=first.options["task_id"],
-                      chain=rest[::-1], ignore_result=True)
+                      chain=rest[::-1], ignore_result=True, retry=retry)
 
 
 def build_chain(job_id: uuid.UUID | str, *, from_stage: str = "parse") -> JobChain:

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     broker_url: str = "redis://127.0.0.1:6379/0"  # amqp://guest@127.0.0.1:5672// works too
     result_backend: str | None = "redis://127.0.0.1:6379/0"
     redis_url: str = "redis://127.0.0.1:6379/0"  # posting-analysis cache
+    # A Redis broker that accepts a connection and then never answers must not hang a
+    # publish (the API's submit publishes from its event loop; redis-py tries three times,
+    # so about 3x this in all): seconds, above the workers' 1 s blocking pops.
+    broker_socket_timeout_s: float = Field(default=5.0, gt=1)
     # Prepended to every Redis key and queue name, so parallel deployments (and test
     # sessions) on one Redis never see each other's messages.
     key_prefix: str = ""

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import RedirectResponse
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from api import queries, store, submit
+from api import database, queries, store, submit
 from api.deps import SessionDep, SettingsDep, TenantDep
 from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found
 from api.queries import SkillNames
@@ -24,7 +23,7 @@ from api.views import job_location, job_out, report_skills
 from workers import chain, storage
 from workers.db import repository
 from workers.db.models import Job, JobState
-from workers.db.session import autocommit_connection, new_session
+from workers.db.session import new_session
 from workers.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,29 +52,34 @@ def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | 
 
 @router.post("", status_code=202, response_model=JobOut,
              responses={200: {"model": JobOut, "description": "Replay of an earlier submit"}})
-def submit_job(
-    body: JobCreate, response: Response, tenant: TenantDep, settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
+async def submit_job(
+    body: JobCreate, request: Request, response: Response, tenant: TenantDep,
+    settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> JobOut | Response:
+    # In the event loop (see api.database): checks are CPU only, the insert awaits, and
+    # anything that could block (a DNS lookup, the replay's queries) goes to a thread.
     submit.check_idempotency_key(idempotency_key)
     resume = submit.checked_resume(body.resume)
     posting = submit.posting_text(body.posting)
     submit.check_template(body.template)
     submit.check_provider(body.provider)
-    submit.check_webhook_url(body.webhook_url, settings)
+    if body.webhook_url is not None:
+        await run_in_threadpool(submit.check_webhook_url, body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
 
     job_id = uuid.uuid4()
     job_chain = chain.build_chain(job_id)
-    created = insert_job(repository.queued_job_row(
+    created = await database.insert_queued_job(request.app.state.submit_engine,
+                                               repository.queued_job_row(
         job_id=job_id, tenant=tenant, resume=resume, posting=posting,
         template=body.template, provider=body.provider, webhook_url=body.webhook_url,
         idempotency_key=idempotency_key, request_hash=fingerprint, task_ids=job_chain.task_ids,
     ))
     if created is None:  # the key was used before: a replay, or a conflicting reuse
-        with new_session() as session:
-            return replay(session, tenant, idempotency_key, fingerprint, response, settings)
-    send_after_commit([job_chain])  # only now, with the row committed, may a worker see it
+        return await run_in_threadpool(replay, tenant, idempotency_key, fingerprint, response,
+                                       settings)
+    # Only now, with the row committed, may a worker see it.
+    await send_from_loop(job_chain)
     # Serialised here, once: returned as a model, FastAPI would validate it again against
     # `response_model` first (the hot path's answer is built from trusted values).
     out = store.queued_out(job_id, body.template, body.provider, *created)
@@ -83,37 +87,33 @@ def submit_job(
                     headers={"Location": job_location(job_id)})
 
 
-def insert_job(row: dict[str, object]) -> tuple[datetime, datetime] | None:
-    """Insert the queued job in one autocommit statement (the hot path opens its connection
-    here, in the route's thread: a generator dependency would cost two more hops through the
-    thread pool). A pooled connection that Postgres dropped while it sat idle (a restart)
-    fails before the statement reaches the server; then once more on a fresh connection."""
-    for attempt in (1, 2):
-        try:
-            with autocommit_connection() as connection:
-                return repository.insert_queued_job(connection, row)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated or attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+async def send_from_loop(job_chain: chain.JobChain) -> None:
+    """One try in the event loop (an LPUSH to the broker, cheaper than a thread hop; the
+    broker's socket timeout bounds it); if that fails, Celery's retries in a thread, off the
+    loop."""
+    try:
+        job_chain.send(retry=False)
+    except (KombuError, RedisError, OSError):
+        await run_in_threadpool(send_after_commit, [job_chain])
 
 
 def replay(
-    session: Session, tenant: str, idempotency_key: str | None, fingerprint: str,
-    response: Response, settings: Settings,
+    tenant: str, idempotency_key: str | None, fingerprint: str, response: Response,
+    settings: Settings,
 ) -> JobOut:
     """The answer to a submit whose key the tenant already used: that job, if the bodies
     match (200, nothing new enqueued)."""
     assert idempotency_key is not None  # without a key there is no conflict to hit
-    found = queries.job_by_key(session, tenant, idempotency_key)
-    if found is None:  # the other job is gone (never, barring manual deletes)
-        raise not_found("job")
-    job, skills = found
-    if job.request_hash != fingerprint:
-        raise submit.idempotency_conflict()
-    response.headers["Location"] = job_location(job.id)
-    response.status_code = 200
-    return job_out(job, settings, skills)
+    with new_session() as session:
+        found = queries.job_by_key(session, tenant, idempotency_key)
+        if found is None:  # the other job is gone (never, barring manual deletes)
+            raise not_found("job")
+        job, skills = found
+        if job.request_hash != fingerprint:
+            raise submit.idempotency_conflict()
+        response.headers["Location"] = job_location(job.id)
+        response.status_code = 200
+        return job_out(job, settings, skills)
 
 
 def plan_chains(session: Session, job_ids: list[uuid.UUID]) -> list[chain.JobChain]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from kombu.exceptions import KombuError
 from pydantic import ValidationError
 
 from workers.app import STAGE_TASKS, app, build_config
@@ -107,3 +108,28 @@ def test_posting_normalisation_ignores_only_what_the_parser_cannot_see() -> None
     assert normalise_posting(text) == "Title\n\n  - Python\nGo"
     assert normalise_posting(" \n" + text + "\n\n") == normalise_posting(text)
     assert normalise_posting("go") != normalise_posting("Go")
+
+
+def test_a_broker_that_never_answers_fails_a_publish_within_the_socket_timeout() -> None:
+    # The API publishes from its event loop: a Redis that accepts connections and then says
+    # nothing (hung, or a black-holed port) must cost seconds, not the loop forever.
+    import socket
+    import time
+
+    from celery import Celery
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        settings = Settings(broker_url=f"redis://127.0.0.1:{port}/0", result_backend=None,
+                            broker_socket_timeout_s=1.5)
+        config = build_config(settings)
+        assert config["broker_transport_options"]["socket_timeout"] == 1.5
+        probe = Celery("probe")
+        probe.conf.update(config)
+        started = time.monotonic()
+        with pytest.raises(KombuError, match="(?i)timeout"):
+            probe.send_task("workers.tasks.parse.run", args=("x",), retry=False)
+        # redis-py tries a command three times, each bounded by the timeout.
+        assert time.monotonic() - started < 4 * 1.5

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Required, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
-    Connection,
     Table,
     bindparam,
     func,
@@ -47,6 +46,9 @@ from workers.db.outbox import (
     record_delivery_attempt,
 )
 from workers.events import batch_event, job_event
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = [
     "HEAVY_COLUMNS", "Change", "StartOutcome", "add_delivery", "batch_jobs", "cancel_job",
@@ -197,14 +199,14 @@ def create_job(session: Session, **fields: Unpack[JobFields]) -> tuple[Job, bool
     return existing, False
 
 
-def insert_queued_job(
-    connection: Connection | Session, row: dict[str, Any]
+async def insert_queued_job(
+    connection: AsyncConnection, row: dict[str, Any]
 ) -> tuple[datetime, datetime] | None:
-    """The submit's hot path: insert `queued_job_row(...)` (id and chain task ids chosen up
-    front) and return only the two timestamps Postgres fills in, without loading the row
-    back; None when the tenant already used the idempotency key. One statement, so on an
-    autocommit connection (`session.autocommit_connection`) it is its own transaction."""
-    found = connection.execute(_QUEUED_INSERT, row).one_or_none()
+    """The submit's hot path (the API's async route): insert `queued_job_row(...)` (id and
+    chain task ids chosen up front) and return only the two timestamps Postgres fills in,
+    without loading the row back; None when the tenant already used the idempotency key.
+    One statement, so on an autocommit connection it is its own transaction."""
+    found = (await connection.execute(_QUEUED_INSERT, row)).one_or_none()
     return None if found is None else (found.created_at, found.updated_at)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -18,6 +18,7 @@ from workers.settings import get_settings
 log = logging.getLogger(__name__)
 _engine: Engine | None = None
 _application_name = "resume-tailor"
+_ping_idle_s: float | None = None  # None: the setting's
 _sessionmaker: sessionmaker[Session] | None = None
 
 
@@ -31,23 +32,26 @@ def get_engine() -> Engine:
             pool_recycle=1800,
             connect_args={"application_name": _application_name},
         )
-        ping_idle_connections(_engine, settings.database_ping_idle_s)
+        ping_idle_connections(
+            _engine, settings.database_ping_idle_s if _ping_idle_s is None else _ping_idle_s)
         _sessionmaker = sessionmaker(_engine, expire_on_commit=False)
     return _engine
 
 
-def name_connections(name: str) -> None:
-    """The `application_name` this process's new connections report to Postgres, so
-    `pg_stat_activity` tells the API's connections from each worker pool's."""
-    global _application_name
-    if name != _application_name:
-        _application_name = name
+def configure_connections(name: str, *, ping_idle_s: float | None = None) -> None:
+    """This process's `application_name` for its new connections (so `pg_stat_activity` tells
+    the API's connections from each worker pool's) and, if given, its own idle threshold for
+    testing a pooled connection (`ping_idle_connections`) instead of the setting's."""
+    global _application_name, _ping_idle_s
+    if (name, ping_idle_s) != (_application_name, _ping_idle_s):
+        _application_name, _ping_idle_s = name, ping_idle_s
         reset_engine()
 
 
 def ping_idle_connections(engine: Engine, idle_s: float) -> None:
-    """Test a pooled connection before use when it sat idle for `idle_s` or longer, and replace
-    it if Postgres went away meanwhile (a restart leaves every pooled connection dead).
+    """Test a pooled connection before use when it sat idle for `idle_s` or longer (0: every
+    time), and replace it if Postgres went away meanwhile (a restart leaves every pooled
+    connection dead).
 
     `pool_pre_ping` tests every checkout: one more round trip per transaction, about 0.4 ms of
     CPU, ten times per job in the workers and on every submit. A connection handed back and
@@ -73,12 +77,6 @@ def ping_idle_connections(engine: Engine, idle_s: float) -> None:
                 # The pool invalidates this connection and checks out another (3 tries).
                 raise exc.DisconnectionError(str(error)) from error
             raise
-
-
-def autocommit_connection() -> Connection:
-    """A connection whose statements each commit on their own: one round trip for a
-    single-statement write instead of three (BEGIN, the statement, COMMIT)."""
-    return get_engine().connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 def reset_engine() -> None:
