@@ -25,10 +25,13 @@ APPLICATION_NAME = "resume-tailor-api"
 
 def create_submit_engine(settings: Settings, pool_size: int) -> AsyncEngine:
     # Autocommit: the insert is one statement, so its own transaction (one round trip,
-    # not BEGIN, INSERT and COMMIT).
+    # not BEGIN, INSERT and COMMIT). No overflow: nothing bounds how many submits the loop
+    # has in flight, and a burst would otherwise open connections only to close them after
+    # one insert (a backend started and ended for each); they wait for a pooled one.
     engine = create_async_engine(
         settings.database_url,
         pool_size=pool_size,
+        max_overflow=0,
         pool_recycle=1800,
         isolation_level="AUTOCOMMIT",
         connect_args={"application_name": APPLICATION_NAME},
