@@ -184,9 +184,7 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
                     # the broker), and with only one per core those waits leave cores idle.
                     for queue in QUEUES:
                         pool.start(queue, concurrency=2 * procs if queue == "compile" else 1)
-                    # Two route threads: the fewest GIL handoffs (see bench.submit).
-                    api_env = {**env, "RT_API_THREADS": "2"}
-                    with serve_api(api_env, log=Path(tmp) / "api.log") as (url, _):
+                    with serve_api(env, log=Path(tmp) / "api.log") as (url, _):
                         warm = submit_http(url, workload(2))
                         wait_for(lambda: _finished(warm), timeout=300, interval=0.2,
                                  what="warm-up")

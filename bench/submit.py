@@ -180,7 +180,7 @@ def report(result: Result, rate: float, count: int) -> None:
 
 
 @contextmanager
-def local_api(workers: int, threads: int) -> Iterator[tuple[str, int]]:
+def local_api(workers: int) -> Iterator[tuple[str, int]]:
     """uvicorn on a free loopback port over a fresh database and a private Redis prefix;
     yields its URL and the supervisor's pid."""
     import psycopg
@@ -201,8 +201,8 @@ def local_api(workers: int, threads: int) -> Iterator[tuple[str, int]]:
         conn.execute(f'CREATE DATABASE "{db_name}"')
     try:
         migrate_database(database_url)
-        env = {"RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix,
-               "RT_DATABASE_POOL_SIZE": str(threads), "RT_API_THREADS": str(threads)}
+        # The submit route runs in the event loop (api.database): no route threads to size.
+        env = {"RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix}
         with serve_api(env, workers=workers) as served:
             yield served
     finally:
@@ -260,10 +260,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="how long to keep the rate")
     parser.add_argument("--concurrency", type=int, default=64, help="max requests in flight")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
-    # On 2 cores at 200/s, 2 threads per process gave a p99 of 24-46 ms where 4 gave 45-153 ms
-    # (GIL contention), over four runs each.
-    parser.add_argument("--threads", type=int, default=2,
-                        help="route threads per process (RT_API_THREADS)")
     parser.add_argument("--warmup", type=int, default=50, help="submits before measuring")
     parser.add_argument("--body", choices=("examples", "minimal"), default="examples",
                         help="the example resumes and postings, or a minimal resume")
@@ -286,7 +282,7 @@ def main() -> None:
     if args.url:
         measure(args.url)
     else:
-        with local_api(args.workers, args.threads) as (url, pid):
+        with local_api(args.workers) as (url, pid):
             measure(url, pid)
 
 
