@@ -162,7 +162,8 @@ def _finished(ids: list[uuid.UUID]) -> list[tuple[str, float, float]] | None:
     return [(state, created.timestamp(), finished.timestamp()) for state, created, finished in rows]
 
 
-def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: float) -> Run:
+def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: float,
+              compile_procs: int | None = None) -> Run:
     from bench.submit import serve_api
     from tests.service_fixtures import (
         WorkerPool,
@@ -173,6 +174,7 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
     )
     from workers.settings import QUEUES
 
+    compiles = compile_procs or 2 * procs
     with tempfile.TemporaryDirectory(prefix="rt-bench-") as tmp:
         s3 = start_seaweedfs(Path(tmp) / "s3")
         try:
@@ -183,7 +185,7 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
                     # processes as the in-process path: its tasks also wait (on Postgres, S3,
                     # the broker), and with only one per core those waits leave cores idle.
                     for queue in QUEUES:
-                        pool.start(queue, concurrency=2 * procs if queue == "compile" else 1)
+                        pool.start(queue, concurrency=compiles if queue == "compile" else 1)
                     with serve_api(env, log=Path(tmp) / "api.log") as (url, _):
                         warm = submit_http(url, workload(2))
                         wait_for(lambda: _finished(warm), timeout=300, interval=0.2,
@@ -204,7 +206,7 @@ def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: fl
                     pool.stop_all()
         finally:
             stop_process(s3.process)
-    return Run(f"queue (compile x{2 * procs})", len(pairs),
+    return Run(f"queue (compile x{compiles})", len(pairs),
                sum(state != "succeeded" for state, _, _ in rows),
                max(end for _, _, end in rows) - start, [end - made for _, made, end in rows])
 
@@ -225,10 +227,15 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--procs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=float, default=1800.0, help="queue path, seconds")
+    parser.add_argument("--compile-procs", type=int, default=None,
+                        help="compile worker processes (default: 2 per --procs)")
+    parser.add_argument("--queue-only", action="store_true", help="skip the in-process run")
     args = parser.parse_args()
     pairs = workload(args.jobs)
-    queued = run_queue(pairs, args.procs, args.timeout)
+    queued = run_queue(pairs, args.procs, args.timeout, args.compile_procs)
     report([queued])
+    if args.queue_only:
+        return
     inprocess = run_inprocess(pairs, args.procs)
     report([queued, inprocess])
 
