@@ -4,8 +4,8 @@ The submit route is `async def`: run in the event loop, it answers without a hop
 thread pool and without route threads contending for the GIL (at 200 submits/s on 2 cores the
 p99 went from 86-160 ms to 29-40 ms in most runs, for about a tenth less CPU per submit). Its
 insert must then not block the loop, hence an async engine (psycopg's async connection), one
-per app, made and disposed of by the app's lifespan. Every other route is a plain `def` on the shared sync engine
-(`workers.db.session`), in the thread pool.
+per app, made and disposed of by the app's lifespan. Every other route is a plain `def` on
+the shared sync engine (`workers.db.session`), in the thread pool.
 """
 
 from __future__ import annotations
