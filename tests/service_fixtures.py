@@ -176,6 +176,13 @@ def drop_database(base_url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def terminate_backend(url: str, pid: int) -> None:
+    """Close one Postgres connection from the server's side: what a restart does to every
+    pooled connection, done to one."""
+    with psycopg.connect(_admin_conninfo(url), autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
 def delete_prefixed_keys(redis_url: str, prefix: str) -> int:
     client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{prefix}*", count=1000))

@@ -7,11 +7,11 @@ import asyncio
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import NullPool
 
 from api import database
+from tests.service_fixtures import terminate_backend
 from workers.db import repository
 from workers.settings import Settings
 
@@ -21,12 +21,6 @@ pytestmark = pytest.mark.service
 def _row() -> dict[str, object]:
     return repository.queued_job_row(job_id=uuid.uuid4(), tenant=f"t-{uuid.uuid4().hex[:8]}",
                                      resume={"basics": {"name": "Ada"}}, posting="p")
-
-
-def _terminate(url: str, pid: int) -> None:
-    # What a Postgres restart does to every pooled connection, done to this engine's one.
-    with create_engine(url, poolclass=NullPool).connect() as admin:
-        assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
 
 
 async def _backend_pid(engine: AsyncEngine) -> int:
@@ -44,7 +38,7 @@ def test_inserts_survive_postgres_dropping_the_pool(service_env: dict[str, str],
         engine = database.create_submit_engine(settings, pool_size=1)
         try:
             first = await _backend_pid(engine)
-            _terminate(url, first)
+            terminate_backend(url, first)
             # 0.2 s: idle past the threshold, the checkout tests the connection and replaces
             # it. 60 s: used a moment ago, the insert fails on it and retries once.
             await asyncio.sleep(0.3)

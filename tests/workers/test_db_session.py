@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
 
+from tests.service_fixtures import terminate_backend
 from workers.db.session import ping_idle_connections
 
 pytestmark = pytest.mark.service
@@ -28,16 +28,10 @@ def _backend_pid(engine: Engine) -> int:
         return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
-def _terminate(engine: Engine, pid: int) -> None:
-    # What a Postgres restart does to every pooled connection, done to one.
-    with create_engine(engine.url, poolclass=NullPool).connect() as admin:
-        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-
-
 def test_a_connection_killed_while_idle_is_replaced_before_use(engine: Engine) -> None:
     ping_idle_connections(engine, idle_s=0.2)
     killed = _backend_pid(engine)
-    _terminate(engine, killed)
+    terminate_backend(engine.url.render_as_string(hide_password=False), killed)
     time.sleep(0.3)  # idle past the threshold: the checkout tests it and reconnects
     assert _backend_pid(engine) != killed
 
@@ -47,7 +41,7 @@ def test_a_connection_reused_at_once_is_not_tested(engine: Engine) -> None:
     # fails its next statement; the pool then drops it and the one after works.
     ping_idle_connections(engine, idle_s=60)
     killed = _backend_pid(engine)
-    _terminate(engine, killed)
+    terminate_backend(engine.url.render_as_string(hide_password=False), killed)
     with pytest.raises(DBAPIError) as failure:
         _backend_pid(engine)
     assert failure.value.connection_invalidated
