@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
+from api import database
 from tests.api import factories
 from tests.api.conftest import poll
 from tests.api.receiver import Receiver
@@ -89,8 +90,8 @@ def test_submit_survives_postgres_dropping_the_apis_connections(
         killed = db_session.execute(text(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            " AND application_name = 'resume-tailor-api'"
-        )).scalar_one()
+            " AND application_name = :name"
+        ), {"name": database.APPLICATION_NAME}).scalar_one()
         assert killed >= 1, attempt
         response = http.post("/v1/jobs", json=factories.job())
         assert response.status_code == 202, response.text
