@@ -28,6 +28,12 @@ def rank_postings(
     today: date | None = None,
     top_missing: int = 5,
 ) -> list[RankedPosting]:
+    """(id, text) postings scored against one resume, best match first (ties keep input
+    order), each with its title and up to `top_missing` required skills the resume lacks.
+
+    An empty posting ranks with rate 0 instead of raising; `on_progress(done, id)` is called
+    after each posting.
+    """
     profile = build_profile(resume, today=today)
     ranked: list[RankedPosting] = []
     for done, (posting_id, text) in enumerate(postings, start=1):

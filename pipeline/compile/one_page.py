@@ -52,7 +52,9 @@ def compile_resume(tailored: TailoredResume, *, template: str = "classic",
                    keywords: Sequence[str] = (), tex_bin_dir: Path | None = None,
                    timeout_s: float = 20.0, cache_dir: Path | None = None,
                    use_format: bool = True) -> CompiledResume:
-    """Render, compile and fit `tailored` on one page; check the text reads back.
+    """Render, compile and fit `tailored` on one page; check the text reads back (its name,
+    every heading and each of `keywords`, in order). Returns the CompiledResume: the PDF, the
+    .tex, what was trimmed or tightened, the compiles it took and the parse-back check.
 
     Raises InvalidInput for an unknown template or a character no font can set (naming the
     field), CompileError when TeX fails or the undroppable content exceeds a page.

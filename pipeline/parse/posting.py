@@ -47,6 +47,11 @@ _MD = re.compile(r"^[\s#*_>]+|[\s*_]+$")
 
 
 def parse_posting(text: str) -> JobAnalysis:
+    """What a posting (plain text or Markdown) asks for: title, company, seniority, hard and
+    soft skills weighed by where and how they are named, years, education and tone.
+
+    Raises InvalidInput (field "posting") when the text is empty or only whitespace.
+    """
     if not text or not text.strip():
         raise InvalidInput("the posting is empty", field="posting")
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -148,6 +148,15 @@ def rewrite_resume(
     matcher: SkillMatcher | None = None,
     today: date | None = None,
 ) -> TailoredResume:
+    """The resume tailored to the posting: bullets chosen and ordered by relevance, the
+    posting's terms where the resume evidences them, skills reordered, a summary written from
+    facts, each line with its provenance and every rewrite checked by the truthfulness guard.
+
+    `rewriter` words bullets and the summary (default: the local, deterministic one); a line
+    the guard rejects falls back to the deterministic version. `today` (default: the real date)
+    dates the summary's years. Raises ProviderError when the rewriter returns a different
+    number of bullets than asked for, or when it raises one itself.
+    """
     rewriter = rewriter or LocalRewriter()
     matcher = matcher or get_matcher()
     guard = Guard(resume, matcher=matcher)

@@ -42,6 +42,10 @@ _LEVELS = list(EducationLevel)
 
 
 def score_match(resume: Resume, analysis: JobAnalysis, *, today: date | None = None) -> MatchReport:
+    """How well `resume` matches the posting behind `analysis`: each skill matched or missing
+    with its evidence, the weighted match rate and the honest ceiling. `today` (default: the
+    real date) ends any current job when counting years. Raises nothing for valid models.
+    """
     return score_profile(build_profile(resume, today=today), analysis)
 
 
