@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.errors import ApiProblem, FieldError, invalid
+from pipeline.compile.render import list_templates
 from pipeline.errors import InvalidInput
 from pipeline.inputs import posting_to_text
 from pipeline.jsonresume import Resume
-from pipeline.latex import list_templates
 from pipeline.providers.config import ProviderConfig, config_from_env
 from pipeline.schema import is_valid_fast, validate_jsonresume
 from workers.settings import Settings

@@ -13,10 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.compile import compile_resume
+from pipeline.compile.render import list_templates
+from pipeline.compile.sandbox import TexConfig, default_cache_dir, run_tex
 from pipeline.inputs import load_resume
 from pipeline.jsonresume import Resume
-from pipeline.latex import compile_resume, list_templates
-from pipeline.latex.compiler import TexConfig, default_cache_dir, run_tex
 from pipeline.models import TailoredResume
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.models import JobAnalysis, SkillKind
-from pipeline.parse import analyze_posting
-from pipeline.taxonomy import load_taxonomy
+from pipeline.parse import parse_posting
+from pipeline.taxonomy.gazetteer import load_taxonomy
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 GOLD_TYPE = {SkillKind.hard: "knowledge", SkillKind.soft: "skill"}
@@ -87,12 +87,12 @@ def score_posting(analysis: JobAnalysis, spans: list[dict], kind: SkillKind, tal
 
 def run_split(path: Path, errors: int) -> None:
     postings = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    analyze_posting(postings[0]["text"])  # warm-up: the matcher is built once per process
+    parse_posting(postings[0]["text"])  # warm-up: the matcher is built once per process
     tallies = {SkillKind.hard: Tally(), SkillKind.soft: Tally()}
     timings = []
     for posting in postings:
         started = time.perf_counter()
-        analysis = analyze_posting(posting["text"])
+        analysis = parse_posting(posting["text"])
         timings.append((time.perf_counter() - started) * 1000)
         for kind, tally in tallies.items():
             score_posting(analysis, posting["spans"], kind, tally)
@@ -128,7 +128,7 @@ def main() -> None:
         return
     started = time.perf_counter()
     load_taxonomy()
-    from pipeline.skills import get_matcher
+    from pipeline.taxonomy.matcher import get_matcher
 
     get_matcher()
     print(f"taxonomy + matcher load: {time.perf_counter() - started:.2f} s")

@@ -20,7 +20,7 @@ from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.openai_provider import OpenAIChat
 from pipeline.providers.retry import RetryPolicy
 from pipeline.providers.runner import ProviderRunner
-from pipeline.rewrite import BulletRequest
+from pipeline.rewrite.rewriter import BulletRequest
 from tests.fakes.llm_server import FakeLLMServer, RecordedRequest, Reply
 
 DELAY_S = 0.2

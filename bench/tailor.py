@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from pipeline.compile.one_page import fit_resume, read_back
+from pipeline.compile.render import list_templates
 from pipeline.inputs import load_posting, load_resume
 from pipeline.jsonresume import Resume
-from pipeline.latex import list_templates
-from pipeline.latex.compile import fit_resume, read_back
-from pipeline.tailor import parse_back_keywords, parse_stage, rewrite_stage, score_stage
+from pipeline.parse import parse_posting
+from pipeline.rewrite import rewrite_resume
+from pipeline.score import score_match
+from pipeline.tailor import parse_back_keywords
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("parse", "score", "rewrite", "compile", "parseback", "rescore")
@@ -54,14 +57,14 @@ def tailor_once(resume: Resume, posting: str, template: str) -> tuple[dict[str, 
                                                                       int, str]:
     """One tailoring, stage by stage as `pipeline.tailor.run_tailor` chains them."""
     t: dict[str, float] = {}
-    analysis = _timed(t, "parse", lambda: parse_stage(posting))
-    before = _timed(t, "score", lambda: score_stage(resume, analysis))
-    tailored = _timed(t, "rewrite", lambda: rewrite_stage(resume, analysis, before))
+    analysis = _timed(t, "parse", lambda: parse_posting(posting))
+    before = _timed(t, "score", lambda: score_match(resume, analysis))
+    tailored = _timed(t, "rewrite", lambda: rewrite_resume(resume, analysis, before))
     keywords = _timed(t, "parseback", lambda: parse_back_keywords(tailored, analysis))
     compiled, info = _timed(t, "compile", lambda: fit_resume(tailored, template=template,
                                                              keywords=keywords))
     compiled = _timed(t, "parseback", lambda: read_back(compiled, info, keywords))
-    _timed(t, "rescore", lambda: score_stage(compiled.resume or tailored.resume, analysis))
+    _timed(t, "rescore", lambda: score_match(compiled.resume or tailored.resume, analysis))
     return t, compiled.compiles, len(compiled.trimmed), compiled.tex
 
 
@@ -87,8 +90,8 @@ def pairs() -> list[tuple[Path, Path]]:
             out.append((resume, max(named, key=lambda p: len(words & set(p.stem.split("-"))))))
         else:
             loaded = load_resume(resume)
-            out.append((resume, max(postings, key=lambda p: score_stage(
-                loaded, parse_stage(load_posting(p))).match_rate)))
+            out.append((resume, max(postings, key=lambda p: score_match(
+                loaded, parse_posting(load_posting(p))).match_rate)))
     return out
 
 

@@ -13,9 +13,9 @@ from datetime import date
 from pipeline.errors import InvalidInput
 from pipeline.jsonresume import Resume
 from pipeline.models import RankedPosting
-from pipeline.parse import analyze_posting
-from pipeline.resume_profile import build_profile
-from pipeline.score import score_profile
+from pipeline.parse import parse_posting
+from pipeline.score.match import score_profile
+from pipeline.score.resume_profile import build_profile
 
 ProgressCallback = Callable[[int, str], None]  # (postings done so far, id of the last one)
 
@@ -28,11 +28,17 @@ def rank_postings(
     today: date | None = None,
     top_missing: int = 5,
 ) -> list[RankedPosting]:
+    """(id, text) postings scored against one resume, best match first (ties keep input
+    order), each with its title and up to `top_missing` required skills the resume lacks.
+
+    An empty posting ranks with rate 0 instead of raising; `on_progress(done, id)` is called
+    after each posting.
+    """
     profile = build_profile(resume, today=today)
     ranked: list[RankedPosting] = []
     for done, (posting_id, text) in enumerate(postings, start=1):
         try:
-            analysis = analyze_posting(text)
+            analysis = parse_posting(text)
         except InvalidInput:
             ranked.append(RankedPosting(id=posting_id, match_rate=0.0))
         else:

@@ -1,8 +1,9 @@
 """The whole tailoring in-process: parse → score → rewrite → compile → score again.
 
-Each stage is its own small function so the Celery tasks can call them one at a time; `run_tailor`
-chains them for the CLI and times each one. `artifacts` turns a result into the four output
-files, leaving the writing (and its atomicity) to the caller.
+Each stage is its package's entry function (pipeline.parse.parse_posting, ...), so the Celery
+tasks call them one at a time; `run_tailor` chains them for the CLI and times each one.
+`artifacts` turns a result into the four output files, leaving the writing (and its atomicity)
+to the caller.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from pipeline.models import (
     TailorReport,
     Usage,
 )
-from pipeline.rewrite import Rewriter
+from pipeline.parse import parse_posting
+from pipeline.rewrite import rewrite_resume
+from pipeline.rewrite.rewriter import Rewriter
+from pipeline.score import score_match
 
 STAGES = ("parse", "score", "rewrite", "compile", "rescore")
 StageCallback = Callable[[str], None]
@@ -40,45 +44,19 @@ class TailorResult:
     report: TailorReport
 
 
-# ---------------------------------------------------------------- the stages, one by one
-
-
-def parse_stage(posting_text: str) -> JobAnalysis:
-    from pipeline.parse import analyze_posting
-
-    return analyze_posting(posting_text)
-
-
-def score_stage(resume: Resume, analysis: JobAnalysis, *, today: date | None = None) -> MatchReport:
-    from pipeline.score import score_match
-
-    return score_match(resume, analysis, today=today)
-
-
-def rewrite_stage(resume: Resume, analysis: JobAnalysis, report: MatchReport, *,
-                  rewriter: Rewriter | None = None, today: date | None = None) -> TailoredResume:
-    from pipeline.rewrite import tailor_resume
-
-    return tailor_resume(resume, analysis, report, rewriter=rewriter, today=today)
+# ---------------------------------------------------------------- between the stages
 
 
 def parse_back_keywords(tailored: TailoredResume, analysis: JobAnalysis,
                         *, today: date | None = None) -> list[str]:
     """The matched skills as the tailored resume words them: what the PDF must still hold."""
-    report = score_stage(tailored.resume, analysis, today=today)
+    report = score_match(tailored.resume, analysis, today=today)
     keywords: list[str] = []
     for skill in report.matched:
         surfaced = [e for e in skill.evidence if e.surfaced]
         if skill.resume_forms and surfaced:
             keywords.append(skill.resume_forms[0])
     return list(dict.fromkeys(keywords))
-
-
-def compile_stage(tailored: TailoredResume, *, template: str = "classic",
-                  keywords: Sequence[str] = (), timeout_s: float = 20.0) -> CompiledResume:
-    from pipeline.latex import compile_resume
-
-    return compile_resume(tailored, template=template, keywords=keywords, timeout_s=timeout_s)
 
 
 def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredResume,
@@ -131,40 +109,32 @@ def run_tailor(
 ) -> TailorResult:
     """Every stage in order, each timed; `on_stage(name)` is called as each one starts.
     `enrich`, when given, lets an AI provider add to the deterministic analysis."""
+    # Imported here: the compile stage loads Jinja2 and pypdf, which the CLI's display of
+    # a match (importing TailorResult from this module) does not need.
+    from pipeline.compile import compile_resume
+
     clock = _Clock(on_stage)
     total = time.perf_counter()
     clock.start("parse")
-    analysis = parse_stage(posting_text)
+    analysis = parse_posting(posting_text)
     parse_usage: list[Usage] = []
     if enrich is not None:
         analysis, parse_usage = enrich(analysis)
     clock.start("score")
-    before = score_stage(resume, analysis, today=today)
+    before = score_match(resume, analysis, today=today)
     clock.start("rewrite")
-    tailored = rewrite_stage(resume, analysis, before, rewriter=rewriter, today=today)
+    tailored = rewrite_resume(resume, analysis, before, rewriter=rewriter, today=today)
     clock.start("compile")
     keywords = parse_back_keywords(tailored, analysis, today=today)
-    compiled = compile_stage(tailored, template=template, keywords=keywords, timeout_s=timeout_s)
+    compiled = compile_resume(tailored, template=template, keywords=keywords,
+                              timeout_s=timeout_s)
     clock.start("rescore")
-    after = score_stage(compiled.resume or tailored.resume, analysis, today=today)
+    after = score_match(compiled.resume or tailored.resume, analysis, today=today)
     clock.stop()
     clock.timings["total"] = round((time.perf_counter() - total) * 1000, 2)
     report = build_report(analysis, before, tailored, compiled, after, clock.timings,
                           extra_usage=parse_usage)
     return TailorResult(analysis, before, tailored, compiled, after, report)
-
-
-def tailor(
-    resume: Resume,
-    posting_text: str,
-    *,
-    template: str = "classic",
-    rewriter: Rewriter | None = None,
-    today: date | None = None,
-) -> tuple[JobAnalysis, MatchReport, TailoredResume, CompiledResume, MatchReport, TailorReport]:
-    """`run_tailor` as a plain tuple: (analysis, before, tailored, compiled, after, report)."""
-    r = run_tailor(resume, posting_text, template=template, rewriter=rewriter, today=today)
-    return r.analysis, r.before, r.tailored, r.compiled, r.after, r.report
 
 
 def artifacts(result: TailorResult) -> dict[str, bytes]:

@@ -17,8 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.compile import compile_resume  # noqa: E402
+from pipeline.compile.render import list_templates  # noqa: E402
 from pipeline.jsonresume import Resume  # noqa: E402
-from pipeline.latex import compile_resume, list_templates  # noqa: E402
 from pipeline.models import TailoredResume  # noqa: E402
 
 CANDIDATES = [ROOT / "examples/resumes/senior-backend.json",

@@ -19,8 +19,8 @@ from pipeline.models import JobAnalysis, SkillKind, SkillRequirement, Tone
 from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.prompts import fence, load_prompt
 from pipeline.providers.usage import UsageMeter
-from pipeline.skills import SkillMatcher, get_matcher
-from pipeline.taxonomy import SkillEntry, load_taxonomy
+from pipeline.taxonomy.gazetteer import SkillEntry, load_taxonomy
+from pipeline.taxonomy.matcher import SkillMatcher, get_matcher
 
 IMPLIED_IMPORTANCE = 0.3  # below any stated requirement the parser weighs
 MAX_IMPORTANCE_SHIFT = 0.2

@@ -25,7 +25,7 @@ from pipeline.models import Usage
 from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.prompts import fence, load_prompt
 from pipeline.providers.usage import UsageMeter
-from pipeline.rewrite import BulletRequest, SummaryFacts
+from pipeline.rewrite.rewriter import BulletRequest, SummaryFacts
 
 POSTING_CHARS = 8_000
 

@@ -45,8 +45,9 @@ def warm() -> None:
     the TeX version checks instead of each paying for them on its first tasks (about a second
     of CPU per child, again after every recycle), and the TeX formats are built before the
     first job waits on them. A failure here only leaves the work to the first task."""
+    from pipeline.compile import compile_resume
+    from pipeline.compile.render import list_templates
     from pipeline.jsonresume import Resume
-    from pipeline.latex import compile_resume, list_templates
 
     tailored = TailoredResume(resume=Resume.model_validate(_WARM_RESUME))
     options = _tex_options(get_settings())
@@ -59,7 +60,7 @@ def warm() -> None:
 
 
 def compile_job(job: Job) -> StageResult:
-    from pipeline.latex import compile_resume
+    from pipeline.compile import compile_resume
     from pipeline.tailor import parse_back_keywords
 
     settings = get_settings()

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def parse_job(job: Job) -> StageResult:
-    from pipeline.parse import analyze_posting
+    from pipeline.parse import parse_posting
 
     try:
         cached = cache.get_analysis(job.posting)
@@ -28,7 +28,7 @@ def parse_job(job: Job) -> StageResult:
     info: dict[str, object] = {"cache_hit": cached is not None}
     analysis = cached
     if analysis is None:
-        analysis = analyze_posting(job.posting)
+        analysis = parse_posting(job.posting)
         try:
             cache.put_analysis(job.posting, analysis)
         except redis.RedisError:

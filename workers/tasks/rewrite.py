@@ -13,13 +13,13 @@ from workers.tasks.base import StageResult, run_stage
 
 
 def rewrite_job(job: Job) -> StageResult:
-    from pipeline.rewrite import tailor_resume
+    from pipeline.rewrite import rewrite_resume
 
     resume = Resume.model_validate(job.resume)
     analysis = JobAnalysis.model_validate(job.analysis)
     report = MatchReport.model_validate(job.report)
     rewriter = job_ai(job.provider).rewriter()  # one per job: it meters this job's tokens
-    tailored = tailor_resume(resume, analysis, report, rewriter=rewriter)
+    tailored = rewrite_resume(resume, analysis, report, rewriter=rewriter)
     info = usage_info(tailored.usage) if tailored.usage else {}
     info["rejections"] = len(tailored.rejections)
     return StageResult({"tailored": tailored.model_dump(mode="json")}, info)

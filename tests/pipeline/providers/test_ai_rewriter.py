@@ -11,11 +11,11 @@ import pytest
 
 from pipeline.jsonresume import Resume
 from pipeline.models import EditKind, TailoredResume
-from pipeline.parse import analyze_posting
+from pipeline.parse import parse_posting
 from pipeline.providers.ai_rewriter import AIRewriter
 from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.runner import ProviderRunner
-from pipeline.rewrite import LocalRewriter, tailor_resume
+from pipeline.rewrite.rewriter import LocalRewriter, rewrite_resume
 from pipeline.score import score_match
 from tests.fakes.llm_server import FakeLLMServer, RecordedRequest, Reply
 
@@ -57,8 +57,8 @@ def reworded(request: RecordedRequest) -> Reply:
 
 
 def tailor(rewriter: AIRewriter | LocalRewriter, posting: str = POSTING) -> TailoredResume:
-    analysis = analyze_posting(posting)
-    return tailor_resume(RESUME, analysis, score_match(RESUME, analysis), rewriter=rewriter)
+    analysis = parse_posting(posting)
+    return rewrite_resume(RESUME, analysis, score_match(RESUME, analysis), rewriter=rewriter)
 
 
 def bullets(tailored: TailoredResume) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.commands import app
 from tests.fakes.llm_server import FakeLLMServer, RecordedRequest, Reply
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -1,0 +1,209 @@
+"""The `resume-tailor` command line: exit codes, one-line errors, JSON shapes, atomic output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from pipeline.cli.commands import _user_errors, app, write_atomically
+from pipeline.errors import CompileError, InvalidInput
+from pipeline.schema import schema_errors
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+RESUME = str(EXAMPLES / "resumes" / "senior-backend.json")
+POSTING = str(EXAMPLES / "postings" / "backend-engineer.md")
+runner = CliRunner()
+
+
+def test_help_imports_no_heavy_library() -> None:
+    code = (
+        "import sys\n"
+        "from pipeline.cli.commands import app\n"
+        "try:\n    app(['--help'], prog_name='resume-tailor')\nexcept SystemExit:\n    pass\n"
+        "heavy = {'spacy', 'jinja2', 'pypdf', 'pydantic', 'jsonschema', 'rich.table',\n"
+        "         'pipeline.parse', 'pipeline.score', 'pipeline.compile', 'pipeline.rewrite'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert "Usage: resume-tailor" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_analyze_json_shape() -> None:
+    result = runner.invoke(app, ["analyze", POSTING, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["title"].startswith("Senior Backend Engineer")
+    for key in ("hard_skills", "soft_skills"):
+        assert isinstance(data[key], list) and data[key]
+        for skill in data[key]:
+            assert {"name", "surface_forms", "importance", "required"} <= skill.keys()
+            assert 0 <= skill["importance"] <= 1 and isinstance(skill["required"], bool)
+    names = {s["name"] for s in data["hard_skills"]}
+    assert {"PostgreSQL", "Python", "Kubernetes"} <= names
+
+
+def test_analyze_reads_stdin_and_prints_tables() -> None:
+    result = runner.invoke(app, ["analyze", "-"], input="Data Engineer\n\nRequirements\n"
+                                                        "- Python and SQL\n- Airflow\n")
+    assert result.exit_code == 0, result.output
+    assert "Hard skills" in result.stdout and "Airflow" in result.stdout
+
+
+def test_match_json_and_table() -> None:
+    result = runner.invoke(app, ["match", RESUME, POSTING, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert 0 <= report["match_rate"] <= report["ceiling"] <= 1
+    assert {c["name"] for c in report["breakdown"]} >= {"hard_skills", "title"}
+    postgres = next(s for s in report["skills"] if s["name"] == "PostgreSQL")
+    assert postgres["evidence"] and "Postgres" in postgres["resume_forms"]
+    table = runner.invoke(app, ["match", RESUME, POSTING])
+    assert table.exit_code == 0 and "Match rate" in table.stdout and "ceiling" in table.stdout
+
+
+def test_rank_files_best_first() -> None:
+    postings = sorted(str(p) for p in (EXAMPLES / "postings").iterdir())
+    result = runner.invoke(app, ["rank", RESUME, *postings, "--json"])
+    assert result.exit_code == 0, result.output
+    ranked = json.loads(result.stdout)
+    assert [set(r) for r in ranked] == [{"id", "match_rate"}] * len(postings)
+    assert ranked[0]["id"] == "backend-engineer.md"
+    rates = [r["match_rate"] for r in ranked]
+    assert rates == sorted(rates, reverse=True)
+
+
+def test_rank_jsonl(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": pid, "text": (EXAMPLES / "postings" / name).read_text()})
+             for pid, name in (("nurse", "registered-nurse.txt"), ("be", "backend-engineer.md"),
+                               ("fe", "frontend-developer.html"))]
+    path = tmp_path / "postings.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = runner.invoke(app, ["rank", RESUME, str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)][0] == "be"
+    table = runner.invoke(app, ["rank", RESUME, str(path)])
+    assert table.exit_code == 0 and "Postings by fit" in table.stdout
+
+
+def _error(args: list[str], input: str | None = None) -> str:
+    result = runner.invoke(app, args, input=input)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    return result.stderr.strip()
+
+
+def test_bad_inputs_exit_2_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"work": [{}, {}, {"startDate": "last spring"}]}))
+    message = _error(["match", str(bad), POSTING])
+    assert message.startswith("error: work[2].startDate: not a date")
+    assert "\n" not in message
+    assert "file not found" in _error(["analyze", str(tmp_path / "nope.md")])
+    assert "posting: empty" in _error(["analyze", "-"], input="   \n")
+    binary = tmp_path / "p.txt"
+    binary.write_bytes(b"\x00\x01\x02PDF")
+    assert "posting: binary" in _error(["analyze", str(binary)])
+    jsonl = tmp_path / "p.jsonl"
+    jsonl.write_text('{"id": "a", "text": "Python developer"}\n{"id": "b"}\n')
+    assert "p.jsonl line 2" in _error(["rank", RESUME, str(jsonl)])
+
+
+def test_bad_arguments_exit_2() -> None:
+    result = runner.invoke(app, ["tailor", RESUME, POSTING])  # no -o
+    assert result.exit_code == 2
+    result = runner.invoke(app, ["analyze", POSTING, "--no-such-flag"])
+    assert result.exit_code == 2
+
+
+def test_unknown_template_and_provider(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert "template" in _error(["tailor", RESUME, POSTING, "-o", str(out), "--template", "x"])
+    assert "provider" in _error(["tailor", RESUME, POSTING, "-o", str(out), "--provider", "gpt"])
+    assert not out.exists()
+
+
+def test_templates_one_line_each() -> None:
+    result = runner.invoke(app, ["templates"])
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) >= 3
+    assert {line.split()[0] for line in lines} >= {"classic"}
+
+
+def test_tailor_writes_all_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["tailor", RESUME, POSTING, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.json", "resume.pdf", "resume.tex", "tailored.json"]
+    assert (out / "resume.pdf").read_bytes().startswith(b"%PDF")
+    assert "\\documentclass" in (out / "resume.tex").read_text()
+    tailored = json.loads((out / "tailored.json").read_text())
+    assert schema_errors(tailored) == []
+    assert tailored["basics"]["name"] == "Daniel Okafor"
+    report = json.loads((out / "report.json").read_text())
+    assert report["pages"] == 1
+    assert report["after"]["match_rate"] >= report["before"]["match_rate"]
+    assert set(report["timings_ms"]) >= {"parse", "score", "rewrite", "compile", "total"}
+    summary = result.stdout
+    assert "Match rate" in summary and "→" in summary and "guard rejections: 0" in summary
+    assert "PostgreSQL" in summary  # matched after tailoring
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".demo.")]
+    assert leftovers == []
+
+
+def test_write_atomically_all_or_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    (out / "resume.pdf").write_bytes(b"old")
+    with pytest.raises(InvalidInput):
+        # the second file cannot be written (its directory does not exist): nothing moves in
+        write_atomically(out, {"resume.pdf": b"new", "missing/dir.json": b"{}"})
+    assert (out / "resume.pdf").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging dir left
+    written = write_atomically(out, {"resume.pdf": b"new"})
+    assert written == [out / "resume.pdf"] and (out / "keep.txt").read_text() == "mine"
+    assert (out / "resume.pdf").read_bytes() == b"new"
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(InvalidInput, match="not a directory"):
+        write_atomically(afile, {"a": b""})
+
+
+def _mini_app(error: Exception) -> typer.Typer:
+    mini = typer.Typer()
+
+    @mini.command()
+    @_user_errors
+    def run() -> None:
+        raise error
+
+    @mini.command()
+    def other() -> None:  # a second command keeps Typer from collapsing to one
+        pass
+
+    return mini
+
+
+def test_compile_error_exits_1_with_log_tail() -> None:
+    log = "\n".join(f"line {i}" for i in range(40)) + "\n! Undefined control sequence."
+    result = runner.invoke(_mini_app(CompileError("pdflatex failed", log=log)), ["run"])
+    assert result.exit_code == 1
+    assert "error: the PDF did not compile: pdflatex failed" in result.stderr
+    assert "! Undefined control sequence." in result.stderr
+    assert "line 0\n" not in result.stderr  # only the tail
+
+
+def test_unexpected_errors_keep_their_traceback() -> None:
+    result = runner.invoke(_mini_app(RuntimeError("bug")), ["run"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, RuntimeError)

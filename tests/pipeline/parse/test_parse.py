@@ -1,0 +1,172 @@
+"""The parse stage on postings written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import InvalidInput
+from pipeline.models import (
+    EducationLevel,
+    JobAnalysis,
+    Section,
+    Seniority,
+    SkillRequirement,
+    Tone,
+)
+from pipeline.parse import parse_posting
+from pipeline.parse.posting_facts import years_mentions
+from pipeline.parse.sections import split_lines
+
+MARKDOWN_POSTING = """# Senior Backend Engineer
+
+## About us
+We are a fintech team that loves Elixir. Diversity and inclusion matter to us.
+
+## What you'll do
+- Build services in Python on AWS
+- Operate k8s clusters and CI/CD pipelines
+
+## Requirements
+- 5+ years of professional experience with Python
+- Strong experience with PostgreSQL (Postgres) and REST APIs
+- BS in Computer Science, Engineering or a related field
+- Excellent communication skills; you are a team player
+
+## Nice to have
+- Terraform
+- Experience mentoring junior engineers
+
+## Benefits
+- Remote-friendly, learning budget, free Docker stickers
+"""
+
+PLAIN_POSTING = """Job title: Data Analyst
+Company: Example Corp
+
+Who we are:
+An equal opportunity employer. The successful candidate shall report to the director.
+
+Qualifications:
+At least three years of experience in SQL and Tableau.
+Master's degree in Statistics is preferred.
+Attention to detail.
+
+Preferred:
+Python
+"""
+
+
+def skill(analysis: JobAnalysis, name: str) -> SkillRequirement:
+    found = [s for s in analysis.skills() if s.name == name]
+    assert found, f"{name} not found in {[s.name for s in analysis.skills()]}"
+    return found[0]
+
+
+def test_markdown_sections_title_and_seniority() -> None:
+    analysis = parse_posting(MARKDOWN_POSTING)
+    assert analysis.title == "Senior Backend Engineer"
+    assert analysis.seniority == Seniority.senior
+    for section in (Section.about, Section.responsibilities, Section.requirements,
+                    Section.preferred, Section.benefits):
+        assert analysis.sections.get(section, 0) >= 1, section
+
+
+def test_aliases_surface_forms_and_required() -> None:
+    analysis = parse_posting(MARKDOWN_POSTING)
+    pg = skill(analysis, "PostgreSQL")
+    assert pg.surface_forms == ["PostgreSQL", "Postgres"]
+    assert pg.required and pg.category == "Databases"
+    assert skill(analysis, "Kubernetes").surface_forms == ["k8s"]
+    assert skill(analysis, "Kubernetes").required
+
+
+def test_nice_to_have_is_preferred_and_blurb_only_is_low() -> None:
+    analysis = parse_posting(MARKDOWN_POSTING)
+    terraform, elixir, docker = (skill(analysis, n) for n in ("Terraform", "Elixir", "Docker"))
+    python = skill(analysis, "Python")
+    assert not terraform.required and not elixir.required and not docker.required
+    assert python.importance > terraform.importance > elixir.importance > docker.importance
+    assert elixir.importance < 0.3
+    assert not skill(analysis, "mentoring").required
+
+
+def test_skills_sorted_by_importance() -> None:
+    analysis = parse_posting(MARKDOWN_POSTING)
+    for group in (analysis.hard_skills, analysis.soft_skills):
+        values = [s.importance for s in group]
+        assert values == sorted(values, reverse=True)
+
+
+def test_mentions_point_into_the_text() -> None:
+    analysis = parse_posting(MARKDOWN_POSTING)
+    for req in analysis.skills():
+        for mention in req.mentions:
+            assert analysis.text[mention.start:mention.end] == mention.text
+
+
+def test_years_education_soft_skills_and_culture() -> None:
+    analysis = parse_posting(MARKDOWN_POSTING)
+    assert analysis.min_years == 5
+    assert analysis.education == EducationLevel.bachelor and analysis.education_required
+    assert analysis.education_fields == ["Computer Science", "Engineering"]
+    assert {s.name for s in analysis.soft_skills} >= {"communication", "teamwork"}
+    assert "diversity and inclusion" in analysis.culture.values
+
+
+def test_plain_text_fields_and_formal_tone() -> None:
+    analysis = parse_posting(PLAIN_POSTING)
+    assert analysis.title == "Data Analyst"
+    assert analysis.company == "Example Corp"
+    assert analysis.min_years == 3
+    assert analysis.education == EducationLevel.master and not analysis.education_required
+    assert skill(analysis, "SQL").required
+    assert not skill(analysis, "Python").required
+    assert skill(analysis, "attention to detail").kind == "soft"
+    assert analysis.culture.tone == Tone.formal
+
+
+def test_casual_tone() -> None:
+    text = "Hey rockstar! 🚀\nYou'll love our awesome team! We're hiring a Go developer!"
+    assert parse_posting(text).culture.tone == Tone.casual
+
+
+@pytest.mark.parametrize(
+    ("phrase", "years"),
+    [
+        ("5+ years of experience with Go", [5]),
+        ("at least three years of experience", [3]),
+        ("3-5 years experience in data engineering", [3]),
+        ("a minimum of 2 years working with SQL", [2]),
+        ("Minimum 7 years' experience", [7]),
+        ("two years in a similar role", [2]),
+        ("founded 20 years ago; 2023 was a good year", []),
+    ],
+)
+def test_years_phrases(phrase: str, years: list[float]) -> None:
+    assert years_mentions(phrase) == years
+
+
+def test_inline_plus_marks_preferred() -> None:
+    analysis = parse_posting("Backend Developer\nYou write Python daily.\nKafka is a plus.\n")
+    assert skill(analysis, "Python").required
+    assert not skill(analysis, "Apache Kafka").required
+
+
+def test_plain_headings_are_detected() -> None:
+    lines = split_lines("Engineer\nWHAT YOU WILL DO\nship things\nBonus points:\nRust\n")
+    sections = {line.text: line.section for line in lines}
+    assert sections["ship things"] == Section.responsibilities
+    assert sections["Rust"] == Section.preferred
+
+
+def test_empty_posting_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_posting("   \n ")
+    assert info.value.field == "posting"
+
+
+def test_title_skips_a_leading_section_heading() -> None:
+    analysis = parse_posting("## About us\nWe build tools.\n\nStaff Engineer\n")
+    assert analysis.title is None  # the blurb sentence is no title either
+    assert parse_posting("Company: Acme\nPlatform Engineer\nKubernetes.\n").title == (
+        "Platform Engineer")
