@@ -93,7 +93,7 @@ class Candidate:
 def build_candidate(resume: Resume, profile: ResumeProfile, *, today: date) -> Candidate:
     jobs = _job_spans(resume, today)
     centrality = {
-        name: _centrality(hits, jobs, today) for name, hits in profile.hits.items()
+        name: _centrality(hits, jobs) for name, hits in profile.hits.items()
     }
     ordered = sorted(resume.work, key=lambda w: w.startDate or "", reverse=True)
     titles: list[tuple[str, float]] = []
@@ -155,7 +155,7 @@ def _job_spans(resume: Resume, today: date) -> dict[int, _Span]:
     return spans
 
 
-def _centrality(hits: list[Hit], jobs: dict[int, _Span], today: date) -> float:
+def _centrality(hits: list[Hit], jobs: dict[int, _Span]) -> float:
     """Where the skill stands (a title beats a skills list beats a course), how long and how
     recently the jobs naming it ran, and in how many places the resume names it."""
     best, used_jobs, places = 0.0, set(), set()
@@ -173,12 +173,13 @@ def _centrality(hits: list[Hit], jobs: dict[int, _Span], today: date) -> float:
         best = max(best, weight)
         places.add(hit.field.path)
     years = sum(jobs[i].years for i in used_jobs)
-    return min(1.0, 0.55 * best + 0.25 * min(1.0, years / 6) + 0.2 * min(1.0, (len(places) - 1) / 4))
+    spread = min(1.0, (len(places) - 1) / 4)
+    return min(1.0, 0.55 * best + 0.25 * min(1.0, years / 6) + 0.2 * spread)
 
 
 def _candidate_level(titles: list[str], years: float | None) -> int | None:
     for title in titles[:2]:  # the label and the newest position say the level now
-        named = seniority_of(title)
+        named = roles.level_of(title)
         if named is not None:
             return roles.SENIORITY_RANK[named]
     return _level_from_years(years)
@@ -249,8 +250,11 @@ def _role(candidate: Candidate, analysis: JobAnalysis, reasons: list[str]) -> fl
 
 
 def _posting_level(analysis: JobAnalysis) -> int | None:
-    if analysis.seniority is not None:
-        return roles.SENIORITY_RANK[analysis.seniority]
+    named = analysis.seniority
+    if analysis.title and seniority_of(analysis.title) is not None:
+        named = roles.level_of(analysis.title)  # "Sales Manager" is no management level
+    if named is not None:
+        return roles.SENIORITY_RANK[named]
     if analysis.min_years:
         return 3 if analysis.min_years >= 5 else 2 if analysis.min_years >= 3 else 1
     return None

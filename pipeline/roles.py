@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from pipeline.models import Seniority
+from pipeline.posting_facts import seniority_of
 
 # (family, pattern over a lower-cased title). A title may name several ("Software Engineer -
 # Cloud Security"): every family it names counts.
@@ -31,7 +32,8 @@ _FAMILY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("security", r"\b(security|threat|penetration|infosec|cyber)\b"),
     ("design", r"\b(designer|ux|ui|user experience|graphic design|experience design)\b"),
     ("tech_lead", r"\b(engineering manager|head of it|cto|tech(nical|nology)? lead|it manager"
-                  r"|head of engineering|vp engineering|development (team )?manager)\b"),
+                  r"|head of engineering|vp engineering|software development manager"
+                  r"|development team manager)\b"),
     ("nursing", r"\b(nurse|nursing|rn|lpn|cna|midwife|caregiver|care assistant|healthcare "
                 r"assistant|patient care)\b"),
     ("medicine", r"\b(physician|doctor|medical (consultant|officer|doctor)|surgeon|neurosurg\w*"
@@ -86,15 +88,17 @@ SENIORITY_RANK: dict[Seniority, int] = {
 }
 
 # Title words that name no particular line of work.
-_GENERIC_TITLE_WORDS = frozenset(
+_GENERIC_WORDS = (
     "engineer engineers developer developers manager specialist consultant officer assistant "
-    "associate analyst professional expert team member worker staff m f d w x h".split()
+    "associate analyst professional expert team member worker staff m f d w x h"
 )
-_TITLE_NOISE = frozenset(
+_GENERIC_TITLE_WORDS = frozenset(_GENERIC_WORDS.split())
+_NOISE_WORDS = (  # levels and filler: the level is compared on its own
     "senior sr jr junior lead staff principal mid level i ii iii iv intern the a an of and for "
     "in at with to on remote hybrid full time part job position new our we are is sen "
-    "fulltime onsite or".split()
+    "fulltime onsite or"
 )
+_TITLE_NOISE = frozenset(_NOISE_WORDS.split())
 _SPELLINGS = (  # one spelling for words titles write several ways
     (re.compile(r"\bfull[- ]stack\b"), "fullstack"),
     (re.compile(r"\bfront[- ]end\b"), "frontend"),
@@ -103,6 +107,21 @@ _SPELLINGS = (  # one spelling for words titles write several ways
     (re.compile(r"\breact\.?js\b"), "react"),
     (re.compile(r"\bprogrammer\b"), "developer"),
 )
+
+
+# "Manager" in these titles names a line of work, not a rung of management: a senior account
+# manager is a senior individual contributor.
+_NOT_A_MANAGER = re.compile(
+    r"\b(account|key account|project|product|programme|program|success|content|category"
+    r"|sales|marketing|brand|relationship|partner|community|office|case|data protection"
+    r"|compliance|finance|cost)\s+manager\b",
+    re.IGNORECASE,
+)
+
+
+def level_of(title: str) -> Seniority | None:
+    """The seniority a title names, reading "Account Manager" as no level of its own."""
+    return seniority_of(_NOT_A_MANAGER.sub(r"\1 specialist", title))
 
 
 def families_of(text: str) -> set[str]:
