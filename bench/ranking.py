@@ -27,9 +27,9 @@ from pathlib import Path
 from pipeline.fit import Candidate, build_candidate, score_fit
 from pipeline.inputs import load_resume
 from pipeline.models import JobAnalysis
-from pipeline.parse import analyze_posting
-from pipeline.resume_profile import ResumeProfile, build_profile
-from pipeline.score import score_profile
+from pipeline.parse import parse_posting
+from pipeline.score.resume_profile import ResumeProfile, build_profile
+from pipeline.score.match import score_profile
 
 DEFAULT_DATA = Path(__file__).resolve().parent / "data" / "ranking"
 TODAY = date(2025, 6, 1)  # fixed, so the resumes' current jobs have a fixed length
@@ -72,7 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     postings, labels = load(args.data)
     started = time.perf_counter()
-    analyses = {pid: analyze_posting(text) for pid, text in postings.items()}
+    analyses = {pid: parse_posting(text) for pid, text in postings.items()}
     parse_s = time.perf_counter() - started
     results: dict[str, dict[str, float]] = {}
     for resume_name, graded in sorted(labels.items()):

@@ -42,8 +42,8 @@ from pipeline.models import (
     SkillKind,
     SkillRequirement,
 )
-from pipeline.posting_facts import seniority_of
-from pipeline.resume_profile import Hit, ResumeProfile, to_date
+from pipeline.parse.posting_facts import seniority_of
+from pipeline.score.resume_profile import Hit, ResumeProfile, to_date
 
 WEIGHTS = {"coverage": 0.30, "centrality": 0.20, "role": 0.35, "seniority": 0.15}
 GAP_WEIGHT = 0.35

@@ -13,7 +13,7 @@ from datetime import date
 
 from pipeline.jsonresume import Resume
 from pipeline.models import EducationLevel
-from pipeline.skills import FoundSkill, get_matcher
+from pipeline.taxonomy.matcher import FoundSkill, get_matcher
 
 _DEGREES: tuple[tuple[EducationLevel, str], ...] = (
     (EducationLevel.doctorate, r"\bph\.?\s?d\b|\bdoctor|\bd\.?phil\b|\bed\.?d\b"),

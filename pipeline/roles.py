@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from pipeline.models import Seniority
-from pipeline.posting_facts import seniority_of
+from pipeline.parse.posting_facts import seniority_of
 
 # (family, pattern over a lower-cased title). A title may name several ("Software Engineer -
 # Cloud Security"): every family it names counts.
