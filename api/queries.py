@@ -73,6 +73,8 @@ class BatchItemRow:
     state: str
     match_rate: float | None
     match_rate_after: float | None
+    fit: float | None
+    fit_parts: dict[str, float] | None
     error: dict[str, Any] | None
     title: str | None
     skills: list[dict[str, Any]] | None  # the before-report's skills, by importance
@@ -82,7 +84,7 @@ def batch_items(session: Session, tenant: str, batch_id: uuid.UUID) -> list[Batc
     stmt = (
         select(
             Job.id, Job.batch_item, Job.label, Job.state, Job.match_rate, Job.match_rate_after,
-            Job.error, Job.analysis["title"].astext, Job.report["skills"],
+            Job.fit, Job.fit_parts, Job.error, Job.analysis["title"].astext, Job.report["skills"],
         )
         .where(Job.batch_id == batch_id, Job.tenant == tenant)
         .order_by(Job.batch_item, Job.created_at)

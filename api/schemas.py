@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from pipeline.jsonresume import Resume
-from pipeline.models import Usage
+from pipeline.models import FitParts, Usage
 
 MAX_BATCH_ITEMS = 500
 MAX_POSTING_CHARS = 200_000
@@ -170,6 +170,7 @@ class BatchItemOut(BaseModel):
     state: str
     match_rate: float | None = None
     match_rate_after: float | None = None
+    fit: float | None = None
     error: JobError | None = None
 
 
@@ -179,7 +180,9 @@ class RankedOut(BaseModel):
     job_id: uuid.UUID
     label: str | None = None
     title: str | None = None
-    match_rate: float
+    fit: float = Field(description="How well the posting fits the resume: the ranking's key.")
+    fit_parts: FitParts | None = None
+    match_rate: float = Field(description="Share of what the posting asks that the resume meets.")
     top_missing: list[str] = Field(default_factory=list)
 
 
@@ -193,7 +196,7 @@ class BatchOut(BaseModel):
     finished_at: datetime | None = None
     items: list[BatchItemOut]
     ranking: list[RankedOut] | None = Field(
-        default=None, description="One-resume batches: the postings by match rate, best first."
+        default=None, description="One-resume batches: the postings by fit, best first."
     )
 
 

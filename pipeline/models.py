@@ -153,9 +153,34 @@ class MatchReport(_Model):
         return [s for s in self.skills if not s.matched]
 
 
+class FitParts(_Model):
+    """The parts of a posting's fit for the candidate (pipeline.fit); each 0..1."""
+
+    coverage: float = Field(ge=0.0, le=1.0, description=(
+        "Share of the posting's requirements the resume evidences, by importance and by how "
+        "central each is to the candidate, shrunk toward a prior when few are found."))
+    centrality: float = Field(ge=0.0, le=1.0, description=(
+        "Absolute amount of the candidate's central skills the posting asks for, saturating."))
+    role: float = Field(ge=0.0, le=1.0, description=(
+        "The posting's role family and title against the candidate's titles."))
+    seniority: float = Field(ge=0.0, le=1.0, description=(
+        "The posting's level (or years asked) against the candidate's."))
+    gaps: float = Field(ge=0.0, le=1.0, description=(
+        "Penalty, subtracted: must-haves with no evidence, years, degree or level far off."))
+
+
+class FitReport(_Model):
+    fit: float = Field(ge=0.0, le=1.0)
+    parts: FitParts
+    reasons: list[str] = Field(default_factory=list)  # "has 12 of 15 skills asked; ..."
+
+
 class RankedPosting(_Model):
     id: str
-    match_rate: float
+    fit: float = Field(default=0.0, ge=0.0, le=1.0, description="The sort key, best first.")
+    fit_parts: FitParts | None = None  # None for a posting that could not be parsed
+    fit_reasons: list[str] = Field(default_factory=list)
+    match_rate: float  # share of what the posting asks that the resume meets (not the sort key)
     title: str | None = None
     top_missing: list[str] = Field(default_factory=list)
 

@@ -12,6 +12,7 @@ from api.errors import PROBLEM_RESPONSES, not_found
 from api.routes.jobs import IdempotencyKey, parse_id, plan_chains, send_after_commit
 from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
 from api.views import job_error, top_missing
+from pipeline.models import FitParts
 from workers.db import repository
 from workers.db.models import Batch, JobState
 
@@ -94,22 +95,24 @@ def get_batch(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchOut
         BatchItemOut(
             index=row.index if row.index is not None else position, job_id=row.job_id,
             label=row.label, state=row.state, match_rate=row.match_rate,
-            match_rate_after=row.match_rate_after, error=job_error(row.error),
+            match_rate_after=row.match_rate_after, fit=row.fit, error=job_error(row.error),
         )
         for position, row in enumerate(rows)
     ]
     ranking = None
     if batch.kind == "one_resume":
-        # By match rate before tailoring: how well the resume as written fits each posting.
+        # By fit (pipeline.fit) of the resume as written, not by match rate: a posting that
+        # asks for little would otherwise come first.
         scored = sorted(
-            (row for row in rows if row.match_rate is not None),
-            key=lambda row: (-(row.match_rate or 0.0), row.index or 0),
+            (row for row in rows if row.fit is not None),
+            key=lambda row: (-(row.fit or 0.0), row.index or 0),
         )
         ranking = [
             RankedOut(
                 rank=rank, index=row.index or 0, job_id=row.job_id, label=row.label,
-                title=row.title, match_rate=row.match_rate or 0.0,
-                top_missing=top_missing(row.skills),
+                title=row.title, fit=row.fit or 0.0,
+                fit_parts=FitParts.model_validate(row.fit_parts) if row.fit_parts else None,
+                match_rate=row.match_rate or 0.0, top_missing=top_missing(row.skills),
             )
             for rank, row in enumerate(scored, start=1)
         ]

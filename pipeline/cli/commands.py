@@ -158,7 +158,7 @@ def rank(
 
         ranked = rank_postings(master, items, on_progress=on_progress)
     if json_out:
-        _print_json([{"id": r.id, "match_rate": r.match_rate} for r in ranked])
+        _print_json([r.model_dump(mode="json") for r in ranked])
         return
     render_ranking(_console(), ranked)
 

@@ -128,12 +128,20 @@ def _read_jsonl(path: Path) -> list[tuple[str, str]]:
 
 def render_ranking(console: Console, ranked: Sequence[RankedPosting]) -> None:
     table = Table(title="Postings by fit", title_justify="left")
-    for column in ("#", "posting", "title", "match", "top missing"):
+    for column in ("#", "posting", "title", "fit", "match", "why", "top missing"):
         table.add_column(column)
     for place, item in enumerate(ranked, start=1):
-        table.add_row(str(place), item.id, item.title or "-", _pct(item.match_rate),
-                      ", ".join(item.top_missing[:4]))
+        table.add_row(str(place), item.id, item.title or "-", _pct(item.fit),
+                      _pct(item.match_rate), _fit_parts(item), ", ".join(item.top_missing[:4]))
     console.print(table)
+
+
+def _fit_parts(item: RankedPosting) -> str:
+    parts = item.fit_parts
+    if parts is None:
+        return "-"
+    return (f"cov {parts.coverage:.2f} cen {parts.centrality:.2f} role {parts.role:.2f} "
+            f"lvl {parts.seniority:.2f} gaps {parts.gaps:.2f}")
 
 
 def render_tailor_summary(console: Console, result: TailorResult, written: list[Path]) -> None:

@@ -122,7 +122,7 @@ def degree_level(study_type: str) -> EducationLevel | None:
     return None
 
 
-def _to_date(value: str, *, end: bool) -> date:
+def to_date(value: str, *, end: bool) -> date:
     """A partial ISO date; an end date covers the whole month or year it names."""
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 3 or not end:
@@ -141,8 +141,8 @@ def years_of_experience(resume: Resume, *, today: date) -> float | None:
     for work in resume.work:
         if not work.startDate:
             continue
-        start = _to_date(work.startDate, end=False)
-        stop = min(_to_date(work.endDate, end=True), today) if work.endDate else today
+        start = to_date(work.startDate, end=False)
+        stop = min(to_date(work.endDate, end=True), today) if work.endDate else today
         if stop > start:
             spans.append((start, stop))
     if not spans:

@@ -65,11 +65,12 @@ def test_batch_of_20_postings_ranks_and_fires_one_webhook(
     assert [item["index"] for item in batch["items"]] == list(range(20))
     ranking = batch["ranking"]
     assert len(ranking) == 20 and [r["rank"] for r in ranking] == list(range(1, 21))
-    rates = [r["match_rate"] for r in ranking]
-    assert rates == sorted(rates, reverse=True)
+    fits = [r["fit"] for r in ranking]
+    assert fits == sorted(fits, reverse=True)
     assert {r["label"] for r in ranking} == {f"posting-{i}" for i in range(20)}
     # A resume of Python/Django/PostgreSQL work fits the backend posting better than iOS work.
     by_label = {r["label"]: r for r in ranking}
+    assert by_label["posting-0"]["fit"] > by_label["posting-6"]["fit"]
     assert by_label["posting-0"]["match_rate"] > by_label["posting-6"]["match_rate"]
 
     rows = _final_deliveries(db_session, batch_id=uuid.UUID(accepted["id"]))
@@ -79,6 +80,38 @@ def test_batch_of_20_postings_ranks_and_fires_one_webhook(
     event = _verifier().verify(received[0].body, received[0].headers)
     assert event["type"] == "batch.completed"
     assert event["data"]["batch_id"] == accepted["id"] and event["data"]["succeeded"] == 20
+
+
+def test_batch_ranks_by_fit_not_by_match_rate(
+    http: httpx.Client, celery_workers: Any
+) -> None:
+    """A posting from another line of work that asks only for SQL meets all it asks (a high
+    match rate) yet fits this backend engineer worst; the ranking goes by fit."""
+    asks_little = "Warehouse Worker\n\n## Requirements\n- Basic SQL to look up stock levels\n"
+    body = {
+        "resume": factories.resume(),
+        "postings": [
+            {"label": "asks-little", "posting": asks_little},
+            {"label": "backend", "posting": factories.posting(0)},
+            {"label": "sre", "posting": factories.posting(3)},
+        ],
+    }
+    response = http.post("/v1/batches", json=body)
+    assert response.status_code == 202, response.text
+    batch = poll(http, response.headers["location"], until={"completed"}, timeout_s=300)
+    assert batch["counts"]["succeeded"] == 3, batch["counts"]
+    ranking = batch["ranking"]
+    assert [r["label"] for r in ranking] == ["backend", "sre", "asks-little"]
+    assert [r["rank"] for r in ranking] == [1, 2, 3]
+    by_label = {r["label"]: r for r in ranking}
+    assert by_label["asks-little"]["match_rate"] > by_label["sre"]["match_rate"]
+    fits = [r["fit"] for r in ranking]
+    assert fits == sorted(fits, reverse=True) and fits[0] > fits[-1]
+    parts = by_label["asks-little"]["fit_parts"]
+    assert set(parts) == {"coverage", "centrality", "role", "seniority", "gaps"}
+    assert parts["role"] < by_label["backend"]["fit_parts"]["role"]
+    items = {item["label"]: item for item in batch["items"]}
+    assert items["backend"]["fit"] == by_label["backend"]["fit"]
 
 
 def test_webhook_retried_after_two_500s_with_valid_signatures(

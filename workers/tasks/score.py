@@ -1,6 +1,9 @@
-"""score: resume + JobAnalysis → MatchReport (the match before tailoring)."""
+"""score: resume + JobAnalysis → MatchReport (the match before tailoring) and the fit that
+ranks a batch's postings."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from celery import Task
 
@@ -15,12 +18,22 @@ INPUTS = ("resume", "analysis")
 
 
 def score_job(job: Job) -> StageResult:
-    from pipeline.score import score_match
+    from pipeline.fit import build_candidate, score_fit
+    from pipeline.score.resume_profile import build_profile
+    from pipeline.score.match import score_profile
 
     resume = Resume.model_validate(job.resume)
     analysis = JobAnalysis.model_validate(job.analysis)
-    report = score_match(resume, analysis)
-    return StageResult({"report": report.model_dump(mode="json"), "match_rate": report.match_rate})
+    today = date.today()
+    profile = build_profile(resume, today=today)
+    report = score_profile(profile, analysis)
+    fit = score_fit(build_candidate(resume, profile, today=today), analysis)
+    return StageResult({
+        "report": report.model_dump(mode="json"),
+        "match_rate": report.match_rate,
+        "fit": fit.fit,
+        "fit_parts": fit.parts.model_dump(mode="json"),
+    })
 
 
 @app.task(bind=True, name="workers.tasks.score.run")

@@ -74,10 +74,17 @@ def test_rank_files_best_first() -> None:
     result = runner.invoke(app, ["rank", RESUME, *postings, "--json"])
     assert result.exit_code == 0, result.output
     ranked = json.loads(result.stdout)
-    assert [set(r) for r in ranked] == [{"id", "match_rate"}] * len(postings)
+    assert len(ranked) == len(postings)
+    assert all({"id", "fit", "fit_parts", "match_rate"} <= set(r) for r in ranked)
+    assert set(ranked[0]["fit_parts"]) == {"coverage", "centrality", "role", "seniority", "gaps"}
     assert ranked[0]["id"] == "backend-engineer.md"
-    rates = [r["match_rate"] for r in ranked]
-    assert rates == sorted(rates, reverse=True)
+    fits = [r["fit"] for r in ranked]
+    assert fits == sorted(fits, reverse=True)  # sorted by fit, not by match rate
+    # the nurse posting meets a larger share of its asks than some engineering ones, yet
+    # fits this backend engineer worst
+    assert ranked[-1]["id"] == "registered-nurse.txt"
+    rates = {r["id"]: r["match_rate"] for r in ranked}
+    assert rates["registered-nurse.txt"] > min(rates.values())
 
 
 def test_rank_jsonl(tmp_path: Path) -> None:
@@ -91,6 +98,7 @@ def test_rank_jsonl(tmp_path: Path) -> None:
     assert [r["id"] for r in json.loads(result.stdout)][0] == "be"
     table = runner.invoke(app, ["rank", RESUME, str(path)])
     assert table.exit_code == 0 and "Postings by fit" in table.stdout
+    assert "fit" in table.stdout and "match" in table.stdout
 
 
 def _error(args: list[str], input: str | None = None) -> str:
