@@ -8,7 +8,7 @@ written by hand following the rule in the README, not computed by the code under
 Rankings compared, each sorted best first with ties kept in file order:
   match_rate  the share of what the posting asks that the resume meets (what `rank` sorted by);
   shared      how many of the posting's skills the resume evidences anywhere;
-  fit         pipeline.fit, the key `rank` sorts by now.
+  fit         pipeline.rank.fit, the key `rank` sorts by now.
 Gains are 2^grade - 1, discounted by log2(rank + 1); the ideal order normalises.
 """
 
@@ -24,12 +24,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from pipeline.fit import Candidate, build_candidate, score_fit
 from pipeline.inputs import load_resume
 from pipeline.models import JobAnalysis
 from pipeline.parse import parse_posting
-from pipeline.score.resume_profile import ResumeProfile, build_profile
+from pipeline.rank.fit import Candidate, build_candidate, score_fit
 from pipeline.score.match import score_profile
+from pipeline.score.resume_profile import ResumeProfile, build_profile
 
 DEFAULT_DATA = Path(__file__).resolve().parent / "data" / "ranking"
 TODAY = date(2025, 6, 1)  # fixed, so the resumes' current jobs have a fixed length

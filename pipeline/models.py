@@ -154,7 +154,7 @@ class MatchReport(_Model):
 
 
 class FitParts(_Model):
-    """The parts of a posting's fit for the candidate (pipeline.fit); each 0..1."""
+    """The parts of a posting's fit for the candidate (pipeline.rank.fit); each 0..1."""
 
     coverage: float = Field(ge=0.0, le=1.0, description=(
         "Share of the posting's requirements the resume evidences, by importance and by how "

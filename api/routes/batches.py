@@ -101,7 +101,7 @@ def get_batch(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchOut
     ]
     ranking = None
     if batch.kind == "one_resume":
-        # By fit (pipeline.fit) of the resume as written, not by match rate: a posting that
+        # By fit (pipeline.rank.fit) of the resume as written, not by match rate: a posting that
         # asks for little would otherwise come first.
         scored = sorted(
             (row for row in rows if row.fit is not None),

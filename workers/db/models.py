@@ -138,7 +138,7 @@ class Job(Base):
     artifacts: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)  # name → S3 key
     match_rate: Mapped[float | None] = mapped_column(Float)
     match_rate_after: Mapped[float | None] = mapped_column(Float)
-    # How well the posting fits the resume (pipeline.fit): the batch ranking's key, and its parts.
+    # How well the posting fits the resume (pipeline.rank.fit): the batch ranking's key.
     fit: Mapped[float | None] = mapped_column(Float)
     fit_parts: Mapped[dict[str, float] | None] = mapped_column(JSONB)
     task_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)  # the chain's, for revoke

@@ -18,9 +18,9 @@ INPUTS = ("resume", "analysis")
 
 
 def score_job(job: Job) -> StageResult:
-    from pipeline.fit import build_candidate, score_fit
-    from pipeline.score.resume_profile import build_profile
+    from pipeline.rank.fit import build_candidate, score_fit
     from pipeline.score.match import score_profile
+    from pipeline.score.resume_profile import build_profile
 
     resume = Resume.model_validate(job.resume)
     analysis = JobAnalysis.model_validate(job.analysis)

@@ -1,7 +1,7 @@
 """The rank stage: one resume against many postings, best fit first.
 
 The resume side (its skills and how central each is, titles, level, years, degree) is computed
-once; each posting is then parsed, scored (the match rate) and fitted (pipeline.fit, the sort
+once; each posting is then parsed, scored (the match rate) and fitted (pipeline.rank.fit, the sort
 key) against it. Postings that cannot be parsed (empty text) are reported with a fit and rate
 of 0 rather than stopping the batch, so one bad item never sinks 499 good ones.
 """
@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from pipeline.errors import InvalidInput
-from pipeline.fit import build_candidate, score_fit
 from pipeline.jsonresume import Resume
 from pipeline.models import RankedPosting
 from pipeline.parse import parse_posting
+from pipeline.rank.fit import build_candidate, score_fit
 from pipeline.score.match import score_profile
 from pipeline.score.resume_profile import build_profile
 

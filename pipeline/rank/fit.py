@@ -31,7 +31,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline import roles
 from pipeline.jsonresume import Resume
 from pipeline.models import (
     EducationLevel,
@@ -43,6 +42,7 @@ from pipeline.models import (
     SkillRequirement,
 )
 from pipeline.parse.posting_facts import seniority_of
+from pipeline.rank import roles
 from pipeline.score.resume_profile import Hit, ResumeProfile, to_date
 
 WEIGHTS = {"coverage": 0.30, "centrality": 0.20, "role": 0.35, "seniority": 0.15}
