@@ -30,6 +30,7 @@ demo: install tex
 
 lint: install
 	$(BIN)/ruff check pipeline workers api tests bench scripts
+	$(BIN)/hadolint Dockerfile
 
 typecheck: install
 	$(BIN)/mypy

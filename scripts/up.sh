@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make up`: the whole service on this machine, in the background, against the machine's
 # Postgres and Redis (URLs from RT_* settings, defaults in workers/settings.py):
+#   its own database (`resume_tailor`, created when missing; RT_DATABASE_URL chooses another),
 #   SeaweedFS S3 on 127.0.0.1:8333, migrations, API on 127.0.0.1:8000, one Celery worker per
 #   queue, beat (reaper + webhook sweep), Flower on 127.0.0.1:5555.
 # Logs in var/log/, pids in var/run/; `make down` (scripts/down.sh) stops exactly those.
@@ -10,6 +11,8 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 LOG=var/log RUN=var/run DATA=var/s3
 mkdir -p "$LOG" "$RUN" "$DATA"
+# Not the machine's shared `test` database, which test runs create and drop databases beside.
+export RT_DATABASE_URL="${RT_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/resume_tailor}"
 export RT_S3_ENDPOINT_URL="${RT_S3_ENDPOINT_URL:-http://127.0.0.1:8333}"
 export RT_S3_ACCESS_KEY="${RT_S3_ACCESS_KEY:-rt-dev-access-change-me}"
 export RT_S3_SECRET_KEY="${RT_S3_SECRET_KEY:-rt-dev-secret-change-me}"
@@ -46,6 +49,21 @@ start s3 "$BIN/weed" mini -dir="$DATA" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
   -admin.port=23646 -s3.port.iceberg=18181 -s3.port.lance=19101
 wait_port "$S3_PORT" s3
 
+# The database, created when missing (connecting to the server's `postgres` database to do it).
+$BIN/python - <<'EOF_PY'
+import os
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import make_url
+
+url = make_url(os.environ["RT_DATABASE_URL"])
+admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+with psycopg.connect(admin, autocommit=True) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)).fetchone():
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(url.database)))
+        print(f"created database {url.database}")
+EOF_PY
 $BIN/resume-tailor-admin migrate
 $BIN/resume-tailor-admin ensure-bucket
 
