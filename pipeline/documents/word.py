@@ -29,7 +29,7 @@ def to_docx(view: DocumentView, *, title: str = "Resume") -> bytes:
     normal.font.name = "Calibri"
     normal.font.size = Pt(BODY_PT)
     normal.paragraph_format.space_after = Pt(2)
-    tab_at = section.page_width - section.left_margin - section.right_margin
+    tab_at = Inches(8.5 - 2 * MARGIN_IN)  # python-docx's default page is US Letter
     for block in blocks(view):
         if block.kind == "name":
             doc.add_heading(block.text, level=0)

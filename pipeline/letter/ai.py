@@ -59,3 +59,8 @@ class AILetterWriter:
 
     def usage(self) -> list[Usage]:
         return self.meter.usage()
+
+
+def letter_writer(chain: ProviderChain | None) -> AILetterWriter | None:
+    """The AI writer for a job's provider chain, or None for the local letter."""
+    return AILetterWriter(chain) if chain is not None else None

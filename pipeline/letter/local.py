@@ -14,10 +14,12 @@ from pipeline.letter.facts import LetterFacts, Match
 
 # Past-tense verbs that do not end in -ed, common at the start of resume lines: such a line
 # reads on after "I" ("At Acme, I built ..."); any other line is quoted after a colon.
-_IRREGULAR = frozenset(
-    "built led wrote ran cut drove grew made set won taught began took gave brought sold kept "
-    "found held oversaw rebuilt rewrote spun stood shut broke put drew fed hit met split sped "
-    "upheld undertook withdrew".split())
+_IRREGULAR = frozenset((
+    "built", "led", "wrote", "ran", "cut", "drove", "grew", "made", "set", "won", "taught",
+    "began", "took", "gave", "brought", "sold", "kept", "found", "held", "oversaw", "rebuilt",
+    "rewrote", "spun", "stood", "shut", "broke", "put", "drew", "fed", "hit", "met", "split",
+    "sped", "upheld", "undertook", "withdrew",
+))
 
 
 def series(items: Sequence[str]) -> str:
