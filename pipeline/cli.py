@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pipeline.letter import CompiledLetter
     from pipeline.models import JobAnalysis, MatchReport, Usage
     from pipeline.providers.fallback import ProviderChain
+    from pipeline.providers.stages import AIStages
 
 app = typer.Typer(
     name="resume-tailor",
@@ -212,16 +213,10 @@ def tailor(
     from pipeline.documents import parse_formats
     from pipeline.documents.outputs import tailor_files
     from pipeline.inputs import load_posting
-    from pipeline.providers.stages import providers_from_env
     from pipeline.tailor import STAGES, run_tailor
 
-    settings = {
-        "RT_PROVIDER_CHAIN": provider_chain, "RT_OPENAI_MODEL": openai_model,
-        "RT_ANTHROPIC_MODEL": anthropic_model, "OPENAI_BASE_URL": openai_base_url,
-        "ANTHROPIC_BASE_URL": anthropic_base_url, "OPENAI_API_KEY": openai_api_key,
-        "ANTHROPIC_API_KEY": anthropic_api_key,
-    }
-    ai = providers_from_env({k: v for k, v in settings.items() if v}, provider=provider)
+    ai = _ai_stages(provider, provider_chain, openai_model, anthropic_model, openai_base_url,
+                    anthropic_base_url, openai_api_key, anthropic_api_key)
     wanted = parse_formats(formats)
     _check_template(template)
     master = _load_resume(resume)
@@ -258,19 +253,36 @@ def letter_command(
     provider: Annotated[
         str | None, _env_option("RT_PROVIDER", "Writing provider: local, openai, anthropic.")
     ] = None,
+    provider_chain: Annotated[
+        str | None, _env_option("RT_PROVIDER_CHAIN", "Fallback order, e.g. openai,anthropic,local.")
+    ] = None,
+    openai_model: Annotated[str | None, _env_option("RT_OPENAI_MODEL", "OpenAI model.")] = None,
+    anthropic_model: Annotated[
+        str | None, _env_option("RT_ANTHROPIC_MODEL", "Anthropic model.")
+    ] = None,
+    openai_base_url: Annotated[
+        str | None, _env_option("OPENAI_BASE_URL", "OpenAI-compatible server (vLLM, Ollama...).")
+    ] = None,
+    anthropic_base_url: Annotated[
+        str | None, _env_option("ANTHROPIC_BASE_URL", "Anthropic API base URL.")
+    ] = None,
+    openai_api_key: Annotated[
+        str | None, _env_option("OPENAI_API_KEY", "OpenAI API key.", hidden=True)
+    ] = None,
+    anthropic_api_key: Annotated[
+        str | None, _env_option("ANTHROPIC_API_KEY", "Anthropic API key.", hidden=True)
+    ] = None,
 ) -> None:
-    """Write only a cover letter for RESUME and POSTING: letter.pdf, letter.tex, letter.md.
-
-    AI providers are configured by the same variables as for `tailor`."""
+    """Write only a cover letter for RESUME and POSTING: letter.pdf, letter.tex, letter.md."""
     from pipeline.documents.outputs import letter_documents
     from pipeline.documents.summary import render_ats, render_letter
     from pipeline.inputs import load_posting
     from pipeline.letter import header_view
     from pipeline.parse import analyze_posting
-    from pipeline.providers.stages import providers_from_env
     from pipeline.score import score_match
 
-    ai = providers_from_env(os.environ, provider=provider)
+    ai = _ai_stages(provider, provider_chain, openai_model, anthropic_model, openai_base_url,
+                    anthropic_base_url, openai_api_key, anthropic_api_key)
     _check_template(template)
     master = _load_resume(resume)
     analysis = analyze_posting(load_posting(posting))
@@ -283,6 +295,22 @@ def letter_command(
     render_letter(console, report)
     render_ats(console, [ats])
     console.print("Wrote " + ", ".join(str(p) for p in written))
+
+
+def _ai_stages(provider: str | None, provider_chain: str | None, openai_model: str | None,
+               anthropic_model: str | None, openai_base_url: str | None,
+               anthropic_base_url: str | None, openai_api_key: str | None,
+               anthropic_api_key: str | None) -> AIStages:
+    """The AI stages from the provider options (each also read from its variable by click)."""
+    from pipeline.providers.stages import providers_from_env
+
+    settings = {
+        "RT_PROVIDER_CHAIN": provider_chain, "RT_OPENAI_MODEL": openai_model,
+        "RT_ANTHROPIC_MODEL": anthropic_model, "OPENAI_BASE_URL": openai_base_url,
+        "ANTHROPIC_BASE_URL": anthropic_base_url, "OPENAI_API_KEY": openai_api_key,
+        "ANTHROPIC_API_KEY": anthropic_api_key,
+    }
+    return providers_from_env({k: v for k, v in settings.items() if v}, provider=provider)
 
 
 def _letter(master: Resume, analysis: JobAnalysis, report: MatchReport, template: str,
