@@ -92,9 +92,9 @@ def _print_json(data: Any) -> None:
 
 def _analyze(posting: str) -> JobAnalysis:
     from pipeline.inputs import load_posting
-    from pipeline.parse import analyze_posting
+    from pipeline.parse import parse_posting
 
-    return analyze_posting(load_posting(posting))
+    return parse_posting(load_posting(posting))
 
 
 def _load_resume(path: Path) -> Resume:
@@ -114,7 +114,7 @@ def analyze(posting: PostingArg, json_out: JsonFlag = False) -> None:
     if json_out:
         _print_json(analysis.model_dump(mode="json", exclude={"text"}))
         return
-    from pipeline.cli_render import render_analysis
+    from pipeline.cli.display import render_analysis
 
     render_analysis(_console(), analysis)
 
@@ -131,7 +131,7 @@ def match(resume: ResumeArg, posting: PostingArg, json_out: JsonFlag = False) ->
     if json_out:
         _print_json(report.model_dump(mode="json"))
         return
-    from pipeline.cli_render import render_match
+    from pipeline.cli.display import render_match
 
     render_match(_console(), analysis, report)
 
@@ -148,7 +148,7 @@ def rank(
     """Rank many postings by how well the resume fits them, best first."""
     from rich.progress import Progress
 
-    from pipeline.cli_render import read_postings, render_ranking
+    from pipeline.cli.display import read_postings, render_ranking
     from pipeline.rank import rank_postings
 
     master = _load_resume(resume)
@@ -209,7 +209,7 @@ def tailor(
     """Tailor RESUME to POSTING: writes resume.pdf, resume.tex, tailored.json, report.json."""
     from rich.progress import Progress
 
-    from pipeline.cli_render import render_tailor_summary
+    from pipeline.cli.display import render_tailor_summary
     from pipeline.documents import parse_formats
     from pipeline.documents.outputs import tailor_files
     from pipeline.inputs import load_posting
@@ -278,14 +278,14 @@ def letter_command(
     from pipeline.documents.summary import render_ats, render_letter
     from pipeline.inputs import load_posting
     from pipeline.letter import header_view
-    from pipeline.parse import analyze_posting
+    from pipeline.parse import parse_posting
     from pipeline.score import score_match
 
     ai = _ai_stages(provider, provider_chain, openai_model, anthropic_model, openai_base_url,
                     anthropic_base_url, openai_api_key, anthropic_api_key)
     _check_template(template)
     master = _load_resume(resume)
-    analysis = analyze_posting(load_posting(posting))
+    analysis = parse_posting(load_posting(posting))
     if ai.chain is not None:
         analysis = ai.enrich(analysis)[0].analysis
     compiled = _letter(master, analysis, score_match(master, analysis), template, ai.chain)
@@ -326,14 +326,14 @@ def _letter(master: Resume, analysis: JobAnalysis, report: MatchReport, template
 @_user_errors
 def templates() -> None:
     """List the LaTeX templates, one line each."""
-    from pipeline.latex import list_templates
+    from pipeline.compile.render import list_templates
 
     for name, description in list_templates():
         typer.echo(f"{name:<12} {description}")
 
 
 def _check_template(name: str) -> None:
-    from pipeline.latex import list_templates
+    from pipeline.compile.render import list_templates
 
     names = [n for n, _ in list_templates()]
     if name not in names:

@@ -12,7 +12,7 @@ from docx.document import Document as DocxDocument
 from pipeline.ats import text_rules
 from pipeline.ats.expect import Expectations
 from pipeline.models import AtsCheck, AtsReport
-from pipeline.parseback import normalise
+from pipeline.compile.parseback import normalise
 
 # Text boxes and shapes with text: DrawingML (wps:txbx), VML (v:textbox), both wrapping
 # w:txbxContent.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 # The section names ATSs map to their fields; anything else ("My Journey") is guessed at or
-# lost. The resume templates use only these (pipeline.latex.content), in this spelling.
+# lost. The resume templates use only these (pipeline.compile.content), in this spelling.
 STANDARD_HEADINGS = frozenset({
     "summary", "professional summary", "experience", "work experience",
     "professional experience", "projects", "education", "skills", "technical skills",

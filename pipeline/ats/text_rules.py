@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from pipeline.ats.expect import STANDARD_HEADINGS, Expectations
 from pipeline.models import AtsCheck
-from pipeline.parseback import normalise
+from pipeline.compile.parseback import normalise
 
 MIN_WORDS = 30  # fewer extracted words than this on a whole resume or letter: text is missing
 HEADER_LINES = 12  # where contact details belong: the top of the first page

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from pipeline.latex.content import DocumentView, Entry
+from pipeline.compile.content import DocumentView, Entry
 
 BlockKind = Literal["name", "label", "contacts", "heading", "entry", "text", "bullet", "line"]
 

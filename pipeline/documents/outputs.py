@@ -11,7 +11,7 @@ from pipeline.ats import Expectations, check_docx, check_pdf
 from pipeline.documents.blocks import headings
 from pipeline.documents.plain import to_markdown, to_text
 from pipeline.documents.word import to_docx
-from pipeline.latex.content import DocumentView, build_view
+from pipeline.compile.content import DocumentView, build_view
 from pipeline.letter import CompiledLetter, header_view, letter_markdown
 from pipeline.models import AtsReport, LetterReport
 from pipeline.tailor import TailorResult, artifacts

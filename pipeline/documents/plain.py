@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from pipeline.documents.blocks import Block, blocks
-from pipeline.latex.content import DocumentView
+from pipeline.compile.content import DocumentView
 
 # Inline markup (emphasis, code, links, HTML, table cells, strike-through); parentheses and
 # `!` mean something only after a `]`, which is escaped.

@@ -12,7 +12,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Inches, Pt
 
 from pipeline.documents.blocks import blocks
-from pipeline.latex.content import DocumentView
+from pipeline.compile.content import DocumentView
 
 BODY_PT = 10.5
 MARGIN_IN = 0.75

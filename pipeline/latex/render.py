@@ -1,4 +1,4 @@
-"""Rendering a resume into LaTeX through the Jinja2 templates in `pipeline/latex_templates/`.
+"""Rendering a resume into LaTeX through the Jinja2 templates in `latex_templates/`.
 
 The delimiters (`\\VAR{}`, `\\BLOCK{}`, `\\#{}`) do not collide with TeX, and `finalize`
 escapes every value by default: a template has to ask for raw LaTeX explicitly (`safe_url`,
@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.errors import InvalidInput
 from pipeline.jsonresume import Resume
-from pipeline.latex.content import DocumentView, build_view
-from pipeline.latex.escape import TexSafe, escape_tex, safe_url
+from pipeline.compile.content import DocumentView, build_view
+from pipeline.compile.escape import TexSafe, escape_tex, safe_url
 
 Engine = Literal["pdflatex", "lualatex"]
 STATIC_END = "%%RT-STATIC-END\n"

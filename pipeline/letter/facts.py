@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pipeline.facts import chronological, experience_years, highest_degree
+from pipeline.score.resume_facts import chronological, experience_years, highest_degree
 from pipeline.jsonresume import Resume
 from pipeline.letter.posting import company_name, role_title
 from pipeline.models import JobAnalysis, MatchReport, SkillKind, SkillMatch, Tone
-from pipeline.relevance import is_role_or_field
+from pipeline.rewrite.relevance import is_role_or_field
 
 MAX_MATCHES = 3
 _WORK_LINE = re.compile(r"^work\[(\d+)\]\.highlights\[\d+\]$")

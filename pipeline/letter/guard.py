@@ -1,4 +1,4 @@
-"""The letter's truthfulness guard: the resume guard (pipeline.guard), sentence by sentence,
+"""The letter's truthfulness guard: the resume guard (pipeline.rewrite.guard), sentence by sentence,
 with the letter's two sources kept apart.
 
 - The candidate's claims may use only the master resume: every skill must be one the resume
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from pipeline.guard import Guard
+from pipeline.rewrite.guard import Guard
 from pipeline.jsonresume import Resume
-from pipeline.latex.fonts import iter_strings
+from pipeline.compile.fonts import iter_strings
 from pipeline.letter.facts import LetterFacts
 from pipeline.models import GuardRejection
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from pipeline.errors import CompileError
 from pipeline.jsonresume import Resume
-from pipeline.latex.compiler import TexConfig, TexRun, default_cache_dir, run_tex
-from pipeline.latex.content import DocumentView, build_view
-from pipeline.latex.escape import TexSafe, escape_tex
-from pipeline.latex.fonts import foreign_characters
-from pipeline.latex.render import Engine, Layout, template_environment, template_info
+from pipeline.compile.sandbox import TexConfig, TexRun, default_cache_dir, run_tex
+from pipeline.compile.content import DocumentView, build_view
+from pipeline.compile.escape import TexSafe, escape_tex
+from pipeline.compile.fonts import foreign_characters
+from pipeline.compile.render import Engine, Layout, template_environment, template_info
 from pipeline.letter.write import CoverLetter
 
 _META = re.compile(r"^\\#\{\s*layout:\s*(.*?)\s*\}\s*$", re.M)

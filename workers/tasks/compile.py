@@ -49,7 +49,8 @@ def warm() -> None:
     of CPU per child, again after every recycle), and the TeX formats are built before the
     first job waits on them. A failure here only leaves the work to the first task."""
     from pipeline.jsonresume import Resume
-    from pipeline.latex import compile_resume, list_templates
+    from pipeline.compile import compile_resume
+    from pipeline.compile.render import list_templates
 
     tailored = TailoredResume(resume=Resume.model_validate(_WARM_RESUME))
     options = _tex_options(get_settings())
@@ -62,7 +63,7 @@ def warm() -> None:
 
 
 def compile_job(job: Job) -> StageResult:
-    from pipeline.latex import compile_resume
+    from pipeline.compile import compile_resume
     from pipeline.tailor import parse_back_keywords
 
     settings = get_settings()
@@ -89,7 +90,7 @@ def compile_documents(job: Job, compiled: CompiledResume, analysis: JobAnalysis,
     files uploaded): what compile_meta holds beside the compile facts."""
     from pipeline.ats import check_pdf
     from pipeline.documents.outputs import letter_documents, resume_expectations
-    from pipeline.latex.content import build_view
+    from pipeline.compile.content import build_view
     from pipeline.letter import compile_letter, header_view, write_letter
     from pipeline.letter.ai import letter_writer
 

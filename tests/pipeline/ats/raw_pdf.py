@@ -7,7 +7,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from pipeline.latex.compiler import TexConfig, run_tex
+from pipeline.compile.sandbox import TexConfig, run_tex
 
 NAME = "Avery Quinn"
 HEADINGS = ("Summary", "Experience", "Education", "Skills")

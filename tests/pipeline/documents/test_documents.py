@@ -16,8 +16,8 @@ from pipeline.documents.blocks import headings
 from pipeline.documents.outputs import rendered_view, tailor_files
 from pipeline.errors import InvalidInput
 from pipeline.inputs import load_posting, load_resume
-from pipeline.latex.content import DocumentView
-from pipeline.parseback import normalise
+from pipeline.compile.content import DocumentView
+from pipeline.compile.parseback import normalise
 from pipeline.tailor import TailorResult, run_tailor
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.commands import app
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 RESUME = str(EXAMPLES / "resumes" / "junior-frontend.json")
 POSTING = str(EXAMPLES / "postings" / "frontend-developer.html")
 
