@@ -17,11 +17,12 @@ from pydantic import (
 )
 
 from pipeline.jsonresume import Resume
-from pipeline.models import FitParts, Usage
+from pipeline.models import AtsReport, FitParts, Usage
 
 MAX_BATCH_ITEMS = 500
 MAX_POSTING_CHARS = 200_000
-ARTIFACT_NAMES = ("resume.pdf", "resume.tex", "report.json", "tailored.json")
+ARTIFACT_NAMES = ("resume.pdf", "resume.tex", "report.json", "tailored.json", "letter.pdf",
+                  "letter.tex", "letter.md")
 
 Provider = Literal["local", "openai", "anthropic"]
 TemplateName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -49,11 +50,30 @@ class _Options(_Request):
     )
 
 
+DocumentName = Literal["resume", "letter"]
+
+
+def _resume_only() -> list[DocumentName]:
+    return ["resume"]
+
+
 class JobCreate(_Options):
     resume: Resume = Field(description="A JSON Resume document (jsonresume.org, v1.0.0).")
     posting: str = Field(description="The job posting: plain text, Markdown or HTML.")
+    documents: list[DocumentName] = Field(
+        default_factory=_resume_only, min_length=1, max_length=2,
+        description='What to write: ["resume"], or ["resume", "letter"] for a cover letter.')
 
     _check_posting = field_validator("posting")(_posting_text)
+
+    @field_validator("documents")
+    @classmethod
+    def _documents(cls, value: list[DocumentName]) -> list[DocumentName]:
+        if len(set(value)) != len(value):
+            raise ValueError("names a document twice")
+        if "resume" not in value:
+            raise ValueError('must include "resume" (the letter is written beside it)')
+        return value
 
 
 class BatchPosting(_Request):
@@ -161,6 +181,8 @@ class JobOut(BaseModel):
         default_factory=list, description="AI provider calls per stage (empty for local)."
     )
     cost_usd: float = Field(default=0.0, description="Estimated cost of those calls.")
+    ats: list[AtsReport] = Field(
+        default_factory=list, description="ATS checks of each PDF and DOCX, once compiled.")
 
 
 class BatchItemOut(BaseModel):

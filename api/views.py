@@ -45,6 +45,7 @@ def job_out(
         error=job_error(job.error),
         usage=(usage := stage_usage(job.stages or {})),
         cost_usd=round(sum(row.cost_usd for row in usage), 6),
+        ats=(job.stages or {}).get("compile", {}).get("ats", []),
     )
 
 

@@ -256,6 +256,39 @@ class CompiledResume(_Model):
     resume: Resume | None = None  # the resume as finally rendered (after trimming)
 
 
+# ---------------------------------------------------------------- documents
+
+
+class AtsCheck(_Model):
+    """One rule applicant tracking systems trip on, checked on one output document."""
+
+    rule: str  # "fonts_embedded", "margins", ...
+    status: Literal["pass", "fail", "skipped"]  # skipped: the tool it needs is not installed
+    detail: str = ""
+
+
+class AtsReport(_Model):
+    document: str  # "resume.pdf", "letter.pdf", "resume.docx"
+    ok: bool  # no rule failed
+    checks: list[AtsCheck]
+
+    @property
+    def failed(self) -> list[AtsCheck]:
+        return [c for c in self.checks if c.status == "fail"]
+
+
+class LetterReport(_Model):
+    """How the cover letter was written: by whom, and which sentences the guard replaced."""
+
+    provider: str
+    template: str
+    engine: str
+    pages: int
+    compiles: int
+    sentences: int
+    rejections: list[GuardRejection] = Field(default_factory=list)
+
+
 class TailorReport(_Model):
     """What `report.json` holds: everything a user wants to know about one tailoring."""
 
@@ -273,3 +306,5 @@ class TailorReport(_Model):
     parse_back: ParseBackCheck | None
     usage: list[Usage] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    ats: list[AtsReport] = Field(default_factory=list)  # one per PDF and DOCX written
+    letter: LetterReport | None = None  # when a cover letter was asked for

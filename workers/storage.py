@@ -19,6 +19,9 @@ ARTIFACTS = {
     "resume.tex": "application/x-tex",
     "report.json": "application/json",
     "tailored.json": "application/json",
+    "letter.pdf": "application/pdf",
+    "letter.tex": "application/x-tex",
+    "letter.md": "text/markdown; charset=utf-8",
 }
 
 _client: Any = None

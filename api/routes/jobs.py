@@ -72,7 +72,8 @@ async def submit_job(
     created = await database.insert_queued_job(request.app.state.submit_engine,
                                                repository.queued_job_row(
         job_id=job_id, tenant=tenant, resume=resume, posting=posting,
-        template=body.template, provider=body.provider, webhook_url=body.webhook_url,
+        template=body.template, provider=body.provider, documents=list(body.documents),
+        webhook_url=body.webhook_url,
         idempotency_key=idempotency_key, request_hash=fingerprint, task_ids=job_chain.task_ids,
     ))
     if created is None:  # the key was used before: a replay, or a conflicting reuse

@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from pipeline.jsonresume import Resume
-    from pipeline.models import JobAnalysis, Usage
+    from pipeline.letter import CompiledLetter
+    from pipeline.models import JobAnalysis, MatchReport, Usage
+    from pipeline.providers.fallback import ProviderChain
+    from pipeline.providers.stages import AIStages
 
 app = typer.Typer(
     name="resume-tailor",
@@ -198,22 +201,23 @@ def tailor(
     anthropic_api_key: Annotated[
         str | None, _env_option("ANTHROPIC_API_KEY", "Anthropic API key.", hidden=True)
     ] = None,
+    letter: Annotated[bool, typer.Option(
+        "--letter", help="Also write a cover letter: letter.pdf, letter.tex, letter.md.")] = False,
+    formats: Annotated[str, typer.Option(
+        "--format", help="Resume formats, comma-separated: pdf, docx, md, txt.")] = "pdf",
 ) -> None:
     """Tailor RESUME to POSTING: writes resume.pdf, resume.tex, tailored.json, report.json."""
     from rich.progress import Progress
 
     from pipeline.cli.display import render_tailor_summary
+    from pipeline.documents import parse_formats
+    from pipeline.documents.outputs import tailor_files
     from pipeline.inputs import load_posting
-    from pipeline.providers.stages import providers_from_env
-    from pipeline.tailor import STAGES, artifacts, run_tailor
+    from pipeline.tailor import STAGES, run_tailor
 
-    settings = {
-        "RT_PROVIDER_CHAIN": provider_chain, "RT_OPENAI_MODEL": openai_model,
-        "RT_ANTHROPIC_MODEL": anthropic_model, "OPENAI_BASE_URL": openai_base_url,
-        "ANTHROPIC_BASE_URL": anthropic_base_url, "OPENAI_API_KEY": openai_api_key,
-        "ANTHROPIC_API_KEY": anthropic_api_key,
-    }
-    ai = providers_from_env({k: v for k, v in settings.items() if v}, provider=provider)
+    ai = _ai_stages(provider, provider_chain, openai_model, anthropic_model, openai_base_url,
+                    anthropic_base_url, openai_api_key, anthropic_api_key)
+    wanted = parse_formats(formats)
     _check_template(template)
     master = _load_resume(resume)
     text = load_posting(posting)
@@ -230,8 +234,92 @@ def tailor(
 
         result = run_tailor(master, text, template=template, rewriter=ai.rewriter(),
                             on_stage=on_stage, enrich=enrich if ai.chain else None)
-    written = write_atomically(output, artifacts(result))
+        if letter:
+            progress.update(task, description="letter")
+            compiled_letter = _letter(master, result.analysis, result.before, template, ai.chain)
+    files, result = tailor_files(result, formats=wanted,
+                                 letter=compiled_letter if letter else None)
+    written = write_atomically(output, files)
     render_tailor_summary(_console(), result, written)
+
+
+@app.command(name="letter")
+@_user_errors
+def letter_command(
+    resume: ResumeArg,
+    posting: PostingArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Directory for the outputs.")],
+    template: Annotated[str, typer.Option(help="LaTeX template (see `templates`).")] = "classic",
+    provider: Annotated[
+        str | None, _env_option("RT_PROVIDER", "Writing provider: local, openai, anthropic.")
+    ] = None,
+    provider_chain: Annotated[
+        str | None, _env_option("RT_PROVIDER_CHAIN", "Fallback order, e.g. openai,anthropic,local.")
+    ] = None,
+    openai_model: Annotated[str | None, _env_option("RT_OPENAI_MODEL", "OpenAI model.")] = None,
+    anthropic_model: Annotated[
+        str | None, _env_option("RT_ANTHROPIC_MODEL", "Anthropic model.")
+    ] = None,
+    openai_base_url: Annotated[
+        str | None, _env_option("OPENAI_BASE_URL", "OpenAI-compatible server (vLLM, Ollama...).")
+    ] = None,
+    anthropic_base_url: Annotated[
+        str | None, _env_option("ANTHROPIC_BASE_URL", "Anthropic API base URL.")
+    ] = None,
+    openai_api_key: Annotated[
+        str | None, _env_option("OPENAI_API_KEY", "OpenAI API key.", hidden=True)
+    ] = None,
+    anthropic_api_key: Annotated[
+        str | None, _env_option("ANTHROPIC_API_KEY", "Anthropic API key.", hidden=True)
+    ] = None,
+) -> None:
+    """Write only a cover letter for RESUME and POSTING: letter.pdf, letter.tex, letter.md."""
+    from pipeline.documents.outputs import letter_documents
+    from pipeline.documents.summary import render_ats, render_letter
+    from pipeline.inputs import load_posting
+    from pipeline.letter import header_view
+    from pipeline.parse import parse_posting
+    from pipeline.score import score_match
+
+    ai = _ai_stages(provider, provider_chain, openai_model, anthropic_model, openai_base_url,
+                    anthropic_base_url, openai_api_key, anthropic_api_key)
+    _check_template(template)
+    master = _load_resume(resume)
+    analysis = parse_posting(load_posting(posting))
+    if ai.chain is not None:
+        analysis = ai.enrich(analysis)[0].analysis
+    compiled = _letter(master, analysis, score_match(master, analysis), template, ai.chain)
+    files, ats, report = letter_documents(compiled, header_view(master))
+    written = write_atomically(output, files)
+    console = _console()
+    render_letter(console, report)
+    render_ats(console, [ats])
+    console.print("Wrote " + ", ".join(str(p) for p in written))
+
+
+def _ai_stages(provider: str | None, provider_chain: str | None, openai_model: str | None,
+               anthropic_model: str | None, openai_base_url: str | None,
+               anthropic_base_url: str | None, openai_api_key: str | None,
+               anthropic_api_key: str | None) -> AIStages:
+    """The AI stages from the provider options (each also read from its variable by click)."""
+    from pipeline.providers.stages import providers_from_env
+
+    settings = {
+        "RT_PROVIDER_CHAIN": provider_chain, "RT_OPENAI_MODEL": openai_model,
+        "RT_ANTHROPIC_MODEL": anthropic_model, "OPENAI_BASE_URL": openai_base_url,
+        "ANTHROPIC_BASE_URL": anthropic_base_url, "OPENAI_API_KEY": openai_api_key,
+        "ANTHROPIC_API_KEY": anthropic_api_key,
+    }
+    return providers_from_env({k: v for k, v in settings.items() if v}, provider=provider)
+
+
+def _letter(master: Resume, analysis: JobAnalysis, report: MatchReport, template: str,
+            chain: ProviderChain | None) -> CompiledLetter:
+    from pipeline.letter import compile_letter, write_letter
+    from pipeline.letter.ai import letter_writer
+
+    letter = write_letter(master, analysis, report, writer=letter_writer(chain))
+    return compile_letter(letter, master, template=template)
 
 
 @app.command()

@@ -181,4 +181,9 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
                       f"{usage.output_tokens} out tokens, about ${usage.cost_usd:.4f}")
     if report.usage:
         console.print(f"  estimated cost: ${sum(u.cost_usd for u in report.usage):.4f}")
+    from pipeline.documents.summary import render_ats, render_letter
+
+    if report.letter is not None:
+        render_letter(console, report.letter)
+    render_ats(console, report.ats)
     console.print("Wrote " + ", ".join(str(p) for p in written))

@@ -117,6 +117,11 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def template_environment() -> jinja2.Environment:
+    """The one environment every .tex is rendered with (delimiters, escaping in finalize)."""
+    return _environment()
+
+
 @cache
 def _template_info(name: str) -> TemplateInfo:
     path = _templates_dir() / f"{name}.tex.j2"

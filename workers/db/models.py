@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -127,6 +128,9 @@ class Job(Base):
     webhook_url: Mapped[str | None] = mapped_column(Text)
     provider: Mapped[str] = mapped_column(String(32), default="local")
     template: Mapped[str] = mapped_column(String(64), default="classic")
+    # What the job writes: ["resume"], or ["resume", "letter"] for a cover letter too.
+    documents: Mapped[list[str]] = mapped_column(
+        JSONB, default=lambda: ["resume"], server_default=text("'[\"resume\"]'::jsonb"))
     resume: Mapped[dict[str, Any]] = mapped_column(JSONB)
     posting: Mapped[str] = mapped_column(Text)
     # Stage outputs, as the pipeline models' JSON.

@@ -142,6 +142,7 @@ class JobFields(TypedDict, total=False):
     posting: Required[str]
     template: str
     provider: str
+    documents: list[str]
     webhook_url: str | None
     idempotency_key: str | None
     request_hash: str | None
@@ -159,6 +160,7 @@ def queued_job_row(**fields: Unpack[JobFields]) -> dict[str, Any]:
         "state": JobState.queued.value, "stages": {}, "attempts": 0,
         "resume": fields["resume"], "posting": fields["posting"],
         "template": fields.get("template", "classic"), "provider": fields.get("provider", "local"),
+        "documents": list(fields.get("documents", ["resume"])),
         "webhook_url": fields.get("webhook_url"), "idempotency_key": fields.get("idempotency_key"),
         "request_hash": fields.get("request_hash"), "batch_id": fields.get("batch_id"),
         "batch_item": fields.get("batch_item"), "label": fields.get("label"),

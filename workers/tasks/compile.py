@@ -9,8 +9,10 @@ from typing import Any
 
 from celery import Task
 
-from pipeline.models import JobAnalysis, TailoredResume
+from pipeline.jsonresume import Resume
+from pipeline.models import CompiledResume, JobAnalysis, MatchReport, TailoredResume
 from workers import storage
+from workers.ai import job_ai
 from workers.app import app
 from workers.db.models import Job
 from workers.settings import Settings, get_settings
@@ -18,8 +20,9 @@ from workers.tasks.base import StageResult, put_artifact, run_stage
 
 log = logging.getLogger(__name__)
 
-# The heavy job columns this stage reads.
-INPUTS = ("tailored", "analysis")
+# The heavy job columns this stage reads (the master resume and the match report only for a
+# cover letter, which is written from them).
+INPUTS = ("tailored", "analysis", "resume", "report")
 
 # What `warm` compiles: small, and in every template's character set.
 _WARM_RESUME: dict[str, Any] = {
@@ -76,7 +79,38 @@ def compile_job(job: Job) -> StageResult:
     put_artifact(storage.artifact_key(job.tenant, job.id, "resume.pdf"), compiled.pdf)
     put_artifact(storage.artifact_key(job.tenant, job.id, "resume.tex"), compiled.tex.encode())
     meta = compiled.model_dump(mode="json", exclude={"pdf", "tex"})
-    return StageResult({"compile_meta": meta}, {"pages": compiled.pages})
+    meta.update(compile_documents(job, compiled, analysis, settings))
+    # The status answer shows the ATS reports from the (light) stage record.
+    return StageResult({"compile_meta": meta}, {"pages": compiled.pages, "ats": meta["ats"]})
+
+
+def compile_documents(job: Job, compiled: CompiledResume, analysis: JobAnalysis,
+                      settings: Settings) -> dict[str, Any]:
+    """The resume PDF's ATS report and, when the job asks for one, the cover letter (its
+    files uploaded): what compile_meta holds beside the compile facts."""
+    from pipeline.ats import check_pdf
+    from pipeline.compile.content import build_view
+    from pipeline.documents.outputs import letter_documents, resume_expectations
+    from pipeline.letter import compile_letter, header_view, write_letter
+    from pipeline.letter.ai import letter_writer
+
+    resume = compiled.resume or TailoredResume.model_validate(job.tailored).resume
+    ats = [check_pdf(compiled.pdf, resume_expectations(build_view(resume), "resume.pdf"))]
+    out: dict[str, Any] = {}
+    if "letter" in (job.documents or []):
+        master = Resume.model_validate(job.resume)
+        writer = letter_writer(job_ai(job.provider).chain)
+        letter = write_letter(master, analysis, MatchReport.model_validate(job.report),
+                              writer=writer)
+        letter_pdf = compile_letter(letter, master, template=job.template,
+                                    **_tex_options(settings))
+        files, letter_ats, report = letter_documents(letter_pdf, header_view(master))
+        for name, body in files.items():
+            put_artifact(storage.artifact_key(job.tenant, job.id, name), body)
+        ats.append(letter_ats)
+        out["letter"] = report.model_dump(mode="json")
+    out["ats"] = [r.model_dump(mode="json") for r in ats]
+    return out
 
 
 @app.task(bind=True, name="workers.tasks.compile.run")

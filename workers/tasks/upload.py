@@ -56,8 +56,12 @@ def upload_job(job: Job) -> StageResult:
         parse_back=meta.get("parse_back"),
         usage=tailored.usage,
         timings_ms=stage_timings_ms(job.stages),
+        ats=meta.get("ats", []),
+        letter=meta.get("letter"),
     )
-    keys = {name: storage.artifact_key(job.tenant, job.id, name) for name in storage.ARTIFACTS}
+    names = [n for n in storage.ARTIFACTS
+             if not n.startswith("letter.") or "letter" in (job.documents or [])]
+    keys = {name: storage.artifact_key(job.tenant, job.id, name) for name in names}
     put_artifact(keys["report.json"], report.model_dump_json(indent=2).encode())
     tailored_doc = rendered.to_json_dict()
     put_artifact(keys["tailored.json"], json.dumps(tailored_doc, indent=2).encode())
