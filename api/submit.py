@@ -19,7 +19,7 @@ from pipeline.latex import list_templates
 from pipeline.providers.config import ProviderConfig, config_from_env
 from pipeline.schema import is_valid_fast, validate_jsonresume
 from workers.settings import Settings
-from workers.webhooks import UnsafeURL, resolve_target
+from workers.webhooks.targets import UnsafeURL, resolve_target
 
 MAX_IDEMPOTENCY_KEY = 255
 
