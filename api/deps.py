@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import Depends, Header
 from sqlalchemy.orm import Session
 
-from api.config import ApiSettings, get_api_settings
 from api.errors import not_found
 from workers.db.session import new_session
 from workers.settings import Settings, get_settings
@@ -32,15 +31,11 @@ def _session() -> Iterator[Session]:
 async def _tenant() -> str:
     # Authentication comes later; until then every caller is the one configured tenant, and
     # every query already filters by it.
-    return get_api_settings().tenant
+    return get_settings().api_tenant
 
 
 async def current_settings() -> Settings:
     return get_settings()
-
-
-async def _api_settings() -> ApiSettings:
-    return get_api_settings()
 
 
 IdempotencyKey = Annotated[
@@ -60,4 +55,3 @@ def parse_id(value: str, what: str = "job") -> uuid.UUID:
 SessionDep = Annotated[Session, Depends(_session)]
 TenantDep = Annotated[str, Depends(_tenant)]
 SettingsDep = Annotated[Settings, Depends(current_settings)]
-ApiSettingsDep = Annotated[ApiSettings, Depends(_api_settings)]

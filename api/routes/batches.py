@@ -30,7 +30,7 @@ def submit_batch(
 ) -> BatchAccepted:
     submit.check_idempotency_key(idempotency_key)
     submit.check_template(body.template)
-    submit.check_provider(body.provider)
+    submit.check_provider(body.provider, settings)
     submit.check_webhook_url(body.webhook_url, settings)
     items = _checked_items(body)
     fingerprint = submit.request_hash(body)

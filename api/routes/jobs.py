@@ -44,7 +44,7 @@ async def submit_job(
     resume = submit.checked_resume(body.resume)
     posting = submit.posting_text(body.posting)
     submit.check_template(body.template)
-    submit.check_provider(body.provider)
+    submit.check_provider(body.provider, settings)
     if body.webhook_url is not None:
         await run_in_threadpool(submit.check_webhook_url, body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
