@@ -14,7 +14,7 @@ from api.errors import ApiProblem, FieldError, invalid
 from pipeline.errors import InvalidInput
 from pipeline.inputs import posting_to_text
 from pipeline.jsonresume import Resume
-from pipeline.latex import list_templates
+from pipeline.compile.render import list_templates
 from pipeline.schema import is_valid_fast, validate_jsonresume
 from workers.settings import Settings
 from workers.webhooks.targets import UnsafeURL, resolve_target

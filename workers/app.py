@@ -111,7 +111,7 @@ PRELOAD: dict[str, tuple[str, ...]] = {
     "parse": ("pipeline.parse",),
     "score": ("pipeline.score",),
     "rewrite": ("pipeline.rewrite",),
-    "compile": ("pipeline.latex", "pipeline.tailor"),
+    "compile": ("pipeline.compile", "pipeline.tailor"),
     "upload": ("pipeline.score",),
 }
 
@@ -135,7 +135,7 @@ def _preload(sender: Any = None, **_: Any) -> None:
     for module in sorted(modules):
         importlib.import_module(module)
     if modules:
-        from pipeline.skills import get_matcher
+        from pipeline.taxonomy.matcher import get_matcher
 
         get_matcher()
         _warm_clients()

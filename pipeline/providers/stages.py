@@ -2,7 +2,7 @@
 
     ai = providers_for(config, provider=cli_option_or_job_field,
                        breaker_store=..., answer_cache=...)   # workers: the Redis stores
-    rewriter = ai.rewriter()            # a pipeline.rewrite.Rewriter for tailor_resume
+    rewriter = ai.rewriter()            # a pipeline.rewrite.rewriter.Rewriter for rewrite_resume
     enriched = ai.enrich(analysis)      # parse stage: the model adds to the analysis
 
 With no AI provider configured (the default) both are the deterministic local behaviour.
@@ -22,7 +22,7 @@ from pipeline.providers.config import ProviderConfig
 from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.retry import RetryPolicy
 from pipeline.providers.usage import UsageMeter
-from pipeline.rewrite import LocalRewriter, Rewriter
+from pipeline.rewrite.rewriter import LocalRewriter, Rewriter
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.errors import InvalidInput
 from pipeline.models import JobAnalysis, Tone
-from pipeline.parse import analyze_posting
+from pipeline.parse import parse_posting
 from pipeline.providers.ai_analysis import (
     IMPLIED_IMPORTANCE,
     AnalysisAnswer,
@@ -22,8 +22,8 @@ from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.runner import ProviderRunner
 from pipeline.providers.stages import providers_for
 from pipeline.providers.usage import UsageMeter
-from pipeline.rewrite import LocalRewriter
-from pipeline.skills import get_matcher
+from pipeline.rewrite.rewriter import LocalRewriter
+from pipeline.taxonomy.matcher import get_matcher
 from tests.fakes.llm_server import FakeLLMServer, RecordedRequest, Reply
 
 POSTING = """Backend Developer (Django)
@@ -37,7 +37,7 @@ Requirements:
 
 @pytest.fixture(scope="module")
 def analysis() -> JobAnalysis:
-    return analyze_posting(POSTING)
+    return parse_posting(POSTING)
 
 
 def answer(**fields: object) -> AnalysisAnswer:
