@@ -11,16 +11,17 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from api import database, errors, submit
-from api.config import ApiSettings, get_api_settings
 from api.limits import BodySizeLimit
 from api.metrics import RequestMetrics
 from api.routes import batches, health, jobs
 from workers.db.session import configure_connections
-from workers.settings import get_settings
+from workers.settings import Settings, get_settings
 
 
-def create_app(api_settings: ApiSettings | None = None) -> FastAPI:
-    settings = api_settings or get_api_settings()
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """`settings`: what the factory itself reads (limits, threads, the submit engine; None:
+    the process's). Routes read the process's settings through `SettingsDep`."""
+    settings = settings or get_settings()
     # Polls, cancels and batches test every pooled connection before use: a Postgres restart
     # must not turn a poll into a 503. The submit's engine skips that and retries instead.
     configure_connections(database.APPLICATION_NAME, ping_idle_s=0)
@@ -30,9 +31,9 @@ def create_app(api_settings: ApiSettings | None = None) -> FastAPI:
         # Routes other than the submit block on Postgres and the broker in threads. Many
         # threads contending for the GIL answer slower than a few, so the pool is sized by
         # setting, not anyio's 40.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         app.state.submit_engine = database.create_submit_engine(
-            get_settings(), pool_size=settings.submit_connections)
+            settings, pool_size=settings.api_submit_connections)
         submit.warm()
         # Everything loaded so far lives as long as the process: keep it out of the garbage
         # collector's full passes, which otherwise walk it all (~100 ms here, a stall of
@@ -61,8 +62,8 @@ def create_app(api_settings: ApiSettings | None = None) -> FastAPI:
 
     def limit_for(path: str) -> int:
         if path.startswith("/v1/batches"):
-            return settings.max_batch_body_bytes
-        return settings.max_body_bytes
+            return settings.api_max_batch_body_bytes
+        return settings.api_max_body_bytes
 
     # Added last → runs first: an oversized body is refused before anything reads it.
     app.add_middleware(RequestMetrics, registry=registry)

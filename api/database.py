@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from workers.db import repository
+from workers.db import jobs
 from workers.db.session import ping_idle_connections
 from workers.settings import Settings
 
@@ -43,7 +43,7 @@ def create_submit_engine(settings: Settings, pool_size: int) -> AsyncEngine:
 async def insert_queued_job(
     engine: AsyncEngine, row: dict[str, Any]
 ) -> tuple[datetime, datetime] | None:
-    """Insert a queued job (`repository.queued_job_row`); its two timestamps, or None when
+    """Insert a queued job (`workers.db.jobs.queued_job_row`); its two timestamps, or None when
     the tenant already used the idempotency key. A pooled connection that Postgres dropped
     while it was in use a moment ago (a restart) fails before the statement reaches the
     server; then once more on a fresh connection. Should the first try have committed after
@@ -51,7 +51,7 @@ async def insert_queued_job(
     for attempt in (1, 2):
         try:
             async with engine.connect() as connection:
-                return await repository.insert_queued_job(connection, row)
+                return await jobs.insert_queued_job(connection, row)
         except DBAPIError as exc:
             if not exc.connection_invalidated or attempt == 2:
                 raise

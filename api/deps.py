@@ -1,14 +1,16 @@
-"""Request dependencies as `Annotated` aliases: `SessionDep`, `TenantDep`, `SettingsDep`."""
+"""Request dependencies as `Annotated` aliases (`SessionDep`, `TenantDep`, `SettingsDep`,
+`IdempotencyKey`) and the path ids every resource parses alike."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Header
 from sqlalchemy.orm import Session
 
-from api.config import ApiSettings, get_api_settings
+from api.errors import not_found
 from workers.db.session import new_session
 from workers.settings import Settings, get_settings
 
@@ -29,18 +31,27 @@ def _session() -> Iterator[Session]:
 async def _tenant() -> str:
     # Authentication comes later; until then every caller is the one configured tenant, and
     # every query already filters by it.
-    return get_api_settings().tenant
+    return get_settings().api_tenant
 
 
 async def current_settings() -> Settings:
     return get_settings()
 
 
-async def _api_settings() -> ApiSettings:
-    return get_api_settings()
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Same key and body → the same job."),
+]
+
+
+def parse_id(value: str, what: str = "job") -> uuid.UUID:
+    """A malformed id is simply a resource that does not exist."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise not_found(what) from None
 
 
 SessionDep = Annotated[Session, Depends(_session)]
 TenantDep = Annotated[str, Depends(_tenant)]
 SettingsDep = Annotated[Settings, Depends(current_settings)]
-ApiSettingsDep = Annotated[ApiSettings, Depends(_api_settings)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import lru_cache
 from typing import Any
 
@@ -16,10 +15,9 @@ from pipeline.compile.render import list_templates
 from pipeline.errors import InvalidInput
 from pipeline.inputs import posting_to_text
 from pipeline.jsonresume import Resume
-from pipeline.providers.config import ProviderConfig, config_from_env
 from pipeline.schema import is_valid_fast, validate_jsonresume
 from workers.settings import Settings
-from workers.webhooks import UnsafeURL, resolve_target
+from workers.webhooks.targets import UnsafeURL, resolve_target
 
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -59,17 +57,11 @@ def check_template(template: str, field: str = "template") -> None:
                              f"{', '.join(known_templates())})")
 
 
-@lru_cache(maxsize=1)
-def provider_config() -> ProviderConfig:
-    # The workers read the same variables; the API reads them once to refuse, at submit, a
-    # provider that no worker could use.
-    return config_from_env(os.environ)
-
-
-def check_provider(provider: str, field: str = "provider") -> None:
-    """An AI provider with no key or base URL configured fails now, not in the parse stage."""
+def check_provider(provider: str, settings: Settings, field: str = "provider") -> None:
+    """An AI provider with no key or base URL configured fails now, not in the parse stage
+    (the workers read the same settings)."""
     try:
-        provider_config().order(provider)
+        settings.provider_config().order(provider)
     except InvalidInput as exc:
         raise invalid(field, exc.reason) from None
 
@@ -84,10 +76,9 @@ def check_webhook_url(url: str | None, settings: Settings, field: str = "webhook
 
 
 def warm() -> None:
-    """Load what the first submit would otherwise load (templates, provider settings, the
-    compiled schema check), so the process can freeze it for the garbage collector."""
+    """Load what the first submit would otherwise load (templates, the compiled schema
+    check), so the process can freeze it for the garbage collector."""
     known_templates()
-    provider_config()
     is_valid_fast({})
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from api.queries import SkillNames
 from api.schemas import JobError, JobOut, MatchSummary, StageTiming, UsageOut
 from workers import storage
 from workers.db.models import Job, JobState
+from workers.db.status_reads import SkillNames
 from workers.settings import STAGES, Settings
+from workers.stage_times import stage_runs
 
 TOP_SKILLS = 10
 
@@ -21,7 +23,7 @@ def job_location(job_id: object) -> str:
 def job_out(
     job: Job, settings: Settings, skills: SkillNames | None, *, presign: bool = True
 ) -> JobOut:
-    """`skills` from `queries.job_status`, or `report_skills(job)` for a fully loaded row."""
+    """`skills` from `status_reads.job_status`, or `report_skills(job)` for a fully loaded row."""
     artifacts = None
     if presign and job.state == JobState.succeeded and job.artifacts:
         artifacts = {
@@ -56,29 +58,11 @@ def stage_usage(stages: dict[str, Any]) -> list[UsageOut]:
 
 
 def stage_timings(stages: dict[str, Any]) -> list[StageTiming]:
-    out = []
-    for name in STAGES:
-        info = stages.get(name)
-        if not info:
-            continue
-        started = _when(info.get("started"))
-        finished = _when(info.get("finished"))
-        duration = (finished - started).total_seconds() * 1000 if started and finished else None
-        out.append(StageTiming(
-            name=name, started_at=started, finished_at=finished,
-            duration_ms=round(duration, 1) if duration is not None else None,
-            attempts=info.get("attempts"), cache_hit=info.get("cache_hit"),
-        ))
-    return out
-
-
-def _when(value: object) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return [
+        StageTiming(name=run.name, started_at=run.started_at, finished_at=run.finished_at,
+                    duration_ms=run.duration_ms, attempts=run.attempts, cache_hit=run.cache_hit)
+        for run in stage_runs(stages)
+    ]
 
 
 def report_skills(job: Job) -> SkillNames | None:
@@ -105,6 +89,19 @@ def match_summary(job: Job, skills: SkillNames | None) -> MatchSummary | None:
 
 def top_missing(report_skills: list[dict[str, Any]] | None, n: int = 5) -> list[str]:
     return [s["name"] for s in (report_skills or []) if not s.get("matched")][:n]
+
+
+def queued_out(
+    job_id: uuid.UUID, template: str, provider: str, created_at: datetime, updated_at: datetime
+) -> JobOut:
+    """The answer to a fresh submit, built from values the route already holds (the insert,
+    `workers.db.jobs.insert_queued_job`, returns only the two timestamps): just queued, so no
+    stage, match, artifact or error yet."""
+    return JobOut(
+        id=job_id, state=JobState.queued.value, template=template, provider=provider, batch_id=None,
+        label=None, created_at=created_at, updated_at=updated_at, finished_at=None, stages=[],
+        match=None, artifacts=None, artifacts_expire_in_s=None, error=None,
+    )
 
 
 def job_error(error: dict[str, Any] | None) -> JobError | None:

@@ -138,7 +138,7 @@ def stage_means_ms(ids: list[uuid.UUID]) -> dict[str, float]:
 
     from workers.db.models import Job
     from workers.db.session import session_scope
-    from workers.tasks.upload import stage_timings_ms
+    from workers.stage_times import stage_timings_ms
 
     with session_scope() as session:
         stages = session.execute(select(Job.stages).where(Job.id.in_(ids))).scalars().all()

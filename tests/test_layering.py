@@ -1,10 +1,14 @@
 """The dependency direction, checked by parsing every module's imports:
 api → workers → pipeline. pipeline/ imports no SQLAlchemy, Celery, FastAPI, api or workers and
-never reads the environment; workers/ never imports api/."""
+never reads the environment; workers/ never imports api/; api/ imports only the workers
+modules listed in `WORKERS_FOR_API` (never a Celery task module), and no route module imports
+another."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +22,25 @@ FORBIDDEN = {
     "workers": {"api", "fastapi"},
 }
 
+# The workers modules the API may import: settings, persistence, the chain builder (which
+# sends tasks by name), storage, the webhook target check. Never a Celery task module: those
+# load the pipeline and register tasks, which the API process has no use for.
+WORKERS_FOR_API = frozenset({
+    "workers.settings",
+    "workers.chain",
+    "workers.storage",
+    "workers.stage_times",
+    "workers.db.models",
+    "workers.db.session",
+    "workers.db.jobs",
+    "workers.db.batches",
+    "workers.db.transitions",
+    "workers.db.outbox",
+    "workers.db.status_reads",
+    "workers.webhooks.targets",
+})
+TASK_MODULES = ("workers.tasks", "workers.webhooks.tasks", "workers.reaper")
+
 
 def _modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
@@ -30,6 +53,38 @@ def _imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
                 yield node.lineno, alias.name
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             yield node.lineno, node.module
+
+
+def _modules_imported(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """Like `_imports`, with `from package import module` resolved to `package.module` (when
+    that names a module in this repository), so `from workers import chain` is workers.chain."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                name = f"{node.module}.{alias.name}"
+                path = ROOT.joinpath(*name.split("."))
+                is_module = path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+                yield node.lineno, name if is_module else node.module
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+
+
+def _is_task_module(name: str) -> bool:
+    return any(name == task or name.startswith(f"{task}.") for task in TASK_MODULES)
+
+
+def _api_offences(tree: ast.AST, where: str) -> list[str]:
+    """Imports of workers modules outside `WORKERS_FOR_API`, and of one route module by
+    another (`where` is the importing module's dotted name)."""
+    offences = []
+    for line, name in _modules_imported(tree):
+        if name.split(".")[0] == "workers" and name not in WORKERS_FOR_API:
+            offences.append(f"{where}:{line} imports {name}")
+        if (where.startswith("api.routes.") and name.startswith("api.routes.")
+                and name != where):
+            offences.append(f"{where}:{line} imports the route module {name}")
+    return offences
 
 
 def _environment_reads(tree: ast.AST) -> Iterator[tuple[int, str]]:
@@ -58,6 +113,26 @@ def test_no_import_reaches_the_wrong_way(package: str) -> None:
     assert offences == []
 
 
+def test_api_imports_only_the_listed_workers_modules() -> None:
+    assert not [name for name in WORKERS_FOR_API if _is_task_module(name)]
+    offences = []
+    for path in _modules("api"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        where = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        offences += _api_offences(tree, where)
+    assert offences == []
+
+
+def test_the_api_loads_no_task_module() -> None:
+    # Transitively: building the app must not pull a task module in through a listed one.
+    probe = ("import sys, api.app; api.app.create_app(); "
+             "print('\\n'.join(sorted(m for m in sys.modules if m.startswith('workers.'))))")
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.split()
+    assert "workers.chain" in loaded  # the probe did load the API's workers modules
+    assert [name for name in loaded if _is_task_module(name)] == []
+
+
 def test_pipeline_never_reads_the_environment() -> None:
     offences = []
     for path in _modules("pipeline"):
@@ -75,3 +150,13 @@ def test_the_checks_catch_offences() -> None:
                                                           "workers.tasks"]
     assert sorted(what for _, what in _environment_reads(tree)) == ["from os import getenv",
                                                                     "os.environ"]
+    api_tree = ast.parse("from workers import chain, webhooks\nfrom workers.webhooks import tasks\n"
+                         "import workers.tasks.upload\nfrom workers.settings import Settings\n"
+                         "from api.routes import batches\n")
+    assert _api_offences(api_tree, "api.routes.jobs") == [
+        "api.routes.jobs:1 imports workers.webhooks",
+        "api.routes.jobs:2 imports workers.webhooks.tasks",
+        "api.routes.jobs:3 imports workers.tasks.upload",
+        "api.routes.jobs:5 imports the route module api.routes.batches",
+    ]
+    assert _is_task_module("workers.tasks.upload") and not _is_task_module("workers.taskset")

@@ -1,17 +1,14 @@
 """The AI providers as the workers use them.
 
-Keys and base URLs come from the SDKs' own variables (`OPENAI_API_KEY`, `OPENAI_BASE_URL`,
-`ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`) and the `RT_PROVIDER*`/`RT_LLM_*` settings, read here
-at the edge: the pipeline never reads the environment. The circuit breakers and the answer
-cache live in Redis, so every worker process shares them.
+Keys, base URLs and the rest come from the service's settings (`Settings.provider_config`):
+the pipeline never reads the environment. The circuit breakers and the answer cache live in
+Redis, so every worker process shares them.
 """
 
 from __future__ import annotations
 
-import os
-
 from pipeline.models import Usage
-from pipeline.providers.stages import AIStages, providers_from_env
+from pipeline.providers.stages import AIStages, providers_for
 from workers.breaker_store import RedisBreakerStore
 from workers.cache import redis_client
 from workers.llm_cache import RedisAnswerStore
@@ -22,9 +19,10 @@ def job_ai(provider: str | None) -> AIStages:
     """The AI stages for one job's provider. Raises InvalidInput (field "provider") when that
     provider is unknown or not configured on this worker."""
     client = redis_client()
-    prefix = get_settings().key_prefix
-    return providers_from_env(
-        os.environ,
+    settings = get_settings()
+    prefix = settings.key_prefix
+    return providers_for(
+        settings.provider_config(),
         provider=provider,
         breaker_store=RedisBreakerStore(client, prefix=prefix),
         answer_cache=RedisAnswerStore(client, prefix=prefix),

@@ -33,7 +33,8 @@ SWEEP_TASK = "workers.webhooks.sweep"
 
 app = Celery(
     "resume_tailor",
-    include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.reaper", "workers.webhooks"],
+    include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.reaper",
+             "workers.webhooks.tasks"],
 )
 
 

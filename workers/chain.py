@@ -1,23 +1,34 @@
-"""The one place that builds and sends job chains (and pokes the webhook sender).
+"""The one place that plans, records and sends job chains (and pokes the webhook sender), for
+the workers and the API alike.
 
 A job is a chain of the five stage tasks, each carrying only the job id (immutable
 signatures: a stage reads its inputs from Postgres, not from the previous task's return
 value). Task ids are chosen here and stored on the job before anything is sent, so a cancel
-can revoke the whole chain. Call these only after the transaction that wrote the job commits.
+can revoke the whole chain. Send only after the transaction that wrote the job commits.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import anyio.to_thread
 from celery.canvas import Signature
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
+from sqlalchemy.orm import Session
 
 from workers.app import DELIVER_TASK, STAGE_TASKS, app
-from workers.db import repository
+from workers.db import jobs
 from workers.db.session import session_scope
 from workers.settings import STAGES
+
+log = logging.getLogger(__name__)
+
+# What a failed publish raises: the broker is down or unreachable.
+SEND_ERRORS = (KombuError, RedisError, OSError)
 
 
 @dataclass(frozen=True)
@@ -56,12 +67,45 @@ def build_chain(job_id: uuid.UUID | str, *, from_stage: str = "parse") -> JobCha
     return JobChain(str(job_id), stages, tuple(str(uuid.uuid4()) for _ in stages))
 
 
+def plan_chains(session: Session, job_ids: Iterable[uuid.UUID]) -> list[JobChain]:
+    """Build each job's chain and record its task ids in the caller's transaction (one commit
+    per submit, and a cancel can always find the ids to revoke)."""
+    chains = []
+    for job_id in job_ids:
+        job_chain = build_chain(job_id)
+        jobs.set_task_ids(session, job_id, job_chain.task_ids)
+        chains.append(job_chain)
+    return chains
+
+
+def send_after_commit(chains: Sequence[JobChain]) -> None:
+    """Send the chains of jobs a submit recorded. The jobs are already committed, so a broker
+    outage here does not lose them: the reaper starts queued jobs that no chain picked up, and
+    the submit's 202 stays true."""
+    try:
+        for job_chain in chains:
+            job_chain.send()
+    except SEND_ERRORS as exc:
+        log.warning("recorded %d job(s) but could not enqueue them (%s); the reaper will",
+                    len(chains), exc)
+
+
+async def send_from_loop(job_chain: JobChain) -> None:
+    """For the API's async submit: one try in the event loop (an LPUSH to the broker, cheaper
+    than a thread hop; the broker's socket timeout bounds it); if that fails, Celery's retries
+    in a thread, off the loop."""
+    try:
+        job_chain.send(retry=False)
+    except SEND_ERRORS:
+        await anyio.to_thread.run_sync(send_after_commit, [job_chain])
+
+
 def enqueue_jobs(job_ids: Iterable[uuid.UUID], *, from_stage: str = "parse") -> None:
     """Record each job's chain task ids (one transaction), then send the chains."""
     planned = [build_chain(job_id, from_stage=from_stage) for job_id in job_ids]
     with session_scope() as session:
         for job_chain in planned:
-            repository.set_task_ids(session, uuid.UUID(job_chain.job_id), job_chain.task_ids)
+            jobs.set_task_ids(session, uuid.UUID(job_chain.job_id), job_chain.task_ids)
     for job_chain in planned:
         job_chain.send()
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from workers import chain
 from workers.app import REAP_TASK, app
-from workers.db import repository
+from workers.db import stuck_jobs, transitions
 from workers.db.models import STAGE_STATE, JobState
 from workers.db.session import session_scope
 from workers.settings import Settings, get_settings
@@ -45,7 +45,7 @@ def reap_stuck_jobs(*, now: datetime | None = None, limit: int = 100) -> ReapRes
     result = ReapResult()
     with session_scope() as session:
         stuck = [
-            (job.id, job.state) for job in repository.find_stuck_jobs(session, limits, limit=limit)
+            (job.id, job.state) for job in stuck_jobs.find_stuck_jobs(session, limits, limit=limit)
         ]
     for job_id, state in stuck:
         _reap_one(settings, job_id, state, limits[state], result)
@@ -58,11 +58,11 @@ def _reap_one(
     stage = _STATE_STAGE.get(state, "parse")  # queued: start from the beginning
     deliveries: list[uuid.UUID] = []
     with session_scope() as session:
-        job = repository.touch_stuck_job(session, job_id, state, cutoff)
+        job = stuck_jobs.touch_stuck_job(session, job_id, state, cutoff)
         if job is None:  # it moved on, or another reaper took it
             return
         if job.attempts >= settings.max_stage_attempts:
-            change = repository.fail_job(
+            change = transitions.fail_job(
                 session,
                 job_id,
                 stage=stage if state != JobState.queued else None,

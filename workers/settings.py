@@ -1,4 +1,6 @@
-"""The service's settings: one pydantic-settings class, read from `RT_*` environment variables.
+"""The service's settings: one pydantic-settings class for everything the workers and the API
+read from the environment, `RT_*` variables (`RT_API_*` for the API's own) plus the AI SDKs'
+`OPENAI_*`/`ANTHROPIC_*` credentials and endpoints.
 
 Defaults fit the development machine (Postgres, Redis on loopback, SeaweedFS on 8333).
 Outside development, placeholder secrets are refused at start-up, so a deployment cannot run
@@ -8,10 +10,14 @@ with the credentials printed in this file.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticUseDefault
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from pipeline.errors import InvalidInput
+from pipeline.providers.config import JsonMode, ProviderConfig, check_provider, parse_chain
 
 STAGES = ("parse", "score", "rewrite", "compile", "upload")
 QUEUES = (*STAGES, "webhooks")
@@ -19,10 +25,20 @@ QUEUES = (*STAGES, "webhooks")
 # Secrets that ship in this file; they only work in development.
 _PLACEHOLDER_MARK = "change-me"
 _DEV_WEBHOOK_SECRET = "whsec_Y2hhbmdlLW1lLWRldmVsb3BtZW50LW9ubHktd2ViaG9vaw=="  # change-me
+# The pipeline's own provider defaults, so they are written once.
+_AI = ProviderConfig()
+# Provider settings where an empty variable means "not set", as the SDKs treat theirs.
+_AI_FIELDS = (
+    "provider", "provider_chain", "openai_api_key", "openai_base_url", "openai_model",
+    "openai_json_mode", "anthropic_api_key", "anthropic_base_url", "anthropic_model",
+    "llm_timeout_s", "llm_max_attempts", "llm_concurrency", "llm_cache_ttl_s",
+    "llm_breaker_threshold", "llm_breaker_cooldown_s",
+)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="RT_", extra="ignore")
+    # `populate_by_name`: the SDK variables are aliases; code and tests use the field names.
+    model_config = SettingsConfigDict(env_prefix="RT_", extra="ignore", populate_by_name=True)
 
     environment: Literal["development", "test", "staging", "production"] = "development"
 
@@ -96,6 +112,86 @@ class Settings(BaseSettings):
     # listed use `webhook_secret_default`.
     webhook_secrets: dict[str, str] = Field(default_factory=dict)
     webhook_secret_default: str = _DEV_WEBHOOK_SECRET
+
+    # ---------------------------------------------------------------- the API (RT_API_*)
+    api_max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    # A batch carries up to 500 postings (or resume + posting pairs), so it may be larger.
+    api_max_batch_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    # How long /readyz waits on each dependency before calling it down.
+    api_readiness_timeout_s: float = Field(default=2.0, gt=0)
+    # Threads running the blocking route code, all but the submit's (each may hold a
+    # Postgres connection). Few is faster: measured on 2 cores at 60 submits/s, 4 threads
+    # answered at p99 54 ms where anyio's default 40 took seconds (GIL contention); 8 leaves
+    # room for slow batch submits.
+    api_threads: int = Field(default=8, ge=1, le=1000)
+    # Postgres connections the submit route's async engine keeps (each insert holds one for
+    # a round trip; the route awaits one when all are busy).
+    api_submit_connections: int = Field(default=5, ge=1, le=100)
+    api_tenant: str = "default"  # every request's tenant until authentication lands
+
+    # ---------------------------------------------------------------- AI providers
+    # Credentials and endpoints under the SDKs' own names, so any OpenAI-compatible server
+    # (vLLM, Ollama, llama.cpp, LM Studio) works by setting OPENAI_BASE_URL.
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY",
+                                          repr=False)
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    anthropic_api_key: str | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY",
+                                             repr=False)
+    anthropic_base_url: str | None = Field(default=None, validation_alias="ANTHROPIC_BASE_URL")
+    provider: str = _AI.provider  # a job's default: local | openai | anthropic
+    # Fallback order, e.g. RT_PROVIDER_CHAIN="openai,anthropic,local" (local always last).
+    provider_chain: Annotated[tuple[str, ...], NoDecode] = _AI.chain
+    openai_model: str = _AI.openai_model
+    # How an OpenAI-compatible server is asked for JSON (none: servers without JSON support).
+    openai_json_mode: JsonMode = _AI.openai_json_mode
+    anthropic_model: str = _AI.anthropic_model
+    llm_timeout_s: float = Field(default=_AI.timeout_s, ge=0.1)
+    llm_max_attempts: int = Field(default=_AI.max_attempts, ge=1)
+    llm_concurrency: int = Field(default=_AI.concurrency, ge=1)
+    llm_cache_ttl_s: int = Field(default=_AI.cache_ttl_s, ge=1)
+    llm_breaker_threshold: int = Field(default=_AI.breaker_threshold, ge=1)
+    llm_breaker_cooldown_s: float = Field(default=_AI.breaker_cooldown_s, ge=0)
+
+    @field_validator(*_AI_FIELDS, mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                raise PydanticUseDefault()
+        return value
+
+    @field_validator("provider", mode="after")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        try:
+            return check_provider(value, "provider")
+        except InvalidInput as exc:
+            raise ValueError(exc.reason) from None
+
+    @field_validator("provider_chain", mode="before")
+    @classmethod
+    def _chain(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_chain(value, "provider_chain")
+        except InvalidInput as exc:
+            raise ValueError(exc.reason) from None
+
+    def provider_config(self) -> ProviderConfig:
+        """The pipeline's provider configuration, as plain values."""
+        return ProviderConfig(
+            provider=self.provider, chain=self.provider_chain,
+            openai_api_key=self.openai_api_key, openai_base_url=self.openai_base_url,
+            openai_model=self.openai_model, openai_json_mode=self.openai_json_mode,
+            anthropic_api_key=self.anthropic_api_key,
+            anthropic_base_url=self.anthropic_base_url, anthropic_model=self.anthropic_model,
+            timeout_s=self.llm_timeout_s, max_attempts=self.llm_max_attempts,
+            concurrency=self.llm_concurrency, cache_ttl_s=self.llm_cache_ttl_s,
+            breaker_threshold=self.llm_breaker_threshold,
+            breaker_cooldown_s=self.llm_breaker_cooldown_s,
+        )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

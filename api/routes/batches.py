@@ -6,14 +6,14 @@ from collections import Counter
 
 from fastapi import APIRouter, Response
 
-from api import queries, submit
-from api.deps import SessionDep, SettingsDep, TenantDep
+from api import submit
+from api.deps import IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
 from api.errors import PROBLEM_RESPONSES, not_found
-from api.routes.jobs import IdempotencyKey, parse_id, plan_chains, send_after_commit
 from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
 from api.views import job_error, top_missing
 from pipeline.models import FitParts
-from workers.db import repository
+from workers import chain
+from workers.db import batches, jobs, status_reads
 from workers.db.models import Batch, JobState
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"], responses=PROBLEM_RESPONSES)
@@ -31,12 +31,12 @@ def submit_batch(
 ) -> BatchAccepted:
     submit.check_idempotency_key(idempotency_key)
     submit.check_template(body.template)
-    submit.check_provider(body.provider)
+    submit.check_provider(body.provider, settings)
     submit.check_webhook_url(body.webhook_url, settings)
     items = _checked_items(body)
     fingerprint = submit.request_hash(body)
 
-    batch, created = repository.create_batch(
+    batch, created = batches.create_batch(
         session, tenant=tenant, kind=body.kind, total=len(items), webhook_url=body.webhook_url,
         idempotency_key=idempotency_key, request_hash=fingerprint,
     )
@@ -45,19 +45,19 @@ def submit_batch(
             raise submit.idempotency_conflict()
         session.commit()
         response.status_code = 200
-        return _accepted(batch, [job.id for job in repository.batch_jobs(session, batch.id)],
+        return _accepted(batch, [job.id for job in batches.batch_jobs(session, batch.id)],
                          response)
     job_ids = []
     for index, (label, resume, posting) in enumerate(items):
         # Per-item webhooks are not sent: the batch announces itself once, when complete.
-        job, _ = repository.create_job(
+        job, _ = jobs.create_job(
             session, tenant=tenant, resume=resume, posting=posting, template=body.template,
             provider=body.provider, batch_id=batch.id, batch_item=index, label=label,
         )
         job_ids.append(job.id)
-    chains = plan_chains(session, job_ids)
+    chains = chain.plan_chains(session, job_ids)
     session.commit()
-    send_after_commit(chains)  # after the commit, never before
+    chain.send_after_commit(chains)  # after the commit, never before
     return _accepted(batch, job_ids, response)
 
 
@@ -86,10 +86,10 @@ def _accepted(batch: Batch, job_ids: list, response: Response) -> BatchAccepted:
 
 @router.get("/{batch_id}", response_model=BatchOut)
 def get_batch(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchOut:
-    batch = repository.get_batch(session, tenant, parse_id(batch_id, "batch"))
+    batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
     if batch is None:
         raise not_found("batch")
-    rows = queries.batch_items(session, tenant, batch.id)
+    rows = status_reads.batch_items(session, tenant, batch.id)
     counts = Counter(row.state for row in rows)
     items = [
         BatchItemOut(

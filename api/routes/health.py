@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api import readiness
-from api.deps import ApiSettingsDep, SettingsDep
+from api.deps import SettingsDep
 from api.errors import FieldError, problem_response
 
 router = APIRouter(tags=["health"])
@@ -21,14 +21,14 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", responses={503: {"description": "A dependency is down (problem+json)."}})
-async def readyz(settings: SettingsDep, api_settings: ApiSettingsDep) -> Response:
+async def readyz(settings: SettingsDep) -> Response:
     checks: dict[str, Callable[[], None]] = {
         "postgres": readiness.check_postgres,
-        "broker": lambda: readiness.check_broker(settings, api_settings.readiness_timeout_s),
+        "broker": lambda: readiness.check_broker(settings, settings.api_readiness_timeout_s),
         "s3": lambda: readiness.check_s3(settings),
     }
     results = await asyncio.gather(
-        *(_run(check, api_settings.readiness_timeout_s) for check in checks.values())
+        *(_run(check, settings.api_readiness_timeout_s) for check in checks.values())
     )
     failed = {name: error for name, error in zip(checks, results, strict=True) if error}
     if failed:

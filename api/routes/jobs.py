@@ -3,48 +3,30 @@ do the work."""
 
 from __future__ import annotations
 
-import logging
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from api import database, queries, store, submit
-from api.deps import SessionDep, SettingsDep, TenantDep
+from api import database, submit
+from api.deps import IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
 from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found
-from api.queries import SkillNames
 from api.schemas import ARTIFACT_NAMES, JobCreate, JobOut
-from api.views import job_location, job_out, report_skills
+from api.views import job_location, job_out, queued_out, report_skills
 from workers import chain, storage
-from workers.db import repository
+from workers.db import jobs, status_reads, transitions
 from workers.db.models import Job, JobState
 from workers.db.session import new_session
+from workers.db.status_reads import SkillNames
 from workers.settings import Settings
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=PROBLEM_RESPONSES)
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Same key and body → the same job."),
-]
-
-
-def parse_id(value: str, what: str = "job") -> uuid.UUID:
-    """A malformed id is simply a job that does not exist."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise not_found(what) from None
 
 
 def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | None]:
-    found = queries.job_status(session, tenant, parse_id(job_id))
+    found = status_reads.job_status(session, tenant, parse_id(job_id))
     if found is None:
         raise not_found("job")
     return found
@@ -62,7 +44,7 @@ async def submit_job(
     resume = submit.checked_resume(body.resume)
     posting = submit.posting_text(body.posting)
     submit.check_template(body.template)
-    submit.check_provider(body.provider)
+    submit.check_provider(body.provider, settings)
     if body.webhook_url is not None:
         await run_in_threadpool(submit.check_webhook_url, body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
@@ -70,7 +52,7 @@ async def submit_job(
     job_id = uuid.uuid4()
     job_chain = chain.build_chain(job_id)
     created = await database.insert_queued_job(request.app.state.submit_engine,
-                                               repository.queued_job_row(
+                                               jobs.queued_job_row(
         job_id=job_id, tenant=tenant, resume=resume, posting=posting,
         template=body.template, provider=body.provider, documents=list(body.documents),
         webhook_url=body.webhook_url,
@@ -80,22 +62,12 @@ async def submit_job(
         return await run_in_threadpool(replay, tenant, idempotency_key, fingerprint, response,
                                        settings)
     # Only now, with the row committed, may a worker see it.
-    await send_from_loop(job_chain)
+    await chain.send_from_loop(job_chain)
     # Serialised here, once: returned as a model, FastAPI would validate it again against
     # `response_model` first (the hot path's answer is built from trusted values).
-    out = store.queued_out(job_id, body.template, body.provider, *created)
+    out = queued_out(job_id, body.template, body.provider, *created)
     return Response(out.model_dump_json(), status_code=202, media_type="application/json",
                     headers={"Location": job_location(job_id)})
-
-
-async def send_from_loop(job_chain: chain.JobChain) -> None:
-    """One try in the event loop (an LPUSH to the broker, cheaper than a thread hop; the
-    broker's socket timeout bounds it); if that fails, Celery's retries in a thread, off the
-    loop."""
-    try:
-        job_chain.send(retry=False)
-    except (KombuError, RedisError, OSError):
-        await run_in_threadpool(send_after_commit, [job_chain])
 
 
 def replay(
@@ -106,7 +78,7 @@ def replay(
     match (200, nothing new enqueued)."""
     assert idempotency_key is not None  # without a key there is no conflict to hit
     with new_session() as session:
-        found = queries.job_by_key(session, tenant, idempotency_key)
+        found = status_reads.job_by_key(session, tenant, idempotency_key)
         if found is None:  # the other job is gone (never, barring manual deletes)
             raise not_found("job")
         job, skills = found
@@ -115,28 +87,6 @@ def replay(
         response.headers["Location"] = job_location(job.id)
         response.status_code = 200
         return job_out(job, settings, skills)
-
-
-def plan_chains(session: Session, job_ids: list[uuid.UUID]) -> list[chain.JobChain]:
-    """Build each job's chain and record its task ids in the caller's transaction (one commit
-    per submit, and a cancel can always find the ids to revoke)."""
-    chains = []
-    for job_id in job_ids:
-        job_chain = chain.build_chain(job_id)
-        repository.set_task_ids(session, job_id, job_chain.task_ids)
-        chains.append(job_chain)
-    return chains
-
-
-def send_after_commit(chains: list[chain.JobChain]) -> None:
-    """Send the chains. The jobs are already recorded, so a broker outage here does not lose
-    them: the reaper starts queued jobs that no chain picked up, and the 202 stays true."""
-    try:
-        for job_chain in chains:
-            job_chain.send()
-    except (KombuError, RedisError, OSError) as exc:
-        log.warning("recorded %d job(s) but could not enqueue them (%s); the reaper will",
-                    len(chains), exc)
 
 
 @router.get("/{job_id}", response_model=JobOut)
@@ -168,7 +118,7 @@ def get_artifact(
 def cancel_job(
     job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep
 ) -> JobOut:
-    change = repository.cancel_job(session, tenant, parse_id(job_id))
+    change = transitions.cancel_job(session, tenant, parse_id(job_id))
     if change.job is None:
         job, skills = load(session, tenant, job_id)  # 404 when missing or another tenant's
         if job.state == JobState.cancelled:

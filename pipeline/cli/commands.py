@@ -302,15 +302,18 @@ def _ai_stages(provider: str | None, provider_chain: str | None, openai_model: s
                anthropic_base_url: str | None, openai_api_key: str | None,
                anthropic_api_key: str | None) -> AIStages:
     """The AI stages from the provider options (each also read from its variable by click)."""
-    from pipeline.providers.stages import providers_from_env
+    from pipeline.providers.config import ProviderConfig, parse_chain
+    from pipeline.providers.stages import providers_for
 
-    settings = {
-        "RT_PROVIDER_CHAIN": provider_chain, "RT_OPENAI_MODEL": openai_model,
-        "RT_ANTHROPIC_MODEL": anthropic_model, "OPENAI_BASE_URL": openai_base_url,
-        "ANTHROPIC_BASE_URL": anthropic_base_url, "OPENAI_API_KEY": openai_api_key,
-        "ANTHROPIC_API_KEY": anthropic_api_key,
-    }
-    return providers_from_env({k: v for k, v in settings.items() if v}, provider=provider)
+    defaults = ProviderConfig()
+    config = ProviderConfig(
+        chain=parse_chain(provider_chain, "RT_PROVIDER_CHAIN"),
+        openai_model=openai_model or defaults.openai_model,
+        anthropic_model=anthropic_model or defaults.anthropic_model,
+        openai_base_url=openai_base_url or None, anthropic_base_url=anthropic_base_url or None,
+        openai_api_key=openai_api_key or None, anthropic_api_key=anthropic_api_key or None,
+    )
+    return providers_for(config, provider=provider)
 
 
 def _letter(master: Resume, analysis: JobAnalysis, report: MatchReport, template: str,

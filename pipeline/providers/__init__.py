@@ -1,6 +1,6 @@
 """AI providers: OpenAI (and any OpenAI-compatible server), Anthropic, and the offline `local`.
 
-    config = config_from_env(environment)          # at the edge: CLI or worker start-up
+    config = ProviderConfig(...)   # built at the edge: the CLI's options, the service's settings
     chain = build_chain(config, requested="openai", breaker_store=..., answer_cache=...)
 
 Layers, each its own module: adapters over the official SDKs (`openai_provider`,
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pipeline.providers.base import ChatClient
 from pipeline.providers.breaker import BreakerStore, CircuitBreaker, MemoryBreakerStore
 from pipeline.providers.cache import AnswerStore, MemoryAnswerStore
-from pipeline.providers.config import ProviderConfig, config_from_env
+from pipeline.providers.config import ProviderConfig
 from pipeline.providers.fallback import LOCAL, ProviderChain
 from pipeline.providers.retry import RetryPolicy
 from pipeline.providers.runner import ProviderRunner
@@ -22,7 +22,6 @@ __all__ = [
     "ProviderChain",
     "ProviderConfig",
     "build_chain",
-    "config_from_env",
     "make_client",
 ]
 

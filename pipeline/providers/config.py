@@ -1,23 +1,12 @@
-"""Provider settings, read from an environment mapping the caller passes in (the CLI and the
-workers pass the process environment; the pipeline itself never reads the environment).
-
-The SDKs' own variables carry credentials and endpoints, so any OpenAI-compatible server
-(vLLM, Ollama, llama.cpp, LM Studio) works by setting OPENAI_BASE_URL:
-    OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL
-The rest use the service's `RT_` prefix:
-    RT_PROVIDER              default provider per job: local | openai | anthropic (local)
-    RT_PROVIDER_CHAIN        fallback order, e.g. "openai,anthropic,local" (local always last)
-    RT_OPENAI_MODEL, RT_ANTHROPIC_MODEL
-    RT_OPENAI_JSON_MODE      schema | object | none (servers without JSON schema support)
-    RT_LLM_TIMEOUT_S, RT_LLM_MAX_ATTEMPTS, RT_LLM_CONCURRENCY, RT_LLM_CACHE_TTL_S
-    RT_LLM_BREAKER_THRESHOLD, RT_LLM_BREAKER_COOLDOWN_S
+"""Provider settings as plain values. The pipeline never reads the environment: the service
+builds this from its settings (`workers.settings.Settings.provider_config`, which names the
+environment variables), the CLI from its options.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal
 
 from pipeline.errors import InvalidInput
 
@@ -81,47 +70,6 @@ def check_provider(name: str, field: str) -> str:
     return cleaned
 
 
-def config_from_env(env: Mapping[str, str]) -> ProviderConfig:
-    """Settings from an environment mapping; bad values are named by their variable."""
-    def text(name: str) -> str | None:
-        value = env.get(name, "").strip()
-        return value or None
-
-    def number(name: str, default: float, minimum: float) -> float:
-        raw = text(name)
-        if raw is None:
-            return default
-        try:
-            value = float(raw)
-        except ValueError:
-            raise InvalidInput(f"not a number: {raw!r}", field=name) from None
-        if value < minimum:
-            raise InvalidInput(f"must be at least {minimum:g}", field=name)
-        return value
-
-    defaults = ProviderConfig()
-    chain = tuple(
-        check_provider(part, "RT_PROVIDER_CHAIN")
-        for part in (text("RT_PROVIDER_CHAIN") or "").split(",")
-        if part.strip()
-    )
-    json_mode = text("RT_OPENAI_JSON_MODE") or defaults.openai_json_mode
-    if json_mode not in ("schema", "object", "none"):
-        raise InvalidInput("expected schema, object or none", field="RT_OPENAI_JSON_MODE")
-    return ProviderConfig(
-        provider=check_provider(text("RT_PROVIDER") or defaults.provider, "RT_PROVIDER"),
-        chain=chain,
-        openai_api_key=text("OPENAI_API_KEY"),
-        openai_base_url=text("OPENAI_BASE_URL"),
-        openai_model=text("RT_OPENAI_MODEL") or defaults.openai_model,
-        openai_json_mode=cast(JsonMode, json_mode),
-        anthropic_api_key=text("ANTHROPIC_API_KEY"),
-        anthropic_base_url=text("ANTHROPIC_BASE_URL"),
-        anthropic_model=text("RT_ANTHROPIC_MODEL") or defaults.anthropic_model,
-        timeout_s=number("RT_LLM_TIMEOUT_S", defaults.timeout_s, 0.1),
-        max_attempts=int(number("RT_LLM_MAX_ATTEMPTS", defaults.max_attempts, 1)),
-        concurrency=int(number("RT_LLM_CONCURRENCY", defaults.concurrency, 1)),
-        cache_ttl_s=int(number("RT_LLM_CACHE_TTL_S", defaults.cache_ttl_s, 1)),
-        breaker_threshold=int(number("RT_LLM_BREAKER_THRESHOLD", defaults.breaker_threshold, 1)),
-        breaker_cooldown_s=number("RT_LLM_BREAKER_COOLDOWN_S", defaults.breaker_cooldown_s, 0),
-    )
+def parse_chain(text: str | None, field: str) -> tuple[str, ...]:
+    """A fallback order as written ("openai, anthropic,local"), each name checked."""
+    return tuple(check_provider(part, field) for part in (text or "").split(",") if part.strip())

@@ -1,7 +1,7 @@
 """What the CLI and the workers call: one object per job that hands out the AI stages.
 
-    ai = providers_from_env(environment, provider=cli_option_or_job_field,
-                            breaker_store=..., answer_cache=...)   # workers: the Redis stores
+    ai = providers_for(config, provider=cli_option_or_job_field,
+                       breaker_store=..., answer_cache=...)   # workers: the Redis stores
     rewriter = ai.rewriter()            # a pipeline.rewrite.rewriter.Rewriter for rewrite_resume
     enriched = ai.enrich(analysis)      # parse stage: the model adds to the analysis
 
@@ -10,16 +10,15 @@ With no AI provider configured (the default) both are the deterministic local be
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pipeline.models import JobAnalysis
 from pipeline.providers import build_chain
 from pipeline.providers.ai_analysis import Enrichment, enrich_analysis
 from pipeline.providers.ai_rewriter import AIRewriter
-from pipeline.providers.breaker import BreakerStore, MemoryBreakerStore
-from pipeline.providers.cache import AnswerStore, MemoryAnswerStore
-from pipeline.providers.config import ProviderConfig, config_from_env
+from pipeline.providers.breaker import BreakerStore
+from pipeline.providers.cache import AnswerStore
+from pipeline.providers.config import ProviderConfig
 from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.retry import RetryPolicy
 from pipeline.providers.usage import UsageMeter
@@ -58,33 +57,14 @@ def providers_for(
     answer_cache: AnswerStore | None = None,
     retry: RetryPolicy | None = None,
 ) -> AIStages:
-    """`provider` is the job's choice (None: the configured default). Raises InvalidInput
-    (field "provider") for an unknown or unconfigured provider."""
+    """The single entry point for the CLI and the workers, with the configuration they built
+    at their edge. `provider` is the job's choice (None: the configured default). Stores
+    default to in-process memory (one CLI run); the workers pass the Redis ones from
+    workers.breaker_store and workers.llm_cache. Raises InvalidInput (field "provider") for an
+    unknown or unconfigured provider."""
     if config.order(provider) == ["local"]:
         return AIStages(config, None)
     chain = build_chain(config, requested=provider, breaker_store=breaker_store,
                         answer_cache=answer_cache, retry=retry)
     return AIStages(config, chain)
 
-
-# The CLI runs one job per process: process-wide memory stores are the right scope there.
-_CLI_BREAKERS = MemoryBreakerStore()
-_CLI_ANSWERS = MemoryAnswerStore()
-
-
-def providers_from_env(
-    env: Mapping[str, str],
-    *,
-    provider: str | None = None,
-    breaker_store: BreakerStore | None = None,
-    answer_cache: AnswerStore | None = None,
-) -> AIStages:
-    """The single entry point for the CLI and the workers: they pass the process environment
-    (or the variables their options read) as `env`; the workers add the Redis stores from
-    workers.breaker_store and workers.llm_cache."""
-    return providers_for(
-        config_from_env(env),
-        provider=provider,
-        breaker_store=breaker_store or _CLI_BREAKERS,
-        answer_cache=answer_cache if answer_cache is not None else _CLI_ANSWERS,
-    )

@@ -17,7 +17,7 @@ from tests.api import factories
 from tests.api.conftest import poll
 from tests.api.receiver import Receiver
 from workers import chain
-from workers.db import repository
+from workers.db import outbox
 from workers.db.models import Batch, Job, WebhookDelivery
 from workers.db.session import session_scope
 from workers.settings import get_settings
@@ -37,7 +37,7 @@ def _final_deliveries(
     deadline = time.monotonic() + timeout_s
     while True:
         db_session.rollback()  # a fresh snapshot each round
-        rows = repository.deliveries_for(db_session, job_id=job_id, batch_id=batch_id)
+        rows = outbox.deliveries_for(db_session, job_id=job_id, batch_id=batch_id)
         if rows and all(row.state != "pending" for row in rows):
             return rows
         if time.monotonic() > deadline:
@@ -143,7 +143,7 @@ def test_410_stops_retries(receiver: Receiver, db_session: Session, celery_worke
     # Straight into the outbox, sent by the real webhooks worker: no job needed.
     hook = receiver.url("/gone", 410)
     with session_scope() as session:
-        delivery_id = repository.add_delivery(
+        delivery_id = outbox.add_delivery(
             session, tenant="default", event_type="job.succeeded", url=hook,
             payload={"type": "job.succeeded", "data": {"job_id": "x"}},
         )

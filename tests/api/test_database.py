@@ -12,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import database
 from tests.service_fixtures import terminate_backend
-from workers.db import repository
+from workers.db import jobs
 from workers.settings import Settings
 
 pytestmark = pytest.mark.service
 
 
 def _row() -> dict[str, object]:
-    return repository.queued_job_row(job_id=uuid.uuid4(), tenant=f"t-{uuid.uuid4().hex[:8]}",
-                                     resume={"basics": {"name": "Ada"}}, posting="p")
+    return jobs.queued_job_row(job_id=uuid.uuid4(), tenant=f"t-{uuid.uuid4().hex[:8]}",
+                               resume={"basics": {"name": "Ada"}}, posting="p")
 
 
 async def _backend_pid(engine: AsyncEngine) -> int:

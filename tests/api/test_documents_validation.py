@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.config import ApiSettings
 from api.schemas import JobCreate
+from workers.settings import Settings
 
 BODY: dict[str, Any] = {
     "resume": {"basics": {"name": "Ada Lovelace"},
@@ -21,7 +21,7 @@ BODY: dict[str, Any] = {
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(ApiSettings()), raise_server_exceptions=True) as test_client:
+    with TestClient(create_app(Settings()), raise_server_exceptions=True) as test_client:
         yield test_client
 
 

@@ -19,7 +19,7 @@ from api import database
 from tests.api import factories
 from tests.api.conftest import poll
 from tests.api.receiver import Receiver
-from workers.db import repository
+from workers.db import jobs
 from workers.db.models import Job
 from workers.db.session import session_scope
 from workers.settings import get_settings
@@ -149,8 +149,8 @@ def test_bad_input_is_refused_with_no_job_row(
 
 def test_another_tenants_job_is_not_found(http: httpx.Client) -> None:
     with session_scope() as session:
-        job, _ = repository.create_job(session, tenant="someone-else",
-                                       resume=factories.resume(), posting="x")
+        job, _ = jobs.create_job(session, tenant="someone-else",
+                                 resume=factories.resume(), posting="x")
     for response in (http.get(f"/v1/jobs/{job.id}"), http.delete(f"/v1/jobs/{job.id}"),
                      http.get(f"/v1/jobs/{job.id}/artifacts/resume.pdf")):
         assert response.status_code == 404

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from workers import chain
-from workers.db import repository
+from workers.db import jobs
 from workers.db.models import Job
 from workers.db.session import session_scope
 
@@ -86,7 +86,7 @@ def submit(
 ) -> uuid.UUID:
     """Write a queued job and send its chain after the commit, as the API does."""
     with session_scope() as session:
-        job, _ = repository.create_job(
+        job, _ = jobs.create_job(
             session, tenant=tenant, resume=resume or resume_doc(),
             posting=posting or posting_text(), batch_id=batch_id, batch_item=batch_item,
             webhook_url=webhook_url,
@@ -98,6 +98,6 @@ def submit(
 
 def load(job_id: uuid.UUID) -> Job:
     with session_scope() as session:
-        job = repository.load_job(session, job_id)
+        job = jobs.load_job(session, job_id)
     assert job is not None
     return job

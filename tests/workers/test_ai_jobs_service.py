@@ -14,7 +14,7 @@ from tests.fakes.llm_server import FakeLLMServer, RecordedRequest, Reply
 from tests.service_fixtures import WorkerPool, wait_for
 from tests.workers.factories import TENANT, load, posting_text, resume_doc
 from workers import chain, storage
-from workers.db import repository
+from workers.db import jobs
 from workers.db.models import TERMINAL, Job
 from workers.db.session import session_scope
 from workers.settings import get_settings
@@ -54,8 +54,8 @@ def test_an_openai_job_records_usage_and_keeps_only_guarded_lines(
 ) -> None:
     _, server = openai_workers
     with session_scope() as session:
-        job, _ = repository.create_job(session, tenant=TENANT, resume=resume_doc(),
-                                       posting=posting_text(), provider="openai")
+        job, _ = jobs.create_job(session, tenant=TENANT, resume=resume_doc(),
+                                 posting=posting_text(), provider="openai")
     chain.enqueue_job(job.id)
     done: Job = wait_for(lambda: (j := load(job.id)).state in TERMINAL and j, timeout=180,
                          what=f"job {job.id} to finish")

@@ -21,7 +21,7 @@ from tests.service_fixtures import WorkerPool, free_ports, wait_for
 from tests.workers.factories import TENANT, load, posting_text, resume_doc, submit
 from workers import chain, storage
 from workers.cache import analysis_key
-from workers.db import repository
+from workers.db import jobs, transitions
 from workers.db.models import TERMINAL, Job
 from workers.db.session import session_scope
 from workers.reaper import reap_stuck_jobs
@@ -77,8 +77,8 @@ def test_bad_input_fails_the_job_at_once_without_retries(live_workers: WorkerPoo
     assert "score" not in job.stages
 
     with session_scope() as session:
-        bad_provider, _ = repository.create_job(session, tenant=TENANT, resume=resume_doc(),
-                                                posting=posting_text(), provider="no-such-ai")
+        bad_provider, _ = jobs.create_job(session, tenant=TENANT, resume=resume_doc(),
+                                          posting=posting_text(), provider="no-such-ai")
     chain.enqueue_job(bad_provider.id)
     job = wait_final(bad_provider.id)
     assert job.state == "failed" and job.error is not None
@@ -149,7 +149,7 @@ def test_a_duplicated_chain_runs_each_stage_once(live_workers: WorkerPool) -> No
     current = chain.build_chain(job_id)
     stale_ids = stale.task_ids
     with session_scope() as session:  # the second plan replaced the first, as a re-send does
-        repository.set_task_ids(session, job_id, current.task_ids)
+        jobs.set_task_ids(session, job_id, current.task_ids)
     stale.send()
     current.send()
     job = wait_final(job_id)
@@ -167,7 +167,7 @@ def test_cancel_mid_chain_stops_every_later_stage(live_workers: WorkerPool) -> N
     job = wait_for(lambda: (j := load(job_id)).state == "scoring" and j, timeout=90,
                    interval=0.005, what="the score stage to start")
     with session_scope() as session:
-        change = repository.cancel_job(session, TENANT, job_id)
+        change = transitions.cancel_job(session, TENANT, job_id)
     assert change.job is not None
     chain.revoke(change.job.task_ids)
     score_task, *later = job.task_ids[1:]
@@ -224,7 +224,7 @@ def test_reaper_fails_a_job_that_used_up_its_attempts(service_env: dict[str, str
     job_id = submit(enqueue=False)
     with session_scope() as session:
         for _ in range(get_settings().max_stage_attempts):
-            repository.start_stage(session, job_id, "parse")
+            transitions.start_stage(session, job_id, "parse")
     _backdate(job_id)
     result = reap_stuck_jobs()
     assert job_id in result.failed

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from tests.service_fixtures import WorkerPool, wait_for
 from tests.workers.factories import TENANT, posting_text, resume_doc
 from workers import chain, storage
-from workers.db import repository
+from workers.db import batches, jobs
 from workers.db.models import Batch
 from workers.db.session import session_scope
 
@@ -34,7 +34,7 @@ def restart_postgres() -> None:
 def _batch(batch_id: uuid.UUID) -> Batch | None:
     try:
         with session_scope() as session:
-            return repository.get_batch(session, TENANT, batch_id)
+            return batches.get_batch(session, TENANT, batch_id)
     except DBAPIError:  # Postgres is restarting
         return None
 
@@ -46,17 +46,17 @@ def _postmaster_start() -> object:
 
 def _started(job_ids: list[uuid.UUID]) -> bool:
     with session_scope() as session:
-        jobs = [repository.load_job(session, job_id) for job_id in job_ids]
-    return any(job is not None and "parse" in job.stages for job in jobs)
+        loaded = [jobs.load_job(session, job_id) for job_id in job_ids]
+    return any(job is not None and "parse" in job.stages for job in loaded)
 
 
 def test_postgres_restart_during_a_batch_loses_no_job(live_workers: WorkerPool) -> None:
     with session_scope() as session:
-        batch, _ = repository.create_batch(session, tenant=TENANT, kind="one_resume",
-                                           total=ITEMS)
+        batch, _ = batches.create_batch(session, tenant=TENANT, kind="one_resume",
+                                        total=ITEMS)
         job_ids = [
-            repository.create_job(session, tenant=TENANT, resume=resume_doc(),
-                                  posting=posting_text(), batch_id=batch.id, batch_item=i)[0].id
+            jobs.create_job(session, tenant=TENANT, resume=resume_doc(),
+                            posting=posting_text(), batch_id=batch.id, batch_item=i)[0].id
             for i in range(ITEMS)
         ]
     chain.enqueue_jobs(job_ids)
@@ -70,7 +70,7 @@ def test_postgres_restart_during_a_batch_loses_no_job(live_workers: WorkerPool) 
                       and b, timeout=300, interval=0.2, what="the batch to complete")
     assert (closed.succeeded, closed.failed, closed.cancelled) == (ITEMS, 0, 0)
     with session_scope() as session:
-        jobs = repository.batch_jobs(session, batch.id)
-    assert [job.state for job in jobs] == ["succeeded"] * ITEMS
-    for job in jobs:
+        finished = batches.batch_jobs(session, batch.id)
+    assert [job.state for job in finished] == ["succeeded"] * ITEMS
+    for job in finished:
         assert len(storage.list_keys(f"{TENANT}/{job.id}/")) == 4

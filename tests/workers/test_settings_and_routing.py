@@ -19,7 +19,7 @@ def _no_rt_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings built here see only what each test sets, not a service session's RT_*."""
     import os
 
-    for name in [n for n in os.environ if n.startswith("RT_")]:
+    for name in [n for n in os.environ if n.startswith(("RT_", "OPENAI_", "ANTHROPIC_"))]:
         monkeypatch.delenv(name)
 
 
@@ -50,6 +50,56 @@ def test_visibility_timeout_must_exceed_time_limits_and_backoff() -> None:
         Settings(visibility_timeout_s=1000, retry_backoff_max_s=2000)
     with pytest.raises(ValidationError, match="no limit for score, rewrite, compile"):
         Settings(soft_time_limits_s={"parse": 1})
+
+
+def test_provider_settings_read_the_sdk_variables_and_name_bad_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in {
+        "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:11434/v1",
+        "RT_PROVIDER": "openai", "RT_PROVIDER_CHAIN": "openai, anthropic ,local",
+        "RT_OPENAI_MODEL": "llama3.1:8b", "RT_OPENAI_JSON_MODE": "object",
+        "RT_LLM_TIMEOUT_S": "12.5", "RT_LLM_MAX_ATTEMPTS": "", "ANTHROPIC_API_KEY": " ",
+    }.items():
+        monkeypatch.setenv(name, value)
+    config = Settings().provider_config()
+    assert config.provider == "openai"
+    assert config.chain == ("openai", "anthropic", "local")
+    assert (config.openai_api_key, config.openai_base_url) == (
+        "sk-test", "http://127.0.0.1:11434/v1")
+    assert (config.openai_model, config.openai_json_mode, config.timeout_s) == (
+        "llama3.1:8b", "object", 12.5)
+    # An empty variable is an unset one.
+    assert (config.max_attempts, config.anthropic_api_key) == (4, None)
+    assert config.order() == ["openai", "local"]  # anthropic's key is empty: no fallback
+    for name, value, field in [
+        ("RT_LLM_TIMEOUT_S", "soon", "llm_timeout_s"),
+        ("RT_LLM_TIMEOUT_S", "0", "llm_timeout_s"),
+        ("RT_PROVIDER_CHAIN", "openai,bard", "provider_chain"),
+        ("RT_PROVIDER", "gemini", "provider"),
+        ("RT_OPENAI_JSON_MODE", "xml", "openai_json_mode"),
+    ]:
+        with monkeypatch.context() as env:
+            env.setenv(name, value)
+            with pytest.raises(ValidationError) as info:
+                Settings()
+            assert [error["loc"] for error in info.value.errors()] == [(field,)], name
+
+
+def test_provider_settings_default_to_local_only() -> None:
+    settings = Settings()
+    assert settings.provider_config().order() == ["local"]
+    assert "sk-secret" not in repr(Settings(openai_api_key="sk-secret"))
+
+
+def test_api_settings_keep_their_rt_api_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RT_API_MAX_BODY_BYTES", "4096")
+    monkeypatch.setenv("RT_API_TENANT", "acme")
+    settings = Settings()
+    assert (settings.api_max_body_bytes, settings.api_tenant) == (4096, "acme")
+    monkeypatch.setenv("RT_API_THREADS", "0")
+    with pytest.raises(ValidationError, match="api_threads"):
+        Settings()
 
 
 def test_settings_read_the_rt_environment(monkeypatch: pytest.MonkeyPatch) -> None:

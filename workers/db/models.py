@@ -1,7 +1,7 @@
 """Tables: jobs, batches, webhook_deliveries (the transactional outbox).
 
 A job's state only moves forward through `JobState.FLOW`, or to failed/cancelled; every
-change is one guarded UPDATE in `workers.db.repository`.
+change is one guarded UPDATE in `workers.db.transitions`.
 """
 
 from __future__ import annotations
@@ -149,6 +149,14 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(_tz, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(_tz, server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(_tz)
+
+
+# The job's large columns (the inputs and every stage's output). A stage loads only those it
+# reads, and a status answer none: RETURNING and decoding all of them at every transition cost
+# the workers more CPU than some stages' own work, and a poll of a large batch would otherwise
+# pull megabytes.
+HEAVY_COLUMNS = ("resume", "posting", "analysis", "report", "tailored", "compile_meta",
+                 "report_after")
 
 
 class WebhookDelivery(Base):

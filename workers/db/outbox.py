@@ -1,6 +1,6 @@
 """The webhook outbox's queries: rows written in the same transaction as the state change
 they announce, claimed by senders with FOR UPDATE SKIP LOCKED and a lease, every attempt
-logged. Re-exported by `workers.db.repository`, where every query is found."""
+logged."""
 
 from __future__ import annotations
 

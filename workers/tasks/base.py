@@ -26,10 +26,10 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from pipeline.errors import CompileError, InvalidInput, ProviderError, Transient
 from workers.chain import send_deliveries
-from workers.db import repository
+from workers.db import transitions
 from workers.db.models import Job
-from workers.db.repository import StartOutcome
 from workers.db.session import get_engine, session_scope
+from workers.db.transitions import StartOutcome
 from workers.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def run_stage(
     load: Sequence[str] | None = None,
 ) -> str:
     """Run one stage for one job; returns the job id (the chain's next task ignores it).
-    `load` names the heavy job columns `work` reads (`repository.HEAVY_COLUMNS`; None: all)."""
+    `load` names the heavy job columns `work` reads (`models.HEAVY_COLUMNS`; None: all)."""
     try:
         return _attempt(job_id, stage, work, final=final, task_id=task.request.id, load=load)
     except Ignore:
@@ -113,11 +113,11 @@ def _attempt(
     jid = uuid.UUID(job_id)
     deliveries: list[uuid.UUID] = []
     with session_scope() as session:
-        outcome, job = repository.start_stage(session, jid, stage, task_id=task_id, load=load)
+        outcome, job = transitions.start_stage(session, jid, stage, task_id=task_id, load=load)
         if outcome is StartOutcome.started and job is not None:
             limit = get_settings().max_stage_attempts
             if job.attempts > limit:
-                change = repository.fail_job(
+                change = transitions.fail_job(
                     session,
                     jid,
                     stage=stage,
@@ -136,10 +136,10 @@ def _attempt(
     with session_scope() as session:
         # Only the outcome is needed: read back none of the heavy columns just written.
         if final:
-            change = repository.finish_job(session, jid, result.values, load=())
+            change = transitions.finish_job(session, jid, result.values, load=())
             stored, deliveries = change.job, change.deliveries
         else:
-            stored = repository.complete_stage(session, jid, stage, result.values, load=(),
+            stored = transitions.complete_stage(session, jid, stage, result.values, load=(),
                                                **result.info)
     send_deliveries(deliveries)
     if stored is None:  # cancelled (or reaped) while the stage ran: do not advance
@@ -172,7 +172,7 @@ def _fail(job_id: str, stage: str, exc: BaseException, *, internal: bool = False
         field_name = ".".join(str(p) for p in exc.errors()[0]["loc"]) if exc.errors() else None
     try:
         with session_scope() as session:
-            change = repository.fail_job(
+            change = transitions.fail_job(
                 session,
                 uuid.UUID(job_id),
                 stage=stage,

@@ -4,8 +4,6 @@ already there from compile), then the job succeeds."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any
 
 from celery import Task
 
@@ -14,18 +12,8 @@ from pipeline.models import JobAnalysis, MatchReport, TailoredResume, TailorRepo
 from workers import storage
 from workers.app import app
 from workers.db.models import Job
+from workers.stage_times import stage_timings_ms
 from workers.tasks.base import StageResult, put_artifact, run_stage
-
-
-def stage_timings_ms(stages: dict[str, Any]) -> dict[str, float]:
-    """Wall time of each finished stage's last run, from the job's recorded timestamps."""
-    timings: dict[str, float] = {}
-    for stage, info in stages.items():
-        if isinstance(info, dict) and "started" in info and "finished" in info:
-            started = datetime.fromisoformat(info["started"])
-            finished = datetime.fromisoformat(info["finished"])
-            timings[stage] = round((finished - started).total_seconds() * 1000, 1)
-    return timings
 
 # The heavy job columns this stage reads.
 INPUTS = ("analysis", "report", "tailored", "compile_meta")

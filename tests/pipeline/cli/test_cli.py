@@ -135,6 +135,12 @@ def test_unknown_template_and_provider(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert "template" in _error(["tailor", RESUME, POSTING, "-o", str(out), "--template", "x"])
     assert "provider" in _error(["tailor", RESUME, POSTING, "-o", str(out), "--provider", "gpt"])
+    base = ["tailor", RESUME, POSTING, "-o", str(out)]
+    assert "RT_PROVIDER_CHAIN" in _error([*base, "--provider-chain", "openai,bard"])
+    # No key and no base URL among the options (nor in the environment they fall back to).
+    unset = {"OPENAI_API_KEY": None, "OPENAI_BASE_URL": None}
+    result = runner.invoke(app, [*base, "--provider", "openai"], env=unset)
+    assert result.exit_code == 2 and "OPENAI_API_KEY" in result.stderr
     assert not out.exists()
 
 

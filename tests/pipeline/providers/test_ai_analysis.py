@@ -17,9 +17,10 @@ from pipeline.providers.ai_analysis import (
     merge_answer,
 )
 from pipeline.providers.ai_rewriter import AIRewriter
+from pipeline.providers.config import ProviderConfig
 from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.runner import ProviderRunner
-from pipeline.providers.stages import providers_from_env
+from pipeline.providers.stages import providers_for
 from pipeline.providers.usage import UsageMeter
 from pipeline.rewrite.rewriter import LocalRewriter
 from pipeline.taxonomy.matcher import get_matcher
@@ -111,18 +112,18 @@ def test_enrichment_falls_back_to_the_local_analysis(
 
 
 def test_entry_point_is_local_without_configuration() -> None:
-    ai = providers_from_env({})
+    ai = providers_for(ProviderConfig())
     assert ai.provider == "local"
     assert isinstance(ai.rewriter(), LocalRewriter)
     with pytest.raises(InvalidInput) as info:
-        providers_from_env({}, provider="openai")
+        providers_for(ProviderConfig(), provider="openai")
     assert info.value.field == "provider"
 
 
 def test_entry_point_builds_the_configured_chain(llm_server: FakeLLMServer) -> None:
-    ai = providers_from_env({"OPENAI_BASE_URL": llm_server.openai_base_url,
-                             "ANTHROPIC_API_KEY": "sk-ant-test",
-                             "RT_PROVIDER_CHAIN": "openai,anthropic,local"}, provider="openai")
+    config = ProviderConfig(openai_base_url=llm_server.openai_base_url,
+                            anthropic_api_key="sk-ant-test", chain=("openai", "anthropic", "local"))
+    ai = providers_for(config, provider="openai")
     rewriter = ai.rewriter()
     assert isinstance(rewriter, AIRewriter)
     assert rewriter.chain.names == ["openai", "anthropic", "local"]

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.errors import InvalidInput
 from pipeline.providers import build_chain
-from pipeline.providers.config import ProviderConfig, config_from_env
+from pipeline.providers.config import ProviderConfig, parse_chain
 from pipeline.providers.fallback import ProviderChain
 from pipeline.providers.prompts import load_prompt
 from pipeline.providers.retry import RetryPolicy
@@ -70,23 +70,11 @@ def test_an_unconfigured_requested_provider_is_the_users_error() -> None:
         ProviderConfig().order("gemini")
 
 
-def test_config_from_env_reads_the_sdk_variables_and_names_bad_values() -> None:
-    config = config_from_env({
-        "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:11434/v1",
-        "RT_PROVIDER": "openai", "RT_PROVIDER_CHAIN": "openai, anthropic ,local",
-        "RT_OPENAI_MODEL": "llama3.1:8b", "RT_OPENAI_JSON_MODE": "object",
-        "RT_LLM_TIMEOUT_S": "12.5",
-    })
-    assert config.provider == "openai"
-    assert config.chain == ("openai", "anthropic", "local")
-    assert (config.openai_model, config.openai_json_mode, config.timeout_s) == (
-        "llama3.1:8b", "object", 12.5)
-    assert config_from_env({}).order() == ["local"]
+def test_a_chain_as_written_is_checked_name_by_name() -> None:
+    assert parse_chain("openai, Anthropic ,local", "chain") == ("openai", "anthropic", "local")
+    assert parse_chain(None, "chain") == parse_chain(" , ", "chain") == ()
     with pytest.raises(InvalidInput) as info:
-        config_from_env({"RT_LLM_TIMEOUT_S": "soon"})
-    assert info.value.field == "RT_LLM_TIMEOUT_S"
-    with pytest.raises(InvalidInput) as info:
-        config_from_env({"RT_PROVIDER_CHAIN": "openai,bard"})
+        parse_chain("openai,bard", "RT_PROVIDER_CHAIN")
     assert info.value.field == "RT_PROVIDER_CHAIN"
 
 
@@ -97,11 +85,11 @@ def test_build_chain_talks_to_the_configured_servers(
         lambda request: Reply.error(503) if request.api == "anthropic"
         else Reply.ok({"bullet": f"via {request.body['model']}"})
     )
-    config = config_from_env({
-        "ANTHROPIC_BASE_URL": llm_server.anthropic_base_url, "ANTHROPIC_API_KEY": "a",
-        "OPENAI_BASE_URL": llm_server.openai_base_url, "RT_OPENAI_MODEL": "qwen2.5:7b",
-        "RT_PROVIDER": "anthropic", "RT_PROVIDER_CHAIN": "openai,local",
-    })
+    config = ProviderConfig(
+        anthropic_base_url=llm_server.anthropic_base_url, anthropic_api_key="a",
+        openai_base_url=llm_server.openai_base_url, openai_model="qwen2.5:7b",
+        provider="anthropic", chain=("openai", "local"),
+    )
     chain = build_chain(config, retry=RetryPolicy(max_attempts=2, sleep=sleeps))
     assert chain.names == ["anthropic", "openai", "local"]
     answered = chain.ask(PROMPT, VARS, Echo, UsageMeter())

@@ -1,4 +1,4 @@
-"""Read queries only the API needs. Polling is the hot path, so these load what a status
+"""The reads behind the API's status answers. Polling is the hot path, so these load what a status
 answer shows and leave a job's resume, posting, analysis, tailored output and reports in
 Postgres (a 500-item batch would otherwise pull megabytes per poll)."""
 
@@ -12,11 +12,7 @@ from sqlalchemy import ColumnElement, cast, func, literal, select
 from sqlalchemy.dialects.postgresql import JSONPATH
 from sqlalchemy.orm import Session, defer
 
-from workers.db.models import Job
-
-# Columns a status answer never shows.
-_HEAVY = (Job.resume, Job.posting, Job.analysis, Job.tailored, Job.compile_meta, Job.report,
-          Job.report_after)
+from workers.db.models import HEAVY_COLUMNS, Job
 
 
 @dataclass(frozen=True)
@@ -27,7 +23,7 @@ class SkillNames:
     missing: list[str]
 
 
-def _skill_names(matched: bool) -> ColumnElement[Any]:
+def _skill_names(*, matched: bool) -> ColumnElement[Any]:
     report = func.coalesce(Job.report_after, Job.report)
     flag = "true" if matched else "false"
     path = cast(literal(f"$.skills[*] ? (@.matched == {flag}).name"), JSONPATH)
@@ -53,9 +49,9 @@ def _status_where(
     session: Session, *where: ColumnElement[bool]
 ) -> tuple[Job, SkillNames | None] | None:
     stmt = (
-        select(Job, _skill_names(True), _skill_names(False))
+        select(Job, _skill_names(matched=True), _skill_names(matched=False))
         .where(*where)
-        .options(*(defer(column, raiseload=True) for column in _HEAVY))
+        .options(*(defer(getattr(Job, name), raiseload=True) for name in HEAVY_COLUMNS))
     )
     row = session.execute(stmt).one_or_none()
     if row is None:
