@@ -155,19 +155,43 @@ def posting_to_text(raw: str, *, html: bool | None = None) -> str:
 
 
 class _TextExtractor(HTMLParser):
-    """Text of an HTML document: scripts and styles dropped, block elements as lines."""
+    """Text of an HTML document: scripts and styles dropped, block elements as lines.
 
-    _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "nav"}
+    Headings keep their mark as Markdown's (`<h2>` → `## `, a line opening in `<strong>`/`<b>`
+    → `**…**`), so the parse stage reads the sections of an HTML posting as it reads those of
+    the same posting in Markdown.
+    """
+
+    _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "nav",
+             "title"}
+    # What may stand in <head>: any other start tag, or text, ends a head whose </head> was
+    # left out (HTML5 allows it: `<title>x</title><p>...`).
+    _HEAD_CONTENT = {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
     _BLOCK = {"p", "div", "section", "article", "header", "footer", "main", "aside", "ul",
               "ol", "table", "tr", "dl", "dt", "dd", "blockquote", "pre", "form", "hr",
               "h1", "h2", "h3", "h4", "h5", "h6"}
+    _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ",
+                 "h6": "###### "}
+    _BOLD = {"strong", "b"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)  # entities unescaped by the parser
         self.parts: list[str] = []
         self._skipping: list[str] = []
+        self._bold: list[bool] = []  # per open <strong>/<b>: did it write a `**` mark?
+
+    def _end_implied_head(self, tag: str | None) -> None:
+        if self._skipping == ["head"] and (tag is None or tag not in self._HEAD_CONTENT):
+            self._skipping.pop()
+
+    def _at_line_start(self) -> bool:
+        for part in reversed(self.parts):
+            if part.strip(" \t"):
+                return part.rstrip(" \t").endswith("\n")
+        return True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._end_implied_head(tag)
         if tag in self._SKIP:
             self._skipping.append(tag)
         elif self._skipping:
@@ -178,10 +202,18 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         elif tag in {"td", "th"}:
             self.parts.append(" ")
+        elif tag in self._HEADINGS:
+            self.parts.append("\n" + self._HEADINGS[tag])
         elif tag in self._BLOCK:
             self.parts.append("\n")
+        elif tag in self._BOLD:
+            marked = self._at_line_start()
+            self._bold.append(marked)
+            if marked:
+                self.parts.append("**")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._end_implied_head(tag)
         if tag == "br" and not self._skipping:
             self.parts.append("\n")
 
@@ -192,8 +224,12 @@ class _TextExtractor(HTMLParser):
             return
         if tag in self._BLOCK or tag == "li":
             self.parts.append("\n")
+        elif tag in self._BOLD and self._bold and self._bold.pop():
+            self.parts.append("**")
 
     def handle_data(self, data: str) -> None:
+        if data.strip():
+            self._end_implied_head(None)
         if not self._skipping:
             self.parts.append(data.replace("\n", " "))
 

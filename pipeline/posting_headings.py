@@ -146,8 +146,8 @@ def inline_label(line: str) -> Section | None:
     """The section an inline label names, in `Nice-to-have: Kafka, Terraform` or `**Bonus
     points:** Go`; None for a line without a known label (`Location: Boston`)."""
     match = _INLINE_LABEL.match(line)
-    if match is None:
-        return None
+    if match is None or not any(c.isalnum() for c in match.group("rest")):
+        return None  # "**Must have:**" is a heading, its closing mark no content
     label = match.group("label")
     if len(label.split()) > MAX_LABEL_WORDS or label.rstrip().endswith((".", "!", "?")):
         return None
