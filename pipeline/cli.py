@@ -203,7 +203,7 @@ def tailor(
     from rich.progress import Progress
 
     from pipeline.cli_render import render_tailor_summary
-    from pipeline.inputs import load_posting
+    from pipeline.inputs import load_posting, read_resume
     from pipeline.providers.stages import providers_from_env
     from pipeline.tailor import STAGES, artifacts, run_tailor
 
@@ -215,7 +215,11 @@ def tailor(
     }
     ai = providers_from_env({k: v for k, v in settings.items() if v}, provider=provider)
     _check_template(template)
-    master = _load_resume(resume)
+    master, notes = read_resume(resume)
+    if not master.basics.name:
+        # The PDF is headed by the name, and an ATS files the application under it.
+        raise InvalidInput("missing: the resume has no name to put at the top of the PDF",
+                           field="basics.name")
     text = load_posting(posting)
 
     def enrich(analysis: JobAnalysis) -> tuple[JobAnalysis, list[Usage]]:
@@ -229,7 +233,8 @@ def tailor(
             progress.update(task, description=stage, completed=STAGES.index(stage))
 
         result = run_tailor(master, text, template=template, rewriter=ai.rewriter(),
-                            on_stage=on_stage, enrich=enrich if ai.chain else None)
+                            on_stage=on_stage, enrich=enrich if ai.chain else None,
+                            input_notes=notes)
     written = write_atomically(output, artifacts(result))
     render_tailor_summary(_console(), result, written)
 

@@ -21,7 +21,10 @@ from pydantic import ValidationError
 
 from pipeline.errors import InvalidInput
 from pipeline.jsonresume import Resume
+from pipeline.legacy_resume import upgrade_layout
+from pipeline.models import InputNotes
 from pipeline.schema import json_path, validate_jsonresume
+from pipeline.unrendered import unrendered_fields
 
 MAX_RESUME_BYTES = 2 * 1024 * 1024
 MAX_POSTING_BYTES = 1 * 1024 * 1024
@@ -36,15 +39,26 @@ _DATE_KEYS = {"startDate", "endDate", "date", "releaseDate"}
 
 def load_resume(path: str | Path) -> Resume:
     """Read a JSON Resume from a `.json` or `.yaml`/`.yml` file."""
+    return read_resume(path)[0]
+
+
+def read_resume(path: str | Path) -> tuple[Resume, InputNotes]:
+    """`load_resume`, with what reading changed and what no template shows."""
     path = Path(path)
     raw = _read_bytes(path, field="resume", limit=MAX_RESUME_BYTES)
     text = _decode(raw, field="resume")
     data = _parse_yaml(text) if path.suffix.lower() in _YAML_SUFFIXES else _parse_json(text)
-    return resume_from_data(data, source=str(path))
+    return resume_with_notes(data, source=str(path))
 
 
 def resume_from_data(data: object, source: str = "resume") -> Resume:
-    """Validate already-parsed data (from a file, an API body) into a Resume.
+    """Validate already-parsed data (from a file, an API body) into a Resume."""
+    return resume_with_notes(data, source)[0]
+
+
+def resume_with_notes(data: object, source: str = "resume") -> tuple[Resume, InputNotes]:
+    """Validate already-parsed data into a Resume, either layout (before and from JSON Resume
+    1.0.0) read as 1.0.0, and the notes on it.
 
     Pydantic first (its messages are the friendlier ones), then the JSON Resume schema,
     which catches what the permissive models let through.
@@ -52,12 +66,13 @@ def resume_from_data(data: object, source: str = "resume") -> Resume:
     if not isinstance(data, Mapping):
         raise InvalidInput(f"{source} must be a JSON object, got {type(data).__name__}",
                            field="resume")
+    data, mapped = upgrade_layout(data)
     try:
         resume = Resume.model_validate(data)
     except ValidationError as exc:
         raise _invalid_from_pydantic(exc) from None
     validate_jsonresume(data)
-    return resume
+    return resume, InputNotes(mapped_fields=mapped, not_rendered=unrendered_fields(resume))
 
 
 def _invalid_from_pydantic(exc: ValidationError) -> InvalidInput:

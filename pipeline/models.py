@@ -231,6 +231,14 @@ class CompiledResume(_Model):
     resume: Resume | None = None  # the resume as finally rendered (after trimming)
 
 
+class InputNotes(_Model):
+    """What reading the resume changed, and what of it no template shows: said once."""
+
+    # Fields of the layout before JSON Resume 1.0.0, read under their 1.0.0 names.
+    mapped_fields: list[str] = Field(default_factory=list)  # "work[0].company → work[0].name"
+    not_rendered: list[str] = Field(default_factory=list)  # "basics.image", "references"
+
+
 class TailorReport(_Model):
     """What `report.json` holds: everything a user wants to know about one tailoring."""
 
@@ -248,3 +256,4 @@ class TailorReport(_Model):
     parse_back: ParseBackCheck | None
     usage: list[Usage] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    input_notes: InputNotes = Field(default_factory=InputNotes)

@@ -16,6 +16,7 @@ from datetime import date
 from pipeline.jsonresume import Resume
 from pipeline.models import (
     CompiledResume,
+    InputNotes,
     JobAnalysis,
     MatchReport,
     TailoredResume,
@@ -23,6 +24,7 @@ from pipeline.models import (
     Usage,
 )
 from pipeline.rewrite import Rewriter
+from pipeline.unrendered import unrendered_fields
 
 STAGES = ("parse", "score", "rewrite", "compile", "rescore")
 StageCallback = Callable[[str], None]
@@ -84,14 +86,15 @@ def compile_stage(tailored: TailoredResume, *, template: str = "classic",
 def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredResume,
                  compiled: CompiledResume, after: MatchReport,
                  timings_ms: dict[str, float], *,
-                 extra_usage: Sequence[Usage] = ()) -> TailorReport:
+                 extra_usage: Sequence[Usage] = (),
+                 input_notes: InputNotes | None = None) -> TailorReport:
     return TailorReport(
         analysis=analysis, before=before, after=after, template=compiled.template,
         engine=compiled.engine, pages=compiled.pages, compiles=compiled.compiles,
         trimmed=compiled.trimmed, adjustments=compiled.adjustments,
         provenance=tailored.provenance, rejections=tailored.rejections,
         parse_back=compiled.parse_back, usage=[*extra_usage, *tailored.usage],
-        timings_ms=timings_ms,
+        timings_ms=timings_ms, input_notes=input_notes or InputNotes(),
     )
 
 
@@ -128,9 +131,12 @@ def run_tailor(
     today: date | None = None,
     timeout_s: float = 20.0,
     enrich: Enricher | None = None,
+    input_notes: InputNotes | None = None,
 ) -> TailorResult:
     """Every stage in order, each timed; `on_stage(name)` is called as each one starts.
-    `enrich`, when given, lets an AI provider add to the deterministic analysis."""
+    `enrich`, when given, lets an AI provider add to the deterministic analysis.
+    `input_notes` come from reading the resume (pipeline.inputs.read_resume); without them the
+    report still lists the fields no template shows."""
     clock = _Clock(on_stage)
     total = time.perf_counter()
     clock.start("parse")
@@ -149,8 +155,10 @@ def run_tailor(
     after = score_stage(compiled.resume or tailored.resume, analysis, today=today)
     clock.stop()
     clock.timings["total"] = round((time.perf_counter() - total) * 1000, 2)
+    if input_notes is None:
+        input_notes = InputNotes(not_rendered=unrendered_fields(resume))
     report = build_report(analysis, before, tailored, compiled, after, clock.timings,
-                          extra_usage=parse_usage)
+                          extra_usage=parse_usage, input_notes=input_notes)
     return TailorResult(analysis, before, tailored, compiled, after, report)
 
 
