@@ -88,6 +88,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=8192)
 def normalise_heading(text: str) -> tuple[str, ...]:
     """The words of a heading as compared: case folded, curly quotes straightened,
     contractions spelt out, punctuation and Markdown marks dropped, plurals singular."""
@@ -99,40 +100,34 @@ def normalise_heading(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> tuple[tuple[tuple[str, ...], Section], ...]:
-    """Every phrase, normalised, longest first and then in the kinds' priority order."""
-    phrases = {(normalise_heading(p), section) for section, ps in VOCABULARY.items() for p in ps}
-    return tuple(sorted(phrases, key=lambda ps: (-len(ps[0]), _PRIORITY.index(ps[1]), ps[0])))
+def _vocabulary() -> dict[tuple[str, ...], Section]:
+    """Normalised phrase → its section (a phrase listed under two kinds keeps the first)."""
+    index: dict[tuple[str, ...], Section] = {}
+    for section, phrases in VOCABULARY.items():
+        for phrase in phrases:
+            index.setdefault(normalise_heading(phrase), section)
+    return index
 
 
-@lru_cache(maxsize=1)
-def _exact() -> dict[tuple[str, ...], Section]:
-    exact: dict[tuple[str, ...], Section] = {}
-    for words, section in _phrases():
-        exact.setdefault(words, section)
-    return exact
-
-
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
-
-
+@lru_cache(maxsize=8192)
 def heading_section(text: str) -> Section | None:
     """The section a heading names (by its longest known phrase), or None."""
     words = normalise_heading(text)
     if not words or len(words) > MAX_HEADING_WORDS:
         return None
-    for phrase, section in _phrases():
-        if _contains(words, phrase):
-            return section
+    index = _vocabulary()
+    for length in range(len(words), 0, -1):  # longest phrase first
+        found = [index[words[i:i + length]] for i in range(len(words) - length + 1)
+                 if words[i:i + length] in index]
+        if found:
+            return min(found, key=_PRIORITY.index)
     return None
 
 
 def exact_heading_section(text: str) -> Section | None:
     """The section when the whole text is one known phrase ("Nice to have", "What we
     offer"): such a line is a heading even without any mark of one."""
-    return _exact().get(normalise_heading(text))
+    return _vocabulary().get(normalise_heading(text))
 
 
 _INLINE_LABEL = re.compile(
@@ -145,6 +140,9 @@ MAX_LABEL_WORDS = 5
 def inline_label(line: str) -> Section | None:
     """The section an inline label names, in `Nice-to-have: Kafka, Terraform` or `**Bonus
     points:** Go`; None for a line without a known label (`Location: Boston`)."""
+    colon = line.find(":", 0, 80)
+    if colon < 2:
+        return None  # most lines hold no label: skip the pattern
     match = _INLINE_LABEL.match(line)
     if match is None or not any(c.isalnum() for c in match.group("rest")):
         return None  # "**Must have:**" is a heading, its closing mark no content
