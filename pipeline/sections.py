@@ -78,6 +78,6 @@ def split_lines(text: str) -> list[Line]:
                 section = Section.other  # a heading we cannot place resets the section
         elif listed is not None and not _BULLET.match(body):
             listed = None
-        own = listed if listed is not None and not heading else section
+        own = listed if listed is not None else section
         lines.append(Line(start, start + len(body), body, own, heading))
     return lines
