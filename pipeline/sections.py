@@ -6,7 +6,7 @@ UPPER CASE lines, or as a bare line that is a known heading phrase (`Nice to hav
 inherits the section of the last heading above it; text before any heading is `other`. An
 inline label (`Bonus points: Go, Rust`) places its own line, and the list right under it,
 without ending the section it stands in. What each heading names comes from the phrase
-vocabulary in pipeline.posting_headings.
+vocabulary in pipeline.parse.headings.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.models import Section
-from pipeline.posting_headings import exact_heading_section, heading_section, inline_label
+from pipeline.parse.headings import exact_heading_section, heading_section, inline_label
 
 _MARKDOWN = re.compile(r"^\s*(#{1,6}\s+|\*\*|__)")
 _DECOR = re.compile(r"^[\s#*_>=-]+|[\s*_:=-]+$")

@@ -23,7 +23,7 @@ from pipeline.models import (
     TailorReport,
     Usage,
 )
-from pipeline.rewrite import Rewriter
+from pipeline.rewrite.rewriter import Rewriter
 from pipeline.unrendered import unrendered_fields
 
 STAGES = ("parse", "score", "rewrite", "compile", "rescore")
@@ -46,9 +46,9 @@ class TailorResult:
 
 
 def parse_stage(posting_text: str) -> JobAnalysis:
-    from pipeline.parse import analyze_posting
+    from pipeline.parse import parse_posting
 
-    return analyze_posting(posting_text)
+    return parse_posting(posting_text)
 
 
 def score_stage(resume: Resume, analysis: JobAnalysis, *, today: date | None = None) -> MatchReport:
@@ -59,9 +59,9 @@ def score_stage(resume: Resume, analysis: JobAnalysis, *, today: date | None = N
 
 def rewrite_stage(resume: Resume, analysis: JobAnalysis, report: MatchReport, *,
                   rewriter: Rewriter | None = None, today: date | None = None) -> TailoredResume:
-    from pipeline.rewrite import tailor_resume
+    from pipeline.rewrite import rewrite_resume
 
-    return tailor_resume(resume, analysis, report, rewriter=rewriter, today=today)
+    return rewrite_resume(resume, analysis, report, rewriter=rewriter, today=today)
 
 
 def parse_back_keywords(tailored: TailoredResume, analysis: JobAnalysis,
@@ -78,7 +78,7 @@ def parse_back_keywords(tailored: TailoredResume, analysis: JobAnalysis,
 
 def compile_stage(tailored: TailoredResume, *, template: str = "classic",
                   keywords: Sequence[str] = (), timeout_s: float = 20.0) -> CompiledResume:
-    from pipeline.latex import compile_resume
+    from pipeline.compile import compile_resume
 
     return compile_resume(tailored, template=template, keywords=keywords, timeout_s=timeout_s)
 

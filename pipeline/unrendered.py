@@ -1,7 +1,7 @@
 """The fields of a resume that no template shows, by path: said once, so nothing a user wrote
 leaves the PDF without a word.
 
-The tables mirror what `pipeline.latex.content.build_view` puts on the page (the templates
+The tables mirror what `pipeline.compile.content.build_view` puts on the page (the templates
 only lay that view out); `tests/pipeline/test_unrendered.py` fills every JSON Resume field
 with a marked value and checks the two agree, so a change to either shows up.
 """

@@ -16,18 +16,18 @@ from pathlib import Path
 
 from pipeline.errors import CompileError, InvalidInput
 from pipeline.jsonresume import Resume
-from pipeline.latex.compiler import TexConfig, TexRun, default_cache_dir, lost_characters, run_tex
-from pipeline.latex.content import DocumentView, build_view
-from pipeline.latex.fit import (
+from pipeline.compile.sandbox import TexConfig, TexRun, default_cache_dir, lost_characters, run_tex
+from pipeline.compile.content import DocumentView, build_view
+from pipeline.compile.fit import (
     Measurement,
     apply_drops,
     choose_drops,
     drop_ranks,
     measure,
 )
-from pipeline.latex.fonts import choose_engine, fields_holding
-from pipeline.latex.predict import Plan, predicted_drops, put_back
-from pipeline.latex.render import (
+from pipeline.compile.fonts import choose_engine, fields_holding
+from pipeline.compile.predict import Plan, predicted_drops, put_back
+from pipeline.compile.render import (
     MIN_FONT_PT,
     MIN_MARGIN_IN,
     Engine,
@@ -36,7 +36,7 @@ from pipeline.latex.render import (
     template_info,
 )
 from pipeline.models import CompiledResume, TailoredResume
-from pipeline.parseback import check_parse_back, extract_text
+from pipeline.compile.parseback import check_parse_back, extract_text
 
 MAX_COMPILES = 6
 

@@ -11,9 +11,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from pipeline.cli import _user_errors, app, write_atomically
+from pipeline.cli.commands import _user_errors, app, write_atomically
 from pipeline.errors import CompileError, InvalidInput
-from pipeline.parseback import extract_text, normalise
+from pipeline.compile.parseback import extract_text, normalise
 from pipeline.schema import schema_errors
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -26,10 +26,10 @@ runner = CliRunner()
 def test_help_imports_no_heavy_library() -> None:
     code = (
         "import sys\n"
-        "from pipeline.cli import app\n"
+        "from pipeline.cli.commands import app\n"
         "try:\n    app(['--help'], prog_name='resume-tailor')\nexcept SystemExit:\n    pass\n"
         "heavy = {'spacy', 'jinja2', 'pypdf', 'pydantic', 'jsonschema', 'rich.table',\n"
-        "         'pipeline.parse', 'pipeline.score', 'pipeline.latex', 'pipeline.rewrite'}\n"
+        "         'pipeline.parse', 'pipeline.score', 'pipeline.compile', 'pipeline.rewrite'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

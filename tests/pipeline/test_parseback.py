@@ -9,11 +9,12 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.errors import CompileError
-from pipeline.latex import compile_resume, list_templates
-from pipeline.latex.compiler import default_cache_dir
+from pipeline.compile import compile_resume
+from pipeline.compile.render import list_templates
+from pipeline.compile.sandbox import default_cache_dir
 from pipeline.models import TailoredResume
-from pipeline.parseback import check_parse_back, extract_text, normalise
-from tests.pipeline.latex.conftest import FIXTURES, load_resume
+from pipeline.compile.parseback import check_parse_back, extract_text, normalise
+from tests.pipeline.compile.conftest import FIXTURES, load_resume
 
 TEXT = """Jane Developer
 Full Stack Engineer

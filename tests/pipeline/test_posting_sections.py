@@ -9,9 +9,9 @@ import pytest
 
 from pipeline.inputs import load_posting
 from pipeline.models import JobAnalysis, Section
-from pipeline.parse import analyze_posting
-from pipeline.posting_headings import heading_section, inline_label
-from pipeline.sections import split_lines
+from pipeline.parse import parse_posting
+from pipeline.parse.headings import heading_section, inline_label
+from pipeline.parse.sections import split_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "postings"
@@ -20,7 +20,7 @@ FORMATS = ("md", "txt", "html")
 
 
 def _analysis(path: Path) -> JobAnalysis:
-    return analyze_posting(load_posting(path))
+    return parse_posting(load_posting(path))
 
 
 def _flags(analysis: JobAnalysis) -> dict[str, tuple[bool, list[str]]]:
@@ -90,7 +90,7 @@ def test_inline_labels(label: str, section: Section) -> None:
     placed = {line.text: line.section for line in lines}
     assert placed[label] == section
     assert placed["You know SQL well."] == Section.requirements
-    skills = {s.name: s.required for s in analyze_posting(
+    skills = {s.name: s.required for s in parse_posting(
         f"Data Engineer\n## Requirements\n- Python\n{label}\nYou know SQL well.\n").skills()}
     assert skills["Apache Kafka"] is (section == Section.requirements)
     assert skills["Python"] and skills["SQL"]

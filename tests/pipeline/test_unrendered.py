@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from pipeline.jsonresume import Resume
-from pipeline.latex.content import DocumentView, build_view
+from pipeline.compile.content import DocumentView, build_view
 from pipeline.unrendered import unrendered_fields
 
 _SCHEMA = json.loads(resources.files("pipeline.schema").joinpath("jsonresume.schema.json")
