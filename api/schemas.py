@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from pipeline.jsonresume import Resume
+from pipeline.legacy_resume import ResumeAnyLayout
 from pipeline.models import AtsReport, FitParts, Usage
 
 MAX_BATCH_ITEMS = 500
@@ -58,7 +59,9 @@ def _resume_only() -> list[DocumentName]:
 
 
 class JobCreate(_Options):
-    resume: Resume = Field(description="A JSON Resume document (jsonresume.org, v1.0.0).")
+    resume: ResumeAnyLayout = Field(
+        description="A JSON Resume document (jsonresume.org, v1.0.0; the layout before 1.0.0 "
+                    "is read as 1.0.0).")
     posting: str = Field(description="The job posting: plain text, Markdown or HTML.")
     documents: list[DocumentName] = Field(
         default_factory=_resume_only, min_length=1, max_length=2,
@@ -84,13 +87,13 @@ class BatchPosting(_Request):
 
 
 class BatchItem(BatchPosting):
-    resume: Resume
+    resume: ResumeAnyLayout
 
 
 class BatchCreate(_Options):
     """Either one `resume` with `postings` (ranked by fit), or `items` of resume + posting."""
 
-    resume: Resume | None = None
+    resume: ResumeAnyLayout | None = None
     postings: list[BatchPosting | str] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)
     items: list[BatchItem] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)
 

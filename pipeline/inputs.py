@@ -21,7 +21,10 @@ from pydantic import ValidationError
 
 from pipeline.errors import InvalidInput
 from pipeline.jsonresume import Resume
+from pipeline.legacy_resume import upgrade_layout
+from pipeline.models import InputNotes
 from pipeline.schema import json_path, validate_jsonresume
+from pipeline.unrendered import unrendered_fields
 
 MAX_RESUME_BYTES = 2 * 1024 * 1024
 MAX_POSTING_BYTES = 1 * 1024 * 1024
@@ -36,15 +39,26 @@ _DATE_KEYS = {"startDate", "endDate", "date", "releaseDate"}
 
 def load_resume(path: str | Path) -> Resume:
     """Read a JSON Resume from a `.json` or `.yaml`/`.yml` file."""
+    return read_resume(path)[0]
+
+
+def read_resume(path: str | Path) -> tuple[Resume, InputNotes]:
+    """`load_resume`, with what reading changed and what no template shows."""
     path = Path(path)
     raw = _read_bytes(path, field="resume", limit=MAX_RESUME_BYTES)
     text = _decode(raw, field="resume")
     data = _parse_yaml(text) if path.suffix.lower() in _YAML_SUFFIXES else _parse_json(text)
-    return resume_from_data(data, source=str(path))
+    return resume_with_notes(data, source=str(path))
 
 
 def resume_from_data(data: object, source: str = "resume") -> Resume:
-    """Validate already-parsed data (from a file, an API body) into a Resume.
+    """Validate already-parsed data (from a file, an API body) into a Resume."""
+    return resume_with_notes(data, source)[0]
+
+
+def resume_with_notes(data: object, source: str = "resume") -> tuple[Resume, InputNotes]:
+    """Validate already-parsed data into a Resume, either layout (before and from JSON Resume
+    1.0.0) read as 1.0.0, and the notes on it.
 
     Pydantic first (its messages are the friendlier ones), then the JSON Resume schema,
     which catches what the permissive models let through.
@@ -52,12 +66,13 @@ def resume_from_data(data: object, source: str = "resume") -> Resume:
     if not isinstance(data, Mapping):
         raise InvalidInput(f"{source} must be a JSON object, got {type(data).__name__}",
                            field="resume")
+    data, mapped = upgrade_layout(data)
     try:
         resume = Resume.model_validate(data)
     except ValidationError as exc:
         raise _invalid_from_pydantic(exc) from None
     validate_jsonresume(data)
-    return resume
+    return resume, InputNotes(mapped_fields=mapped, not_rendered=unrendered_fields(resume))
 
 
 def _invalid_from_pydantic(exc: ValidationError) -> InvalidInput:
@@ -155,19 +170,43 @@ def posting_to_text(raw: str, *, html: bool | None = None) -> str:
 
 
 class _TextExtractor(HTMLParser):
-    """Text of an HTML document: scripts and styles dropped, block elements as lines."""
+    """Text of an HTML document: scripts and styles dropped, block elements as lines.
 
-    _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "nav"}
+    Headings keep their mark as Markdown's (`<h2>` → `## `, a line opening in `<strong>`/`<b>`
+    → `**…**`), so the parse stage reads the sections of an HTML posting as it reads those of
+    the same posting in Markdown.
+    """
+
+    _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head", "nav",
+             "title"}
+    # What may stand in <head>: any other start tag, or text, ends a head whose </head> was
+    # left out (HTML5 allows it: `<title>x</title><p>...`).
+    _HEAD_CONTENT = {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
     _BLOCK = {"p", "div", "section", "article", "header", "footer", "main", "aside", "ul",
               "ol", "table", "tr", "dl", "dt", "dd", "blockquote", "pre", "form", "hr",
               "h1", "h2", "h3", "h4", "h5", "h6"}
+    _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ",
+                 "h6": "###### "}
+    _BOLD = {"strong", "b"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)  # entities unescaped by the parser
         self.parts: list[str] = []
         self._skipping: list[str] = []
+        self._bold: list[bool] = []  # per open <strong>/<b>: did it write a `**` mark?
+
+    def _end_implied_head(self, tag: str | None) -> None:
+        if self._skipping == ["head"] and (tag is None or tag not in self._HEAD_CONTENT):
+            self._skipping.pop()
+
+    def _at_line_start(self) -> bool:
+        for part in reversed(self.parts):
+            if part.strip(" \t"):
+                return part.rstrip(" \t").endswith("\n")
+        return True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._end_implied_head(tag)
         if tag in self._SKIP:
             self._skipping.append(tag)
         elif self._skipping:
@@ -178,10 +217,18 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         elif tag in {"td", "th"}:
             self.parts.append(" ")
+        elif tag in self._HEADINGS:
+            self.parts.append("\n" + self._HEADINGS[tag])
         elif tag in self._BLOCK:
             self.parts.append("\n")
+        elif tag in self._BOLD:
+            marked = self._at_line_start()
+            self._bold.append(marked)
+            if marked:
+                self.parts.append("**")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._end_implied_head(tag)
         if tag == "br" and not self._skipping:
             self.parts.append("\n")
 
@@ -192,8 +239,12 @@ class _TextExtractor(HTMLParser):
             return
         if tag in self._BLOCK or tag == "li":
             self.parts.append("\n")
+        elif tag in self._BOLD and self._bold and self._bold.pop():
+            self.parts.append("**")
 
     def handle_data(self, data: str) -> None:
+        if data.strip():
+            self._end_implied_head(None)
         if not self._skipping:
             self.parts.append(data.replace("\n", " "))
 

@@ -287,6 +287,12 @@ class LetterReport(_Model):
     compiles: int
     sentences: int
     rejections: list[GuardRejection] = Field(default_factory=list)
+class InputNotes(_Model):
+    """What reading the resume changed, and what of it no template shows: said once."""
+
+    # Fields of the layout before JSON Resume 1.0.0, read under their 1.0.0 names.
+    mapped_fields: list[str] = Field(default_factory=list)  # "work[0].company → work[0].name"
+    not_rendered: list[str] = Field(default_factory=list)  # "basics.image", "references"
 
 
 class TailorReport(_Model):
@@ -308,3 +314,4 @@ class TailorReport(_Model):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     ats: list[AtsReport] = Field(default_factory=list)  # one per PDF and DOCX written
     letter: LetterReport | None = None  # when a cover letter was asked for
+    input_notes: InputNotes = Field(default_factory=InputNotes)

@@ -17,6 +17,7 @@ from datetime import date
 from pipeline.jsonresume import Resume
 from pipeline.models import (
     CompiledResume,
+    InputNotes,
     JobAnalysis,
     MatchReport,
     TailoredResume,
@@ -27,6 +28,7 @@ from pipeline.parse import parse_posting
 from pipeline.rewrite import rewrite_resume
 from pipeline.rewrite.rewriter import Rewriter
 from pipeline.score import score_match
+from pipeline.unrendered import unrendered_fields
 
 STAGES = ("parse", "score", "rewrite", "compile", "rescore")
 StageCallback = Callable[[str], None]
@@ -62,14 +64,15 @@ def parse_back_keywords(tailored: TailoredResume, analysis: JobAnalysis,
 def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredResume,
                  compiled: CompiledResume, after: MatchReport,
                  timings_ms: dict[str, float], *,
-                 extra_usage: Sequence[Usage] = ()) -> TailorReport:
+                 extra_usage: Sequence[Usage] = (),
+                 input_notes: InputNotes | None = None) -> TailorReport:
     return TailorReport(
         analysis=analysis, before=before, after=after, template=compiled.template,
         engine=compiled.engine, pages=compiled.pages, compiles=compiled.compiles,
         trimmed=compiled.trimmed, adjustments=compiled.adjustments,
         provenance=tailored.provenance, rejections=tailored.rejections,
         parse_back=compiled.parse_back, usage=[*extra_usage, *tailored.usage],
-        timings_ms=timings_ms,
+        timings_ms=timings_ms, input_notes=input_notes or InputNotes(),
     )
 
 
@@ -106,9 +109,12 @@ def run_tailor(
     today: date | None = None,
     timeout_s: float = 20.0,
     enrich: Enricher | None = None,
+    input_notes: InputNotes | None = None,
 ) -> TailorResult:
     """Every stage in order, each timed; `on_stage(name)` is called as each one starts.
-    `enrich`, when given, lets an AI provider add to the deterministic analysis."""
+    `enrich`, when given, lets an AI provider add to the deterministic analysis.
+    `input_notes` come from reading the resume (pipeline.inputs.read_resume); without them the
+    report still lists the fields no template shows."""
     # Imported here: the compile stage loads Jinja2 and pypdf, which the CLI's display of
     # a match (importing TailorResult from this module) does not need.
     from pipeline.compile import compile_resume
@@ -132,8 +138,10 @@ def run_tailor(
     after = score_match(compiled.resume or tailored.resume, analysis, today=today)
     clock.stop()
     clock.timings["total"] = round((time.perf_counter() - total) * 1000, 2)
+    if input_notes is None:
+        input_notes = InputNotes(not_rendered=unrendered_fields(resume))
     report = build_report(analysis, before, tailored, compiled, after, clock.timings,
-                          extra_usage=parse_usage)
+                          extra_usage=parse_usage, input_notes=input_notes)
     return TailorResult(analysis, before, tailored, compiled, after, report)
 
 

@@ -212,14 +212,18 @@ def tailor(
     from pipeline.cli.display import render_tailor_summary
     from pipeline.documents import parse_formats
     from pipeline.documents.outputs import tailor_files
-    from pipeline.inputs import load_posting
+    from pipeline.inputs import load_posting, read_resume
     from pipeline.tailor import STAGES, run_tailor
 
     ai = _ai_stages(provider, provider_chain, openai_model, anthropic_model, openai_base_url,
                     anthropic_base_url, openai_api_key, anthropic_api_key)
     wanted = parse_formats(formats)
     _check_template(template)
-    master = _load_resume(resume)
+    master, notes = read_resume(resume)
+    if not master.basics.name:
+        # The PDF is headed by the name, and an ATS files the application under it.
+        raise InvalidInput("missing: the resume has no name to put at the top of the PDF",
+                           field="basics.name")
     text = load_posting(posting)
 
     def enrich(analysis: JobAnalysis) -> tuple[JobAnalysis, list[Usage]]:
@@ -233,7 +237,8 @@ def tailor(
             progress.update(task, description=stage, completed=STAGES.index(stage))
 
         result = run_tailor(master, text, template=template, rewriter=ai.rewriter(),
-                            on_stage=on_stage, enrich=enrich if ai.chain else None)
+                            on_stage=on_stage, enrich=enrich if ai.chain else None,
+                            input_notes=notes)
         if letter:
             progress.update(task, description="letter")
             compiled_letter = _letter(master, result.analysis, result.before, template, ai.chain)

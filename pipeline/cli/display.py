@@ -7,16 +7,24 @@ once a command runs.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.errors import InvalidInput
 from pipeline.inputs import MAX_POSTING_BYTES, load_posting, posting_to_text
-from pipeline.models import JobAnalysis, MatchReport, RankedPosting, SkillRequirement
+from pipeline.models import (
+    InputNotes,
+    JobAnalysis,
+    MatchReport,
+    RankedPosting,
+    SkillRequirement,
+)
 from pipeline.tailor import TailorResult
 
 MAX_JSONL_BYTES = 200 * 1024 * 1024
@@ -142,6 +150,24 @@ def _fit_parts(item: RankedPosting) -> str:
         return "-"
     return (f"cov {parts.coverage:.2f} cen {parts.centrality:.2f} role {parts.role:.2f} "
             f"lvl {parts.seniority:.2f} gaps {parts.gaps:.2f}")
+def _grouped(paths: Sequence[str]) -> str:
+    """`work[0].url, work[1].url, basics.image` → `work[].url (2), basics.image`."""
+    groups = Counter(re.sub(r"\[\d+\]", "[]", path) for path in paths)
+    firsts = {re.sub(r"\[\d+\]", "[]", path): path for path in reversed(paths)}
+    text = ", ".join(f"{key} ({count})" if count > 1 else firsts[key]
+                     for key, count in groups.items())
+    return escape(text)  # keys are the user's: `[x]` in one must not read as markup
+
+
+def _render_input_notes(console: Console, notes: InputNotes) -> None:
+    if notes.mapped_fields:
+        moves = [re.sub(r"→ \S*\.", "→ ", move) for move in notes.mapped_fields]
+        console.print(f"  older JSON Resume layout (before 1.0.0) read as 1.0.0: "
+                      f"{_grouped(moves)}")
+    if notes.not_rendered:
+        console.print(f"  not shown in the PDF ({len(notes.not_rendered)}): "
+                      f"{_grouped(notes.not_rendered)}"
+                      "  [dim](no template shows these fields; listed in report.json)[/dim]")
 
 
 def render_tailor_summary(console: Console, result: TailorResult, written: list[Path]) -> None:
@@ -149,6 +175,7 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
     before, after = report.before, report.after
     console.print(f"[bold]Match rate {_pct(before.match_rate)} → {_pct(after.match_rate)}[/bold]"
                   f"  (ceiling {_pct(after.ceiling)})")
+    _render_input_notes(console, report.input_notes)
     matched = [s.name for s in after.matched]
     lacking = [s.name for s in after.missing if not s.evidence]
     hidden = [s.name for s in after.missing if s.evidence]

@@ -140,7 +140,8 @@ def read_back(compiled: CompiledResume, info: FitInfo,
     """The parse-back stage: the PDF's text, and whether the name, headings and keywords
     read back from it."""
     text = extract_text(compiled.pdf)
-    check = check_parse_back(text, name=info.name, headings=info.headings, keywords=keywords)
+    check = check_parse_back(text, name=info.name, headings=info.headings, keywords=keywords,
+                             require_name=True)
     return compiled.model_copy(update={"text": text, "parse_back": check})
 
 

@@ -62,14 +62,20 @@ def _contains(haystack: str, squeezed: str, needle: str) -> bool:
 
 
 def check_parse_back(text: str, *, name: str | None, headings: Sequence[str],
-                     keywords: Sequence[str]) -> ParseBackCheck:
-    """Are the name, every heading (in this order) and every keyword in the text?"""
+                     keywords: Sequence[str], require_name: bool = False) -> ParseBackCheck:
+    """Are the name, every heading (in this order) and every keyword in the text?
+
+    With `require_name`, a resume without a name fails the check (the PDF cannot hold it),
+    listed as `basics.name`."""
     haystack = normalise(text)
     squeezed = haystack.replace(" ", "")
     missing: list[str] = []
     out_of_order: list[str] = []
     checked = 0
-    if name:
+    if require_name and not (name and name.strip()):
+        checked += 1
+        missing.append("basics.name")
+    elif name:
         checked += 1
         if not _contains(haystack, squeezed, name):
             missing.append(name)

@@ -60,7 +60,8 @@ _FIELD = re.compile(
     r"(?:\s*(?:,?\s*or (?:a )?(?:related|similar|equivalent)|\.|;|\(|\n|$))",
 )
 PREFERRED_CUES = re.compile(
-    r"\b(?=[niabpdwo])(nice to have|is a plus|a plus|bonus|preferred|preferably|ideally|desirable"
+    r"\b(?=[niabpdwo])(nice[- ]to[- ]have|is a plus|a plus|bonus|preferred|preferably|ideally"
+    r"|desirable"
     r"|would be (great|nice)|not required|advantage|optional)\b", re.IGNORECASE,
 )
 EMPHASIS_CUES = re.compile(

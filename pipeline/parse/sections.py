@@ -1,8 +1,12 @@
 """Split a posting into lines and tell which section each stands in, from its headings.
 
-Headings come as Markdown (`## Requirements`, `**Nice to have**`), as plain lines ending in a
-colon (`What you'll do:`), or as short Title Case / UPPER CASE lines. Each line inherits the
-section of the last heading above it; text before any heading is `other`.
+Headings come as Markdown (`## Requirements`, `**Nice to have**`; HTML's `<h2>` and `<strong>`
+arrive as these), as plain lines ending in a colon (`What you'll do:`), as short Title Case /
+UPPER CASE lines, or as a bare line that is a known heading phrase (`Nice to have`). Each line
+inherits the section of the last heading above it; text before any heading is `other`. An
+inline label (`Bonus points: Go, Rust`) places its own line, and the list right under it,
+without ending the section it stands in. What each heading names comes from the phrase
+vocabulary in pipeline.parse.headings.
 """
 
 from __future__ import annotations
@@ -11,35 +15,12 @@ import re
 from dataclasses import dataclass
 
 from pipeline.models import Section
+from pipeline.parse.headings import exact_heading_section, heading_section, inline_label
 
-# Checked in order: "preferred qualifications" is preferred before it is requirements, and
-# "who we are looking for" is requirements before "who we are" is about.
-_HEADING_PATTERNS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
-    (section, re.compile(pattern, re.IGNORECASE))
-    for section, pattern in (
-        (Section.preferred, r"nice[- ]to[- ]have|preferred|bonus|\bplus(es)?\b|desir(ed|able)"
-                            r"|good to have"
-                            r"|would be (great|nice)|extra credit|ideally|not required"),
-        (Section.benefits, r"benefits?|perks|what we offer|we offer|compensation|salary|why join"
-                           r"|why work|in it for you|our offer|package"),
-        (Section.responsibilities, r"responsibilit|what you('| wi)ll (do|be doing)|your role"
-                                   r"|the role|about the (role|job|position)|duties"
-                                   r"|day[- ]to[- ]day"
-                                   r"|in this role|your mission|your tasks|what you will do|tasks"
-                                   r"|the job|the opportunity|your impact"),
-        (Section.requirements, r"requirement|qualification|what you('| wi)ll bring|you bring"
-                               r"|must[- ]haves?|looking for|about you|you have|your profile"
-                               r"|ideal candidate|you should have|skills|experience|who you are"
-                               r"|competenc|required|essential|your background|what we need"
-                               r"|what you need|need to succeed"),
-        (Section.about, r"about (us|the company|the team)|who we are|our (company|mission|story"
-                        r"|team|culture)|company (overview|description)|^about\b|the company"
-                        r"|our values|why us"),
-    )
-)
 _MARKDOWN = re.compile(r"^\s*(#{1,6}\s+|\*\*|__)")
 _DECOR = re.compile(r"^[\s#*_>=-]+|[\s*_:=-]+$")
 _SENTENCE_END = re.compile(r"[.!?]$")
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +36,7 @@ class PostingLine:
 
 def classify_heading(text: str) -> Section | None:
     """The section a heading names, or None when it names none we know."""
-    for section, pattern in _HEADING_PATTERNS:
-        if pattern.search(text):
-            return section
-    return None
+    return heading_section(text)
 
 
 def _is_heading(raw: str) -> bool:
@@ -71,25 +49,37 @@ def _is_heading(raw: str) -> bool:
     if stripped.startswith(("-", "*", "•", "·")) or _SENTENCE_END.search(stripped):
         return False  # a bullet or a sentence
     letters = [w for w in words if w[:1].isalpha()]
-    return bool(letters) and (stripped.isupper() or all(w[0].isupper() for w in letters))
+    if bool(letters) and (stripped.isupper() or all(w[0].isupper() for w in letters)):
+        return True
+    return exact_heading_section(" ".join(words)) is not None  # "Nice to have", "What we offer"
 
 
 def split_lines(text: str) -> list[PostingLine]:
     """Every non-empty line of `text` with its offsets and section."""
     lines: list[PostingLine] = []
     section = Section.other
+    listed: Section | None = None  # an inline label's section, carried by the list under it
     offset = 0
     for raw in text.splitlines(keepends=True):
         start, body = offset, raw.rstrip("\r\n")
         offset += len(raw)
         if not body.strip():
             continue
+        labelled = inline_label(body)
+        if labelled is not None:
+            listed = labelled
+            lines.append(PostingLine(start, start + len(body), body, labelled, heading=False))
+            continue
         heading = _is_heading(body)
         if heading:
+            listed = None
             named = classify_heading(_DECOR.sub("", body.strip()))
             if named is not None:
                 section = named
             elif _MARKDOWN.match(body) or body.strip().endswith(":"):
                 section = Section.other  # a heading we cannot place resets the section
-        lines.append(PostingLine(start, start + len(body), body, section, heading))
+        elif listed is not None and not _BULLET.match(body):
+            listed = None
+        own = listed if listed is not None else section
+        lines.append(PostingLine(start, start + len(body), body, own, heading=heading))
     return lines

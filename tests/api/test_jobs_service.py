@@ -194,7 +194,7 @@ def test_html_posting_is_stored_as_text(http: httpx.Client, db_session: Session)
     db_session.rollback()
     job = db_session.get(Job, uuid.UUID(response.json()["id"]))
     assert job is not None
-    assert job.posting == "Data Engineer\n- Python\n- Apache Spark"  # no tags, no script
+    assert job.posting == "# Data Engineer\n- Python\n- Apache Spark"  # no tags, no script
 
 
 def test_failed_job_reports_its_error_and_fires_job_failed(

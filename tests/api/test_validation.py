@@ -209,3 +209,38 @@ def test_job_status_shows_ai_usage_and_cost() -> None:
     usage = stage_usage({"parse": {"attempts": 1}, "rewrite": {"usage": [row]}})
     assert [(u.stage, u.provider, u.requests, u.cost_usd) for u in usage] == [
         ("rewrite", "openai", 12, 0.0021)]
+
+
+OLDER_RESUME: dict[str, Any] = {  # JSON Resume before 1.0.0
+    "basics": {"name": "Ada Lovelace", "website": "https://ada.example", "picture": "a.png"},
+    "work": [{"company": "Analytical Engines", "website": "https://ae.example",
+              "startDate": "2019-03"}],
+    "education": [{"institution": "University of London", "gpa": "3.9"}],
+}
+
+
+def test_older_layout_resume_is_accepted_and_stored_as_1_0_0() -> None:
+    from api.schemas import BatchCreate, JobCreate
+    from api.submit import checked_resume, request_hash
+
+    job = JobCreate.model_validate(_job(resume=OLDER_RESUME))
+    stored = checked_resume(job.resume)
+    assert stored["work"] == [{"name": "Analytical Engines", "url": "https://ae.example",
+                               "startDate": "2019-03"}]
+    assert stored["basics"] == {"name": "Ada Lovelace", "url": "https://ada.example",
+                                "image": "a.png"}
+    assert stored["education"] == [{"institution": "University of London", "score": "3.9"}]
+    # The same resume written in 1.0.0 is the same request.
+    assert request_hash(job) == request_hash(JobCreate.model_validate(_job(resume=stored)))
+    one = BatchCreate.model_validate({"resume": OLDER_RESUME, "postings": ["p"]})
+    pairs = BatchCreate.model_validate({"items": [{"resume": OLDER_RESUME, "posting": "p"}]})
+    for batch in (one, pairs):
+        [(_, resume, _)] = batch.pairs()
+        assert checked_resume(resume)["work"][0]["name"] == "Analytical Engines"
+
+
+def test_older_layout_field_of_the_wrong_type_is_named(client: TestClient) -> None:
+    resume = {"work": [{"company": ["Analytical Engines"]}]}
+    problem = _problem(client.post("/v1/jobs", json=_job(resume=resume)), 422)
+    assert _fields(problem) == ["resume"]
+    assert "work[0].company: must be a string" in problem["errors"][0]["message"]

@@ -138,8 +138,8 @@ def test_malformed_yaml_says_where(tmp_path: Path) -> None:
 def test_html_posting_reduced_to_lines() -> None:
     text = load_posting(EXAMPLES / "postings" / "frontend-developer.html")
     lines = text.splitlines()
-    assert lines[0] == "Frontend Developer (Junior / Mid)"  # nav and <head> dropped
-    assert "What we’re looking for" in lines  # &rsquo; unescaped, heading on its own line
+    assert lines[0] == "# Frontend Developer (Junior / Mid)"  # nav and <head> dropped
+    assert "## What we’re looking for" in lines  # &rsquo; unescaped, heading on its own line
     assert "- Experience with React (hooks, state management) and TypeScript" in lines
     assert "gtag" not in text and "font-family" not in text  # script and style dropped
     assert "Salary CA$75,000 – CA$95,000" in text  # &ndash;
@@ -147,7 +147,28 @@ def test_html_posting_reduced_to_lines() -> None:
 
 def test_html_sniffed_without_extension() -> None:
     raw = "<div><h2>Requirements</h2><ul><li>Python &amp; SQL</li><li>Go</li></ul></div>"
-    assert posting_to_text(raw) == "Requirements\n- Python & SQL\n- Go"
+    assert posting_to_text(raw) == "## Requirements\n- Python & SQL\n- Go"
+
+
+@pytest.mark.parametrize("raw", [
+    "<title>Data Engineer</title><p>Python and SQL</p>",
+    "<!DOCTYPE html><head><meta charset=utf-8><title>Data Engineer</title><p>Python and SQL",
+    "<html><head><title>Data Engineer</title><body><p>Python and SQL</p></body></html>",
+    "<html><head><link rel=stylesheet href=s.css>Python and SQL</html>",
+])
+def test_html5_head_without_its_end_tag_keeps_the_body(raw: str) -> None:
+    # HTML5 lets </head> (and <head>, <body>) be left out: the body must not vanish with it.
+    assert posting_to_text(raw, html=True) == "Python and SQL"
+
+
+def test_html_headings_and_bold_lines_keep_their_mark() -> None:
+    raw = ("<h1>Data Engineer</h1><p><strong>Lumen</strong> in Toronto</p><h3>Must have</h3>"
+           "<ul><li><b>Python</b> daily</li></ul><p><b>Nice to have</b></p>"
+           "<p><strong>Bonus points:</strong> Rust</p><p>We use <b>Go</b>.</p>")
+    assert posting_to_text(raw).splitlines() == [
+        "# Data Engineer", "**Lumen** in Toronto", "### Must have", "- Python daily",
+        "**Nice to have**", "**Bonus points:** Rust", "We use Go.",
+    ]
 
 
 def test_script_content_never_leaks() -> None:

@@ -12,12 +12,14 @@ import typer
 from typer.testing import CliRunner
 
 from pipeline.cli.commands import _user_errors, app, write_atomically
+from pipeline.compile.parseback import extract_text, normalise
 from pipeline.errors import CompileError, InvalidInput
 from pipeline.schema import schema_errors
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 RESUME = str(EXAMPLES / "resumes" / "senior-backend.json")
 POSTING = str(EXAMPLES / "postings" / "backend-engineer.md")
+OLDER = Path(__file__).resolve().parents[2] / "fixtures" / "older-layout" / "priya-nair-0.x.json"
 runner = CliRunner()
 
 
@@ -172,6 +174,59 @@ def test_tailor_writes_all_outputs(tmp_path: Path) -> None:
     assert "PostgreSQL" in summary  # matched after tailoring
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".demo.")]
     assert leftovers == []
+
+
+def test_tailor_reads_the_older_layout_and_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "older"
+    result = runner.invoke(app, ["tailor", str(OLDER), POSTING, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    employers = [job["company"] for job in json.loads(OLDER.read_text())["work"]]
+    assert len(employers) == 8
+    page = normalise(extract_text((out / "resume.pdf").read_bytes()))
+    assert [e for e in employers if normalise(e) not in page] == []  # every employer shown
+    tailored = json.loads((out / "tailored.json").read_text())
+    assert schema_errors(tailored) == []
+    assert [job["name"] for job in tailored["work"]] == employers
+    assert not any({"company", "website"} & job.keys() for job in tailored["work"])
+    assert tailored["basics"]["image"] and "picture" not in tailored["basics"]
+    report = json.loads((out / "report.json").read_text())
+    notes = report["input_notes"]
+    assert "work[0].company → work[0].name" in notes["mapped_fields"]
+    assert "education[0].gpa → education[0].score" in notes["mapped_fields"]
+    assert {"basics.image", "basics.location.address", "work[0].url", "references",
+            "hobbyProjects"} <= set(notes["not_rendered"])
+    assert report["parse_back"]["ok"]
+    summary = " ".join(result.stdout.split())  # as printed, whatever the terminal's width
+    assert summary.count("older JSON Resume layout") == 1
+    assert "work[].company → name (8)" in summary
+    assert "not shown in the PDF" in summary and "references" in summary
+
+
+def test_tailor_of_a_1_0_0_resume_notes_no_mapping(tmp_path: Path) -> None:
+    data = json.loads(Path(RESUME).read_text())
+    data["references"] = [{"name": "Sam", "reference": "Great colleague."}]
+    resume = tmp_path / "cv.json"
+    resume.write_text(json.dumps(data))
+    result = runner.invoke(app, ["tailor", str(resume), POSTING, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    notes = json.loads((tmp_path / "out" / "report.json").read_text())["input_notes"]
+    assert notes["mapped_fields"] == [] and "references" in notes["not_rendered"]
+    assert "older JSON Resume layout" not in result.stdout
+
+
+@pytest.mark.parametrize("name", [None, "", "   "])
+def test_tailor_refuses_a_resume_without_a_name(tmp_path: Path, name: str | None) -> None:
+    data = json.loads(Path(RESUME).read_text())
+    if name is None:
+        del data["basics"]["name"]
+    else:
+        data["basics"]["name"] = name
+    resume = tmp_path / "cv.json"
+    resume.write_text(json.dumps(data))
+    out = tmp_path / "out"
+    assert _error(["tailor", str(resume), POSTING, "-o", str(out)]).startswith(
+        "error: basics.name: missing")
+    assert not out.exists()
 
 
 def test_write_atomically_all_or_nothing(tmp_path: Path) -> None:

@@ -59,6 +59,22 @@ def test_heading_words_inside_sentences_do_not_count() -> None:
     assert check.missing == ["Experience"]
 
 
+def test_a_required_name_that_is_missing_fails_the_check() -> None:
+    for name in (None, "", "  "):
+        check = check_parse_back(TEXT, name=name, headings=["Summary"], keywords=[],
+                                 require_name=True)
+        assert not check.ok and check.missing == ["basics.name"], name
+
+
+def test_a_resume_without_a_name_never_reads_back_ok() -> None:
+    resume = load_resume(FIXTURES / "new-grad.json").model_copy(deep=True)
+    resume.basics.name = None
+    out = compile_resume(TailoredResume(resume=resume), template="classic",
+                         cache_dir=default_cache_dir())
+    assert out.parse_back is not None
+    assert not out.parse_back.ok and "basics.name" in out.parse_back.missing
+
+
 def test_a_value_wrapped_mid_word_is_found() -> None:
     check = check_parse_back(TEXT, name=None, headings=[],
                              keywords=["https://github.com/jane/very-long-repository-name"])
