@@ -50,6 +50,18 @@ def text_at(document: object, path: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# The keys that name a whole entry (a job, a language, an award), first found wins.
+_NAMING_KEYS = ("name", "title", "position", "language", "institution", "organization")
+
+
+def described_at(document: object, path: str) -> str | None:
+    """A line's text, or for a whole entry left out (`languages[1]`), what names it."""
+    value = value_at(document, path)
+    if isinstance(value, dict):
+        return next((value[k] for k in _NAMING_KEYS if isinstance(value.get(k), str)), None)
+    return value if isinstance(value, str) else None
+
+
 class PostingOut(BaseModel):
     title: str | None = None
     company: str | None = None
@@ -135,7 +147,7 @@ def job_report(job: Job, settings: Settings) -> JobReportOut:
         out.rejections = tailored.rejections
         meta = job.compile_meta or {}
         out.left_out += [
-            LeftOut(path=path, text=text_at(document, path), stage="compile",
+            LeftOut(path=path, text=described_at(document, path), stage="compile",
                     reason="left out to fit one page (least relevant first)",
                     relevance=tailored.relevance.get(path))
             for path in meta.get("trimmed", [])
@@ -164,7 +176,7 @@ def _line(provenance: Provenance, tailored: dict[str, Any], master: dict[str, An
 
 def _first_source(provenance: Provenance, master: dict[str, Any]) -> str | None:
     for path in provenance.source_paths:
-        text = text_at(master, path)
+        text = described_at(master, path)
         if text is not None:
             return text
     return None

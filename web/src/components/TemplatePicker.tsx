@@ -31,14 +31,20 @@ export function TemplatePicker({ templates, value, onChange }: Props) {
               value={template.name}
               checked={template.name === value}
               onChange={() => onChange(template.name)}
+              aria-labelledby={`template-${template.name}-name`}
+              aria-describedby={`template-${template.name}-text`}
             />
             {PREVIEWS[template.name] ? (
               <img src={PREVIEWS[template.name]} alt="" width={170} height={220} loading="lazy" />
             ) : (
               <span className="no-preview">no preview</span>
             )}
-            <span className="template-name">{template.name}</span>
-            <span className="template-text">{template.description}</span>
+            <span className="template-name" id={`template-${template.name}-name`}>
+              {template.name}
+            </span>
+            <span className="template-text" id={`template-${template.name}-text`}>
+              {template.description}
+            </span>
           </label>
         ))}
       </div>

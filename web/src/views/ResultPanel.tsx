@@ -69,7 +69,12 @@ function LeftOut({ report }: { report: JobReport }) {
         <ul className="left-out">
           {report.left_out.map((item) => (
             <li key={`${item.stage}:${item.path}`}>
-              <code>{item.path}</code> {item.text ?? ""} <span className="note">— {item.reason}</span>
+              <code>{item.path}</code> {item.text ?? ""} <span className="note">
+                — {item.reason}
+                {item.relevance !== null && !item.reason.includes("relevance")
+                  ? ` (relevance ${item.relevance.toFixed(2)})`
+                  : ""}
+              </span>
             </li>
           ))}
         </ul>
