@@ -97,7 +97,16 @@ def assert_fits_phone(page: Page, view: str) -> None:
     """At 375 px nothing makes the page scroll sideways (wide tables scroll in their box)."""
     page.set_viewport_size(PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{view} is {width} px wide at {PHONE['width']} px"
+    # The elements that stick out, to say what to fix.
+    wide = page.evaluate(
+        """limit => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > limit + 1
+                         && !e.closest('.table-wrap'))  // those scroll in their box
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +
+                             Math.round(e.getBoundingClientRect().right))""",
+        PHONE["width"],
+    )
+    assert width <= PHONE["width"], f"{view} is {width} px wide at {PHONE['width']} px: {wide}"
     page.set_viewport_size(DESKTOP)
 
 

@@ -9,8 +9,8 @@ import type { BatchAccepted, FieldError, Meta } from "../types";
 import { BatchPanel } from "./BatchPanel";
 
 export interface RankDraft {
-  text: string; // pasted postings, or the JSONL file's text
-  jsonl: string | null; // the JSONL file's name when the postings came from one
+  text: string; // pasted postings, separated by `---` lines
+  jsonl: { name: string; text: string } | null; // a JSONL file, which wins over the paste
 }
 
 interface Props {
@@ -33,7 +33,7 @@ interface Props {
 
 function readPostings(draft: RankDraft): { postings: PostingItem[]; errors: FieldError[] } {
   if (draft.jsonl) {
-    const parsed = parseJsonl(draft.text, draft.jsonl);
+    const parsed = parseJsonl(draft.jsonl.text, draft.jsonl.name);
     return parsed.ok ? { postings: parsed.postings, errors: [] } : { postings: [], errors: parsed.errors };
   }
   return { postings: splitPostings(draft.text), errors: [] };
@@ -53,7 +53,8 @@ export function RankView(props: Props) {
     if (!file) return;
     const text = await file.text();
     setErrors([]);
-    props.onDraft({ text, jsonl: file.name.toLowerCase().endsWith(".jsonl") ? file.name : null });
+    if (file.name.toLowerCase().endsWith(".jsonl")) props.onDraft({ ...draft, jsonl: { name: file.name, text } });
+    else props.onDraft({ text, jsonl: null });
   }
 
   async function onSubmit(event: FormEvent) {
@@ -67,7 +68,8 @@ export function RankView(props: Props) {
     if (url && !/^https?:\/\//i.test(url)) problems.push({ field: "webhook_url", message: "must be an http(s) URL" });
     setErrors(problems);
     if (checked.errors.length || problems.length) {
-      document.getElementById(checked.errors.length ? "rank-resume-text" : "rank-postings-text")?.focus();
+      const target = checked.errors.length ? "rank-resume-text" : draft.jsonl ? "rank-postings-file" : "rank-postings-text";
+      document.getElementById(target)?.focus();
       return;
     }
     const body = {
@@ -105,19 +107,25 @@ export function RankView(props: Props) {
             <label htmlFor="rank-postings-file">Load a JSONL file of {"{id, text}"}, or a text file</label>
             <input id="rank-postings-file" type="file" accept=".jsonl,.txt,.md,application/jsonl,text/plain" onChange={onFile} />
           </div>
-          <div className="field">
-            <label htmlFor="rank-postings-text">Or paste them, separated by a line of three dashes (---)</label>
-            <textarea
-              id="rank-postings-text"
-              rows={10}
-              value={draft.text}
-              aria-describedby="rank-postings-count rank-errors"
-              onChange={(event) => props.onDraft({ text: event.target.value, jsonl: null })}
-            />
-          </div>
+          {draft.jsonl ? (
+            <button type="button" onClick={() => props.onDraft({ ...draft, jsonl: null })}>
+              Paste postings instead of {draft.jsonl.name}
+            </button>
+          ) : (
+            <div className="field">
+              <label htmlFor="rank-postings-text">Or paste them, separated by a line of three dashes (---)</label>
+              <textarea
+                id="rank-postings-text"
+                rows={10}
+                value={draft.text}
+                aria-describedby="rank-postings-count rank-errors"
+                onChange={(event) => props.onDraft({ text: event.target.value, jsonl: null })}
+              />
+            </div>
+          )}
           <p id="rank-postings-count" className="status" aria-live="polite">
             {read.postings.length} posting{read.postings.length === 1 ? "" : "s"}
-            {draft.jsonl ? ` from ${draft.jsonl}` : ""} (at most {meta.max_batch_items})
+            {draft.jsonl ? ` from ${draft.jsonl.name}` : ""} (at most {meta.max_batch_items})
           </p>
         </fieldset>
         <fieldset className="card">
