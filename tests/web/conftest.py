@@ -110,10 +110,18 @@ def assert_fits_phone(page: Page, view: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def screenshot(page: Page, name: str, tmp_path: Path) -> Path:
-    """Into $RT_SCREENSHOTS_DIR (`make screenshots` sets docs/screenshots), else tmp_path."""
+def screenshot(page: Page, name: str, tmp_path: Path, *, top: str | None = None,
+               height: int = 1400) -> Path:
+    """One screenful from the element `top` (a selector) or the page's top, into
+    $RT_SCREENSHOTS_DIR (`make screenshots` sets docs/screenshots), else tmp_path."""
     folder = Path(os.environ.get("RT_SCREENSHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": DESKTOP["width"], "height": height})
+    if top:
+        page.locator(top).evaluate("element => element.scrollIntoView({block: 'start'})")
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(path))
+    page.set_viewport_size(DESKTOP)
     return path

@@ -69,7 +69,7 @@ def test_tailor_an_example_and_read_the_result(
     page.get_by_role("radio", name="modern", exact=True).check()
     assert_accessible(page, "tailor form")
     assert_fits_phone(page, "tailor form")
-    screenshot(page, "tailor", tmp_path)
+    screenshot(page, "tailor", tmp_path, height=1300)
 
     posts: list[Request] = []
     page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
@@ -116,7 +116,8 @@ def test_tailor_an_example_and_read_the_result(
 
     assert_accessible(page, "job view")
     assert_fits_phone(page, "job view")
-    screenshot(page, "job", tmp_path)
+    screenshot(page, "job", tmp_path, height=1600)
+    screenshot(page, "job-result", tmp_path, top="section[aria-labelledby='result-heading']")
 
 
 def _percent_pattern() -> Any:
@@ -210,7 +211,7 @@ def test_rank_twenty_postings_then_tailor_the_best(
     expect(rows.first).to_contain_text(top["label"])
     assert_accessible(page, "rank view")
     assert_fits_phone(page, "rank view")
-    screenshot(page, "rank", tmp_path)
+    screenshot(page, "rank", tmp_path, top="section[aria-labelledby='batch-heading']")
 
     rows.first.get_by_role("button", name="Tailor this one").click()
     page.wait_for_url("**/#/tailor")
