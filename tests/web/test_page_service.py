@@ -166,6 +166,17 @@ def test_a_bad_date_is_named_and_nothing_is_sent(page: Page, page_url: str,
     assert_accessible(page, "tailor form with errors")
 
 
+def test_the_api_key_stays_in_the_tab_and_goes_with_every_request(page: Page,
+                                                                   page_url: str) -> None:
+    page.goto(f"{page_url}/#/tailor")
+    page.get_by_label("API key").fill("rt-test-key")
+    with page.expect_request("**/v1/meta") as meta:
+        page.reload()
+    assert meta.value.headers.get("x-api-key") == "rt-test-key"
+    expect(page.get_by_label("API key")).to_have_value("rt-test-key")
+    assert page.evaluate("localStorage.length") == 0  # this tab only, not the browser
+
+
 def _twenty_postings() -> list[dict[str, str]]:
     rows = [{"id": path.stem, "text": path.read_text()}
             for path in sorted((EXAMPLES / "postings").iterdir())]
