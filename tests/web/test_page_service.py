@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from tests.api import factories
 from tests.api.receiver import Receiver
+from tests.service_fixtures import WorkerPool
 from tests.web.conftest import assert_accessible, assert_fits_phone, screenshot
 
 pytestmark = pytest.mark.service
@@ -56,7 +57,7 @@ def download(page: Page, artifact: str) -> bytes:
 
 
 def test_tailor_an_example_and_read_the_result(
-    page: Page, page_url: str, celery_workers: Any, tmp_path: Path
+    page: Page, page_url: str, live_workers: WorkerPool, tmp_path: Path
 ) -> None:
     page.goto(f"{page_url}/#/tailor")
     expect(page.get_by_role("heading", name="Tailor your resume to a job")).to_be_visible()
@@ -189,7 +190,7 @@ def _twenty_postings() -> list[dict[str, str]]:
 
 
 def test_rank_twenty_postings_then_tailor_the_best(
-    page: Page, page_url: str, celery_workers: Any, receiver: Receiver, tmp_path: Path
+    page: Page, page_url: str, live_workers: WorkerPool, receiver: Receiver, tmp_path: Path
 ) -> None:
     postings = _twenty_postings()
     jsonl = tmp_path / "postings.jsonl"
@@ -234,3 +235,30 @@ def test_rank_twenty_postings_then_tailor_the_best(
     expect(page.locator("[data-job-state]")).to_have_attribute(
         "data-job-state", "succeeded", timeout=JOB_TIMEOUT_MS)
     expect(page.locator("a[data-artifact='resume.pdf']")).to_be_visible()
+
+
+def test_cancel_a_running_job(page: Page, page_url: str, live_workers: WorkerPool) -> None:
+    # With no compile worker the job waits after rewriting: a moment that lasts, to cancel in.
+    for worker in live_workers.for_queue("compile"):
+        live_workers.stop(worker)
+    try:
+        page.goto(f"{page_url}/#/tailor")
+        load_resume(page, EXAMPLES / "resumes" / "junior-frontend.json")
+        posting = EXAMPLES / "postings" / "frontend-developer.html"
+        page.set_input_files("#posting-file", str(posting))
+        page.get_by_role("button", name="Tailor", exact=True).click()
+        page.wait_for_url("**/#/jobs/*")
+        rewrite = page.locator(".stage[data-stage='rewrite']")
+        expect(rewrite).to_have_attribute("data-status", "done", timeout=JOB_TIMEOUT_MS)
+        # The match shows while the job is still under way.
+        expect(page.locator("table.skills tbody tr").first).to_be_visible(timeout=30_000)
+        with page.expect_request(lambda r: r.method == "DELETE") as cancel:
+            page.get_by_role("button", name="Cancel").click()
+        assert cancel.value.url.endswith(page.url.rsplit("/", 1)[1])
+        expect(page.locator("[data-job-state]")).to_have_attribute("data-job-state", "cancelled")
+        statuses = page.locator(".stage").evaluate_all("items => items.map(i => i.dataset.status)")
+        assert statuses == ["done", "done", "done", "not run", "not run"]
+        expect(page.get_by_role("button", name="Cancel")).to_have_count(0)
+        expect(page.locator("a[data-artifact]")).to_have_count(0)
+    finally:
+        live_workers.start("compile")  # the next test needs every stage
