@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from api import submit
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import ARTIFACT_NAMES, MAX_BATCH_ITEMS, MAX_POSTING_CHARS
-from pipeline.latex import list_templates
+from pipeline.compile.render import list_templates
 from pipeline.providers.config import PROVIDERS
 
 router = APIRouter(prefix="/v1", tags=["meta"], responses=PROBLEM_RESPONSES)

@@ -12,7 +12,7 @@ from starlette.routing import Mount
 
 from api import submit, web
 from api.app import create_app
-from pipeline.latex import list_templates
+from pipeline.compile.render import list_templates
 
 
 @pytest.fixture
