@@ -6,8 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEX_STAMP := .cache/tex.installed
+# The page (web/): its npm packages when the lockfile changes, its build when a source does.
+WEB_DEPS_STAMP  := web/node_modules/.installed
+WEB_BUILD_STAMP := web/dist/.built
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/package.json \
+               web/vite.config.ts web/tsconfig.json pipeline/schema/jsonresume.schema.json \
+               $(wildcard docs/previews/*.png)
 
-.PHONY: install tex demo test lint typecheck pytest bench up down migrate previews taxonomy clean
+.PHONY: install tex web browser web-unit screenshots demo test lint typecheck pytest bench up \
+        down migrate previews taxonomy clean
 
 install: $(STAMP)
 
@@ -23,6 +30,27 @@ $(TEX_STAMP): scripts/install-tex.sh
 	bash scripts/install-tex.sh
 	mkdir -p $(dir $@) && touch $@
 
+web: $(WEB_BUILD_STAMP)
+
+$(WEB_DEPS_STAMP): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_BUILD_STAMP): $(WEB_DEPS_STAMP) $(WEB_SOURCES)
+	cd web && npm run build
+	touch $@
+
+# Debian's chromium for the page's end-to-end tests (skipped when /usr/bin/chromium exists).
+browser:
+	bash scripts/install-browser.sh
+
+web-unit: $(WEB_DEPS_STAMP)
+	cd web && npm test
+
+# The three views' screenshots into docs/screenshots, taken by the end-to-end tests.
+screenshots: install tex web browser
+	RT_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/web
+
 demo: install tex
 	$(BIN)/resume-tailor tailor examples/resumes/senior-backend.json \
 	    examples/postings/backend-engineer.md -o out/demo
@@ -35,10 +63,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install tex
+pytest: install tex web browser
 	bash scripts/test-services.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck web-unit pytest
 
 bench: install tex
 	$(BIN)/python -m bench
@@ -49,7 +77,7 @@ taxonomy: install
 previews: install tex
 	$(BIN)/python scripts/make_previews.py
 
-up: install tex
+up: install tex web
 	bash scripts/up.sh
 
 down:
@@ -59,4 +87,4 @@ migrate: install
 	$(BIN)/resume-tailor-admin migrate
 
 clean:
-	rm -rf out .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out .cache .pytest_cache .mypy_cache .ruff_cache web/dist

@@ -10,10 +10,10 @@ import anyio.to_thread
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from api import database, errors, submit
+from api import database, errors, submit, web
 from api.limits import BodySizeLimit
 from api.metrics import RequestMetrics
-from api.routes import batches, health, jobs
+from api.routes import batches, health, jobs, meta, reports
 from workers.db.session import configure_connections
 from workers.settings import Settings, get_settings
 
@@ -56,6 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs.router)
     app.include_router(batches.router)
     app.include_router(health.router)
+    app.include_router(meta.router)
+    app.include_router(reports.router)
+    web.mount_page(app, settings.api_web_dir)  # last: the page at `/` must not shadow any route
 
     registry = CollectorRegistry()
     app.state.metrics_registry = registry

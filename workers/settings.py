@@ -10,6 +10,7 @@ with the credentials printed in this file.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -128,6 +129,8 @@ class Settings(BaseSettings):
     # a round trip; the route awaits one when all are busy).
     api_submit_connections: int = Field(default=5, ge=1, le=100)
     api_tenant: str = "default"  # every request's tenant until authentication lands
+    # The built web page (web/dist) the API serves at `/`; None: the checkout's build, if any.
+    api_web_dir: Path | None = None
 
     # ---------------------------------------------------------------- AI providers
     # Credentials and endpoints under the SDKs' own names, so any OpenAI-compatible server
