@@ -17,16 +17,16 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 from typing import overload
 
-# Whitespace and non-whitespace runs: Python's `\s` is exactly `str.isspace()`, the test spaCy
-# uses to cut a text into chunks.
-_RUNS = re.compile(r"\s+|\S+")
-# Distinct chunks ("Python,", "(k8s)") whose tokens are remembered; past it the cache is cleared
-# so memory stays bounded over any number of postings.
+# A chunk of non-space characters with the single space that may follow it (spaCy gives that
+# space to the token before it), or a run of other whitespace, which spaCy tokenises like any
+# chunk. Python's `\s` is exactly `str.isspace()`, the test spaCy uses.
+_RUNS = re.compile(r"\S+ ?|\s+")
+# Distinct runs ("Python, ", "(k8s)") whose tokens are remembered; past it the caches are
+# cleared, so memory stays bounded over any number of postings.
 _CACHE_SIZE = 100_000
-
-Pieces = tuple[tuple[int, str], ...]  # (offset in the chunk, token text)
 
 
 class Tokenizer:
@@ -34,33 +34,42 @@ class Tokenizer:
         self._prefix = re.compile(prefix).search
         self._suffix = re.compile(suffix).search
         self._infix: Callable[[str], Iterator[re.Match[str]]] = re.compile(infix).finditer
-        self._cache: dict[str, Pieces] = {}
+        # a run → its tokens, their lower case, and their widths (a token's length, plus one
+        # for the space that follows the run's last token)
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._lowers: dict[str, tuple[str, ...]] = {}
+        self._widths: dict[str, tuple[int, ...]] = {}
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        starts: list[int] = []
-        position = 0  # where the next chunk may start: a single space after a word is skipped
-        for run in _RUNS.finditer(text):
-            start, end = run.span()
-            if start < position:
-                start = position
-            if start == end:
-                continue
-            chunk = text[start:end]
-            pieces = self._cache.get(chunk)
-            if pieces is None:
-                pieces = self._split(chunk)
-                if len(self._cache) >= _CACHE_SIZE:
-                    self._cache.clear()
-                self._cache[chunk] = pieces
-            for offset, word in pieces:
-                words.append(word)
-                starts.append(start + offset)
-            if text[end:end + 1] == " ":
-                position = end + 1  # the space belongs to the word before it (spaCy's `spacy`)
-        return Doc(text, words, starts)
+        # Runs are tokenised once per process and looked up with C-level iteration: a posting's
+        # thousand runs are nearly all seen before.
+        runs = _RUNS.findall(text)
+        words = self._words
+        new = set(runs).difference(words)
+        if new:
+            if len(words) + len(new) > _CACHE_SIZE:
+                words.clear()
+                self._lowers.clear()
+                self._widths.clear()
+                new = set(runs)
+            for run in new:
+                self._learn(run)
+        widths = chain.from_iterable(map(self._widths.__getitem__, runs))
+        return Doc(text, list(chain.from_iterable(map(words.__getitem__, runs))),
+                   list(chain.from_iterable(map(self._lowers.__getitem__, runs))),
+                   [0, *accumulate(widths)][:-1])
 
-    def _split(self, chunk: str) -> Pieces:
+    def _learn(self, run: str) -> None:
+        spaced = len(run) > 1 and run[-1] == " " and not run[-2].isspace()
+        chunk = run[:-1] if spaced else run
+        pieces = self._split(chunk)
+        widths = [len(word) for word in pieces]
+        widths[-1] += spaced
+        self._words[run] = pieces
+        self._lowers[run] = tuple(word.lower() for word in pieces)
+        self._widths[run] = tuple(widths)
+
+    def _split(self, chunk: str) -> tuple[str, ...]:
         """One chunk's tokens: prefixes, then the middle split at infixes, then suffixes."""
         prefixes: list[str] = []
         suffixes: list[str] = []
@@ -80,13 +89,7 @@ class Tokenizer:
             elif suf_len:
                 suffixes.append(string[-suf_len:])
                 string = string[:-suf_len]
-        words = [*prefixes, *self._split_infixes(string), *reversed(suffixes)]
-        pieces = []
-        offset = 0
-        for word in words:
-            pieces.append((offset, word))
-            offset += len(word)
-        return tuple(pieces)
+        return (*prefixes, *self._split_infixes(string), *reversed(suffixes))
 
     @staticmethod
     def _affix_length(search: Callable[[str], re.Match[str] | None], string: str) -> int:
@@ -119,17 +122,24 @@ def is_punct(text: str) -> bool:
 
 
 class Token:
-    __slots__ = ("doc", "i", "text", "idx")
+    __slots__ = ("doc", "i")
 
-    def __init__(self, doc: Doc, i: int, text: str, idx: int) -> None:
+    def __init__(self, doc: Doc, i: int) -> None:
         self.doc = doc
         self.i = i
-        self.text = text
-        self.idx = idx  # character offset into the document's text
+
+    @property
+    def text(self) -> str:
+        return self.doc.words[self.i]
+
+    @property
+    def idx(self) -> int:
+        """Character offset into the document's text."""
+        return self.doc.starts[self.i]
 
     @property
     def lower_(self) -> str:
-        return self.text.lower()
+        return self.doc.lowers[self.i]
 
     @property
     def is_lower(self) -> bool:
@@ -141,26 +151,53 @@ class Token:
 
 
 class Doc:
-    __slots__ = ("text", "tokens", "words", "lowers")
+    """Tokens as parallel lists; a Token is made only when a rule looks at one."""
 
-    def __init__(self, text: str, words: list[str], starts: list[int]) -> None:
+    __slots__ = ("text", "words", "lowers", "starts")
+
+    def __init__(self, text: str, words: list[str], lowers: list[str],
+                 starts: list[int]) -> None:
         self.text = text
         self.words = words
-        self.lowers = [word.lower() for word in words]
-        self.tokens = [Token(self, i, word, start)
-                       for i, (word, start) in enumerate(zip(words, starts, strict=True))]
+        self.lowers = lowers
+        self.starts = starts
 
     def __len__(self) -> int:
-        return len(self.tokens)
+        return len(self.words)
 
     @overload
     def __getitem__(self, i: int) -> Token: ...
 
     @overload
-    def __getitem__(self, i: slice) -> list[Token]: ...
+    def __getitem__(self, i: slice) -> Tokens: ...
 
-    def __getitem__(self, i: int | slice) -> Token | list[Token]:
-        return self.tokens[i]  # spaCy clamps a slice to the document as a list does
+    def __getitem__(self, i: int | slice) -> Token | Tokens:
+        if isinstance(i, slice):  # spaCy clamps a slice to the document as range() does
+            return Tokens(self, range(len(self.words))[i])
+        if i < 0:
+            i += len(self.words)
+        if not 0 <= i < len(self.words):
+            raise IndexError(i)
+        return Token(self, i)
+
+    def __iter__(self) -> Iterator[Token]:
+        return (Token(self, i) for i in range(len(self.words)))
+
+
+class Tokens:
+    """A slice of a Doc, like spaCy's Span: its length is known without making its tokens."""
+
+    __slots__ = ("doc", "indices")
+
+    def __init__(self, doc: Doc, indices: range) -> None:
+        self.doc = doc
+        self.indices = indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __iter__(self) -> Iterator[Token]:
+        return (Token(self.doc, i) for i in self.indices)
 
 
 @dataclass(eq=False, slots=True)  # compared by identity, as the matcher's rules expect
@@ -172,12 +209,11 @@ class Span:
 
     @property
     def start_char(self) -> int:
-        return self.doc.tokens[self.start].idx
+        return self.doc.starts[self.start]
 
     @property
     def end_char(self) -> int:
-        last = self.doc.tokens[self.end - 1]
-        return last.idx + len(last.text)
+        return self.doc.starts[self.end - 1] + len(self.doc.words[self.end - 1])
 
     @property
     def text(self) -> str:
