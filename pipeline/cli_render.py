@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -17,7 +18,9 @@ from pipeline.errors import InvalidInput
 from pipeline.inputs import load_posting
 from pipeline.models import JobAnalysis, MatchReport, RankedPosting, SkillRequirement
 from pipeline.posting_stream import JsonlPostings
-from pipeline.tailor import TailorResult
+
+if TYPE_CHECKING:  # the stage modules load only with the command that runs them
+    from pipeline.tailor import TailorResult
 
 
 def _pct(rate: float) -> str:
