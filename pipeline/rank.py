@@ -46,5 +46,10 @@ def rank_postings(
             ))
         if on_progress is not None:
             on_progress(done, posting_id)
+    return best_first(ranked)
+
+
+def best_first(ranked: Iterable[RankedPosting]) -> list[RankedPosting]:
+    """The ranking order (pipeline.rank_pool merges its batches with it too)."""
     # stable: equal rates keep input order
     return sorted(ranked, key=lambda r: -r.match_rate)
