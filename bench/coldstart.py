@@ -40,7 +40,7 @@ POSTING = ROOT / "examples" / "postings" / "backend-engineer.md"
 def command_line() -> list[str]:
     """The installed `resume-tailor` beside this interpreter, as a user would start it."""
     script = Path(sys.executable).with_name("resume-tailor")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.cli.commands"]
 
 
 def run_once(argv: list[str], cwd: Path, output: Path | None = None) -> tuple[float, float]:

@@ -89,9 +89,9 @@ def _print_json(data: Any) -> None:
 
 def _analyze(posting: str) -> JobAnalysis:
     from pipeline.inputs import load_posting
-    from pipeline.parse import analyze_posting
+    from pipeline.parse import parse_posting
 
-    return analyze_posting(load_posting(posting))
+    return parse_posting(load_posting(posting))
 
 
 def _load_resume(path: Path) -> Resume:
@@ -111,7 +111,7 @@ def analyze(posting: PostingArg, json_out: JsonFlag = False) -> None:
     if json_out:
         _print_json(analysis.model_dump(mode="json", exclude={"text"}))
         return
-    from pipeline.cli_render import render_analysis
+    from pipeline.cli.display import render_analysis
 
     render_analysis(_console(), analysis)
 
@@ -128,7 +128,7 @@ def match(resume: ResumeArg, posting: PostingArg, json_out: JsonFlag = False) ->
     if json_out:
         _print_json(report.model_dump(mode="json"))
         return
-    from pipeline.cli_render import render_match
+    from pipeline.cli.display import render_match
 
     render_match(_console(), analysis, report)
 
@@ -145,7 +145,7 @@ def rank(
     """Rank many postings by how well the resume fits them, best first."""
     from rich.progress import Progress
 
-    from pipeline.cli_render import read_postings, render_ranking
+    from pipeline.cli.display import read_postings, render_ranking
     from pipeline.rank_pool import BATCH, RankPool
 
     master = _load_resume(resume)
@@ -213,7 +213,7 @@ def tailor(
     """Tailor RESUME to POSTING: writes resume.pdf, resume.tex, tailored.json, report.json."""
     from rich.progress import Progress
 
-    from pipeline.cli_render import render_tailor_summary
+    from pipeline.cli.display import render_tailor_summary
     from pipeline.inputs import load_posting
     from pipeline.providers.stages import providers_from_env
     from pipeline.tailor import STAGES, artifacts, run_tailor
@@ -249,14 +249,14 @@ def tailor(
 @_user_errors
 def templates() -> None:
     """List the LaTeX templates, one line each."""
-    from pipeline.latex import list_templates
+    from pipeline.compile.render import list_templates
 
     for name, description in list_templates():
         typer.echo(f"{name:<12} {description}")
 
 
 def _check_template(name: str) -> None:
-    from pipeline.latex import list_templates
+    from pipeline.compile.render import list_templates
 
     names = [n for n, _ in list_templates()]
     if name not in names:

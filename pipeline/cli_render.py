@@ -1,6 +1,6 @@
 """What the CLI prints: rich tables for people, and reading `rank`'s many postings.
 
-Kept apart from `pipeline.cli` so that module stays import-light: this one is loaded only
+Kept apart from `pipeline.cli.commands` so that module stays import-light: this one is loaded only
 once a command runs.
 """
 

@@ -13,9 +13,9 @@ from datetime import date
 from pipeline.errors import InvalidInput
 from pipeline.jsonresume import Resume
 from pipeline.models import RankedPosting
-from pipeline.parse import analyze_posting
-from pipeline.resume_profile import build_profile
-from pipeline.score import score_profile
+from pipeline.parse import parse_posting
+from pipeline.score.resume_profile import build_profile
+from pipeline.score.match import score_profile
 
 ProgressCallback = Callable[[int, str], None]  # (postings done so far, id of the last one)
 
@@ -32,7 +32,7 @@ def rank_postings(
     ranked: list[RankedPosting] = []
     for done, (posting_id, text) in enumerate(postings, start=1):
         try:
-            analysis = analyze_posting(text)
+            analysis = parse_posting(text)
         except InvalidInput:
             ranked.append(RankedPosting(id=posting_id, match_rate=0.0))
         else:

@@ -65,7 +65,7 @@ class RankPool:
 
     def __enter__(self) -> RankPool:
         if self.processes > 1:
-            from pipeline.skills import get_matcher
+            from pipeline.taxonomy.matcher import get_matcher
 
             get_matcher()  # loaded here, inherited by every worker
             self._pool = ProcessPoolExecutor(

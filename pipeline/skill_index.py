@@ -17,7 +17,7 @@ from itertools import compress
 from typing import Any
 
 from pipeline.models import SkillKind
-from pipeline.taxonomy import SkillEntry
+from pipeline.taxonomy.gazetteer import SkillEntry
 
 FORMAT = 1  # scripts/build_skill_index.py FORMAT
 TERMINAL = ""

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from pipeline.models import SkillKind
 from pipeline.skill_index import SkillIndex, find_phrases, load_skill_index
-from pipeline.taxonomy import SkillEntry
+from pipeline.taxonomy.gazetteer import SkillEntry
 from pipeline.tokenizer import Doc, Span, Tokenizer, filter_spans
 
 # Exact-case forms that read as English, or are one letter: they need a technical neighbour

@@ -7,7 +7,7 @@ Run after every change to skills.json (`make taxonomy` runs both builds); a test
 index is stale. This is the one place that needs spaCy: the index holds
   - the prefix, suffix and infix expressions of the tokenizer below (spaCy's blank English
     tokenizer, also splitting on "/"), which pipeline.tokenizer applies without spaCy;
-  - three token tries, one per phrase matcher of pipeline.skills (`lower`: aliases compared
+  - three token tries, one per phrase matcher of pipeline.taxonomy.matcher (`lower`: aliases compared
     lower-cased; `orth`: exact-case forms; `listed`: curated one-word lower-case names), each
     phrase tokenised by spaCy itself. A node maps a token to its child; the key "" holds the
     entries a phrase ending there names, in the order spaCy's PhraseMatcher reports them;

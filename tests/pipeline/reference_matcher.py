@@ -1,10 +1,10 @@
-"""The PhraseMatcher-based skill matcher that pipeline.skills replaced, kept as the reference
+"""The PhraseMatcher-based skill matcher that pipeline.taxonomy.matcher replaced, kept as the reference
 the spaCy-free matcher must agree with (tests/pipeline/test_skill_matcher_equivalence.py).
 
-This is pipeline/skills.py as it was before the switch (spaCy's tokenizer and three
+This is pipeline/taxonomy/matcher.py as it was before the switch (spaCy's tokenizer and three
 PhraseMatchers built from the taxonomy at start-up, about 2 s), with its tokenizer settings now
 in scripts/build_skill_index.py. Its context rules are a copy: a change to the rules in
-pipeline/skills.py must be made here too.
+pipeline/taxonomy/matcher.py must be made here too.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.models import SkillKind
-from pipeline.skills import FoundSkill
-from pipeline.taxonomy import SkillEntry, Taxonomy
+from pipeline.taxonomy.matcher import FoundSkill
+from pipeline.taxonomy.gazetteer import SkillEntry, Taxonomy
 from scripts.build_skill_index import make_nlp
 
 # Exact-case forms that read as English, or are one letter: they need a technical neighbour

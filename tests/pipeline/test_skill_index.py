@@ -29,8 +29,8 @@ def test_index_is_built_from_the_shipped_taxonomy() -> None:
 def test_matching_imports_no_spacy() -> None:
     code = (
         "import sys\n"
-        "from pipeline.parse import analyze_posting\n"
-        "analysis = analyze_posting('Backend Engineer\\nRequirements:\\n- Python, k8s and Go')\n"
+        "from pipeline.parse.posting import parse_posting\n"
+        "analysis = parse_posting('Backend Engineer\\nRequirements:\\n- Python, k8s and Go')\n"
         "print(sorted(s.name for s in analysis.hard_skills))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'spacy', 'thinc'}))\n"
     )
@@ -42,7 +42,7 @@ def test_matching_imports_no_spacy() -> None:
 
 
 def test_entries_are_built_once_and_equal_the_taxonomy() -> None:
-    from pipeline.taxonomy import load_taxonomy
+    from pipeline.taxonomy.gazetteer import load_taxonomy
 
     index = load_skill_index()
     entries = load_taxonomy().entries

@@ -17,8 +17,8 @@ import pytest
 from pipeline.errors import InvalidInput
 from pipeline.inputs import load_posting, load_resume
 from pipeline.skill_index import find_phrases
-from pipeline.skills import FoundSkill, SkillMatcher, get_matcher
-from pipeline.taxonomy import load_taxonomy
+from pipeline.taxonomy.matcher import FoundSkill, SkillMatcher, get_matcher
+from pipeline.taxonomy.gazetteer import load_taxonomy
 from tests.pipeline.reference_matcher import ReferenceMatcher
 
 ROOT = Path(__file__).resolve().parents[2]

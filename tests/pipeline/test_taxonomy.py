@@ -8,8 +8,8 @@ from importlib import resources
 import pytest
 
 from pipeline.models import SkillKind
-from pipeline.skills import get_matcher
-from pipeline.taxonomy import load_taxonomy
+from pipeline.taxonomy.matcher import get_matcher
+from pipeline.taxonomy.gazetteer import load_taxonomy
 
 
 def names(text: str, kind: SkillKind | None = None) -> list[str]:
