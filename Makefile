@@ -73,6 +73,7 @@ bench: install tex
 
 taxonomy: install
 	$(BIN)/python scripts/build_taxonomy.py
+	$(BIN)/python scripts/build_skill_index.py
 
 previews: install tex
 	$(BIN)/python scripts/make_previews.py

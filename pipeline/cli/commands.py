@@ -149,21 +149,32 @@ def rank(
     from rich.progress import Progress
 
     from pipeline.cli.display import read_postings, render_ranking
-    from pipeline.rank import rank_postings
+    from pipeline.rank.pool import BATCH, RankPool
 
     master = _load_resume(resume)
     items = read_postings(postings)
-    with Progress(console=_console(stderr=True), transient=True) as progress:
+    # a worker process per CPU, once there are batches enough to share
+    processes = min(_cpus(), 8, len(items) // BATCH) or 1
+    # the workers are forked before the progress bar starts its thread
+    with RankPool(master, processes=processes) as pool, \
+            Progress(console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task("ranking", total=len(items))
 
         def on_progress(done: int, last_id: str) -> None:
             progress.update(task, completed=done, description=last_id)
 
-        ranked = rank_postings(master, items, on_progress=on_progress)
+        ranked = pool.rank(items, on_progress=on_progress)
     if json_out:
         _print_json([r.model_dump(mode="json") for r in ranked])
         return
     render_ranking(_console(), ranked)
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 # AI provider settings come from options or, by click's `envvar`, from the environment: the

@@ -6,18 +6,18 @@ once a command runs.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from pipeline.errors import InvalidInput
-from pipeline.inputs import MAX_POSTING_BYTES, load_posting, posting_to_text
+from pipeline.inputs import load_posting
 from pipeline.models import (
     InputNotes,
     JobAnalysis,
@@ -25,9 +25,10 @@ from pipeline.models import (
     RankedPosting,
     SkillRequirement,
 )
-from pipeline.tailor import TailorResult
+from pipeline.rank.posting_stream import JsonlPostings
 
-MAX_JSONL_BYTES = 200 * 1024 * 1024
+if TYPE_CHECKING:  # the stage modules load only with the command that runs them
+    from pipeline.tailor import TailorResult
 
 
 def _pct(rate: float) -> str:
@@ -82,10 +83,11 @@ def render_match(console: Console, analysis: JobAnalysis, report: MatchReport) -
     console.print(skills)
 
 
-def read_postings(args: Sequence[str]) -> list[tuple[str, str]]:
-    """`rank`'s postings: several files (id = file name), or one `.jsonl` of {id, text}."""
+def read_postings(args: Sequence[str]) -> JsonlPostings | list[tuple[str, str]]:
+    """`rank`'s postings: several files (id = file name), or one `.jsonl` of {id, text}, read
+    as a stream."""
     if len(args) == 1 and args[0].endswith(".jsonl"):
-        return _read_jsonl(Path(args[0]))
+        return JsonlPostings(Path(args[0]))
     if any(a.endswith(".jsonl") for a in args):
         raise InvalidInput("give either posting files or one .jsonl, not both", field="postings")
     if args.count("-") > 1:
@@ -97,40 +99,6 @@ def read_postings(args: Sequence[str]) -> list[tuple[str, str]]:
             items.append((name, load_posting(arg)))
         except InvalidInput as exc:  # say which of the many postings is wrong
             raise InvalidInput(exc.reason, field=f"posting {arg}") from None
-    return items
-
-
-def _read_jsonl(path: Path) -> list[tuple[str, str]]:
-    if not path.is_file():
-        raise InvalidInput(f"file not found: {path}", field="postings")
-    if path.stat().st_size > MAX_JSONL_BYTES:
-        raise InvalidInput(f"{path} is larger than {MAX_JSONL_BYTES // 2**20} MB", field="postings")
-    items: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    with path.open("rb") as stream:
-        for number, raw in enumerate(stream, start=1):
-            where = f"{path.name} line {number}"
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InvalidInput(f"not a JSON object: {exc}", field=where) from None
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise InvalidInput('expected {"id": ..., "text": "..."}', field=where)
-            item_id = str(record.get("id", number))
-            if item_id in seen:
-                raise InvalidInput(f"duplicate id {item_id!r}", field=where)
-            seen.add(item_id)
-            text = record["text"]
-            if len(text.encode("utf-8")) > MAX_POSTING_BYTES:
-                raise InvalidInput(f"text larger than {MAX_POSTING_BYTES // 1024} KB", field=where)
-            try:
-                items.append((item_id, posting_to_text(text)))
-            except InvalidInput as exc:
-                raise InvalidInput(exc.reason, field=f"{where}.text") from None
-    if not items:
-        raise InvalidInput("no postings in the file", field="postings")
     return items
 
 

@@ -15,9 +15,6 @@ import subprocess
 import unicodedata
 from collections.abc import Sequence
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-
 from pipeline.errors import CompileError
 from pipeline.models import ParseBackCheck
 
@@ -41,6 +38,11 @@ def extract_text(pdf: bytes) -> str:
         if proc.returncode != 0:
             raise CompileError("the PDF cannot be read back: pdftotext failed")
         return proc.stdout.decode("utf-8", errors="replace").rstrip("\f")
+    # imported only here: pypdf (with the crypto libraries it loads) is a large share of the
+    # command's start-up, and with pdftotext installed it is never needed
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(pdf))
         return "\f".join(page.extract_text() or "" for page in reader.pages)

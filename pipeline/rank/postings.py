@@ -61,5 +61,10 @@ def rank_postings(
             ))
         if on_progress is not None:
             on_progress(done, posting_id)
+    return best_first(ranked)
+
+
+def best_first(ranked: Iterable[RankedPosting]) -> list[RankedPosting]:
+    """The ranking order (pipeline.rank.pool merges its batches with it too)."""
     # stable: equal fits keep input order
     return sorted(ranked, key=lambda r: -r.fit)

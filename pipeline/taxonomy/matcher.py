@@ -1,23 +1,23 @@
-"""Find taxonomy skills in text: spaCy's blank English tokenizer and PhraseMatchers.
+"""Find taxonomy skills in text: spaCy's tokenization and phrase matching, without spaCy.
 
-Two matchers share one vocabulary: `LOWER` for ordinary aliases ("postgres", "k8s") and `ORTH`
+Two matchers share one tokenizer: `lower` for ordinary aliases ("postgres", "k8s") and `orth`
 for names that are English words or single letters and only count with their capitalisation
 ("Go", "R", "Excel", "Swift"). Overlapping matches resolve to the longest (`filter_spans`), so
-"Spring Boot" beats "Spring" and "C++" beats "C". spaCy is imported lazily: importing this module
-costs nothing until a matcher is built.
+"Spring Boot" beats "Spring" and "C++" beats "C". The tokens and phrase matches are those of the
+spaCy tokenizer and PhraseMatchers this was first built on: pipeline.taxonomy.tokenizer
+reproduces the tokenizer and pipeline/data/skill_index.json holds the phrases already
+tokenised, so the matcher loads in milliseconds and the process never imports spaCy.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
 from pipeline.models import SkillKind
-from pipeline.taxonomy.gazetteer import SkillEntry, Taxonomy, load_taxonomy
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+from pipeline.taxonomy.gazetteer import SkillEntry
+from pipeline.taxonomy.skill_index import SkillIndex, find_phrases, load_skill_index
+from pipeline.taxonomy.tokenizer import Doc, Span, Tokenizer, filter_spans
 
 # Exact-case forms that read as English, or are one letter: they need a technical neighbour
 # (another skill, or "language", "developer"...) when they stand at a sentence start or are tiny.
@@ -61,56 +61,17 @@ class FoundSkill:
         return self.entry.kind
 
 
-def make_nlp() -> Any:
-    """A blank English pipeline whose tokenizer also splits on "/" ("CI/CD", "Node.js/React")
-    and has no special cases."""
-    import spacy
-    from spacy.util import compile_infix_regex, compile_suffix_regex
-
-    nlp = spacy.blank("en")
-    infixes = [*(nlp.Defaults.infixes or ()), r"/", r"(?<=[A-Za-z])[()](?=[A-Za-z])"]
-    tokenizer: Any = nlp.tokenizer
-    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    # a full stop after a lone capital ends the sentence in a posting ("Python and R."), where
-    # spaCy keeps "R." whole as an initial
-    suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=^[A-Z])\."]
-    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    tokenizer.url_match = None  # "Node.js/NodeJS" is two skills, not a URL
-    # No special cases ("don't" → "do n't", "e.g."): no skill name needs them, and once a text
-    # hits one spaCy stops caching the rest of its words, which made tokenising 8x slower.
-    tokenizer.rules = {}
-    # spaCy caches at most 10,000 distinct chunks; the taxonomy's aliases alone fill that, and
-    # an uncached chunk costs ~8x more. 100,000 is a few MB.
-    tokenizer.max_cache_size = 100_000
-    return nlp
-
-
 class SkillMatcher:
-    def __init__(self, taxonomy: Taxonomy) -> None:
-        from spacy.matcher import PhraseMatcher
+    def __init__(self, index: SkillIndex) -> None:
+        self.index = index
+        self.tokenizer = Tokenizer(**index.tokenizer)
 
-        self.nlp = make_nlp()
-        self.entries = taxonomy.entries
-        self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._orth = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        # curated one-word names written in lower case ("java spring hibernate"): count only
-        # right next to another skill, as in a list of technologies
-        self._listed = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._keys: dict[int, SkillEntry] = {}
-        for index, entry in enumerate(self.entries):
-            key = f"s{index}"
-            self._keys[self.nlp.vocab.strings.add(key)] = entry
-            if entry.aliases:
-                self._lower.add(key, list(self.nlp.tokenizer.pipe(entry.aliases)))
-            if entry.exact:
-                self._orth.add(key, list(self.nlp.tokenizer.pipe(entry.exact)))
-            listed = [f for f in entry.exact if "curated" in entry.source and f[1:].islower()]
-            if listed:
-                self._listed.add(key, list(self.nlp.tokenizer.pipe(listed)))
+    def _entry(self, span: Span) -> SkillEntry:
+        return self.index.entry(span.label)
 
     def find(self, text: str, kind: SkillKind | None = None) -> list[FoundSkill]:
         """Every skill named in `text`, in order, longest match winning at each place."""
-        return self.find_in_doc(self.nlp.make_doc(text), kind)
+        return self.find_in_doc(self.tokenizer(text), kind)
 
     def find_item(self, text: str, kind: SkillKind | None = None) -> list[FoundSkill]:
         """Skills in one item of a list of skills (a resume's `skills[].keywords` entry, a
@@ -121,27 +82,28 @@ class SkillMatcher:
         stripped = text.strip(_ITEM_EDGES).rstrip(".")  # ".NET" keeps its dot
         if not stripped or any(f.end - f.start == len(stripped) for f in found):
             return found
-        entry = _item_index(self).get(" ".join(stripped.lower().split()))
-        if entry is None or kind is not None and entry.kind != kind:
+        number = self.index.items.get(" ".join(stripped.lower().split()))
+        if number is None:
+            return found
+        entry = self.index.entry(number)
+        if kind is not None and entry.kind != kind:
             return found
         start = text.index(stripped)
         return [FoundSkill(entry, stripped, start, start + len(stripped))]
 
     def find_in_doc(self, doc: Doc, kind: SkillKind | None = None) -> list[FoundSkill]:
-        from spacy.tokens import Span
-        from spacy.util import filter_spans
-
-        spans = [Span(doc, s, e, label=k) for k, s, e in self._lower(doc)]
-        exact = [Span(doc, s, e, label=k) for k, s, e in self._orth(doc)]
+        index = self.index
+        spans = [Span(doc, s, e, k) for k, s, e in find_phrases(index.lower, doc.lowers)]
+        exact = [Span(doc, s, e, k) for k, s, e in find_phrases(index.orth, doc.words)]
         spans += [span for span in exact if self._plausible(span, spans)]
-        for key, start, end in self._listed(doc):
+        for key, start, end in find_phrases(index.listed, doc.lowers):
             if doc[start].is_lower and self._in_list(doc, start, end, spans):
-                spans.append(Span(doc, start, end, label=key))
-        spans = [s for s in spans if self._keys[s.label].category != _LANGUAGE_CATEGORY
+                spans.append(Span(doc, start, end, key))
+        spans = [s for s in spans if self._entry(s).category != _LANGUAGE_CATEGORY
                  or self._speaks_of_language(s, spans)]
         found = []
         for span in filter_spans(spans):
-            entry = self._keys[span.label]
+            entry = self._entry(span)
             if kind is None or entry.kind == kind:
                 found.append(FoundSkill(entry, span.text, span.start_char, span.end_char))
         return found
@@ -150,7 +112,7 @@ class SkillMatcher:
         """Another hard skill next to it, with at most list punctuation or a conjunction
         between: "java, spring and hibernate", "java spring" (a tag list)."""
         for s in spans:
-            if self._keys[s.label].kind != SkillKind.hard or start < s.end and s.start < end:
+            if self._entry(s).kind != SkillKind.hard or start < s.end and s.start < end:
                 continue  # not a hard skill, or overlapping this very word
             gap = doc[s.end : start] if s.end <= start else doc[end : s.start]
             if len(gap) <= 2 and all(t.text.lower() in _LIST_GLUE for t in gap):
@@ -164,7 +126,7 @@ class SkillMatcher:
             return True
         return any(
             s is not span and abs(s.start - span.start) <= 3
-            and self._keys[s.label].category == _LANGUAGE_CATEGORY
+            and self._entry(s).category == _LANGUAGE_CATEGORY
             for s in spans
         )
 
@@ -189,7 +151,7 @@ class SkillMatcher:
             return True  # "services in Go", "analysis using R" (not "with Go-to-market")
         lo, hi = span.start - _WINDOW, span.end + _WINDOW
         neighbours = (s for s in lower if lo <= s.start < hi)
-        if any(self._keys[s.label].kind == SkillKind.hard for s in neighbours):
+        if any(self._entry(s).kind == SkillKind.hard for s in neighbours):
             return True
         near = doc[max(0, span.start - 2) : span.end + 2]
         return any(token.lower_ in _CONTEXT_WORDS for token in near)
@@ -211,17 +173,7 @@ def _alone_on_line(span: Span) -> bool:
     return True
 
 
-@lru_cache(maxsize=4)
-def _item_index(matcher: SkillMatcher) -> dict[str, SkillEntry]:
-    """Every name, alias and exact form, lower-cased, with runs of spaces collapsed."""
-    index: dict[str, SkillEntry] = {}
-    for entry in matcher.entries:
-        for form in (entry.name, *entry.aliases, *entry.exact, *entry.items):
-            index.setdefault(" ".join(form.lower().split()), entry)
-    return index
-
-
 @lru_cache(maxsize=1)
 def get_matcher() -> SkillMatcher:
-    """The process-wide matcher over the shipped taxonomy (built once, ~0.5 s)."""
-    return SkillMatcher(load_taxonomy())
+    """The process-wide matcher over the shipped taxonomy's compiled index."""
+    return SkillMatcher(load_skill_index())

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from importlib import resources
 
 import pytest
 
 from pipeline.models import SkillKind
 from pipeline.taxonomy.gazetteer import load_taxonomy
-from pipeline.taxonomy.matcher import SkillMatcher, get_matcher
+from pipeline.taxonomy.matcher import get_matcher
 
 
 def names(text: str, kind: SkillKind | None = None) -> list[str]:
@@ -75,12 +74,6 @@ def test_offsets_point_into_the_text() -> None:
     text = "Experience with Kubernetes (k8s)."
     for found in get_matcher().find(text):
         assert text[found.start:found.end] == found.text
-
-
-def test_matcher_builds_quickly() -> None:
-    started = time.perf_counter()
-    SkillMatcher(load_taxonomy())
-    assert time.perf_counter() - started < 5.0  # ~1 s on a laptop; generous for CI
 
 
 def test_lower_case_names_count_only_in_a_list_of_skills() -> None:
