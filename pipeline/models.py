@@ -9,9 +9,9 @@ Every model rejects unknown keys, so a stage fed a stale or foreign payload fail
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.jsonresume import Resume
 
@@ -111,10 +111,27 @@ class JobAnalysis(_Model):
 # ---------------------------------------------------------------- score
 
 
+class EvidenceBasis(StrEnum):
+    """How a resume line evidences a skill."""
+
+    named = "named"  # by its name or an alias ("Postgres" for PostgreSQL)
+    word_form = "word_form"  # another form of its words ("Mentored" for mentoring)
+    related = "related"  # a specific tool of it ("Grafana" for Monitoring)
+
+
 class Evidence(_Model):
     path: str  # JSON path into the resume: "work[1].highlights[3]", "skills[0].keywords[2]"
     text: str  # the matched text at that path
     surfaced: bool  # True when the path is a place a reader (and an ATS) sees the skill named
+    basis: EvidenceBasis = EvidenceBasis.named
+
+
+class SkillState(StrEnum):
+    """A skill's one state, named the same in the CLI, report.json, the API and rankings."""
+
+    shown = "shown"  # the resume names it where a reader and an ATS see it, as the posting does
+    evidenced = "evidenced"  # the resume evidences it, worded differently or not shown
+    absent = "absent"  # nothing in the resume evidences it: the only state called missing
 
 
 class SkillMatch(_Model):
@@ -122,9 +139,20 @@ class SkillMatch(_Model):
     kind: SkillKind
     importance: float
     required: bool
-    matched: bool
+    matched: bool  # counts toward the match rate: state is shown
+    state: SkillState
     evidence: list[Evidence] = Field(default_factory=list)
     resume_forms: list[str] = Field(default_factory=list)  # the resume's wording ("Postgres")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _state_of_older_reports(cls, data: Any) -> Any:
+        """Reports stored before skills had a state: derive it as the score stage does."""
+        if isinstance(data, dict) and "state" not in data:
+            state = (SkillState.shown if data.get("matched") else
+                     SkillState.evidenced if data.get("evidence") else SkillState.absent)
+            data = {**data, "state": state}
+        return data
 
 
 class RateComponent(_Model):
@@ -149,8 +177,14 @@ class MatchReport(_Model):
         return [s for s in self.skills if s.matched]
 
     @property
+    def evidenced(self) -> list[SkillMatch]:
+        """In the resume, worded differently or not shown."""
+        return [s for s in self.skills if s.state == SkillState.evidenced]
+
+    @property
     def missing(self) -> list[SkillMatch]:
-        return [s for s in self.skills if not s.matched]
+        """Absent: nothing in the resume evidences them."""
+        return [s for s in self.skills if s.state == SkillState.absent]
 
 
 class FitParts(_Model):

@@ -13,7 +13,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from pipeline.models import JobAnalysis, MatchReport, SkillMatch, SkillRequirement
+from pipeline.models import (
+    Evidence,
+    EvidenceBasis,
+    JobAnalysis,
+    MatchReport,
+    SkillMatch,
+    SkillRequirement,
+)
 
 _WORD = re.compile(r"[a-z][a-z+#.-]{3,}")
 _STOP_WORDS = (
@@ -104,10 +111,17 @@ def preferred_form(requirement: SkillRequirement) -> str:
 _ROLE_PATHS = re.compile(r"^(basics\.label|work\[\d+\]\.position|education\[\d+\]\.\w+)$")
 
 
+def direct_evidence(skill: SkillMatch) -> list[Evidence]:
+    """Evidence that says the skill itself (by a name or a form of its words), not through a
+    related tool: only this may be written as the skill's name (Grafana is no licence to
+    write "Monitoring")."""
+    return [e for e in skill.evidence if e.basis != EvidenceBasis.related]
+
+
 def evidenced(report: MatchReport) -> list[SkillMatch]:
-    """Skills the resume shows somewhere, matched word for word or not ("Postgres" evidences
+    """Skills the resume says somewhere, matched word for word or not ("Postgres" evidences
     PostgreSQL even where the posting's exact wording is missing), most important first."""
-    return [s for s in report.skills if s.evidence]
+    return [s for s in report.skills if direct_evidence(s)]
 
 
 _EXPERIENCE_PATHS = re.compile(
@@ -120,7 +134,7 @@ def shown_in_experience(skill: SkillMatch) -> bool:
     """Evidenced by what the person did or says they do (a job's or project's lines, their
     own summary), not only by a course or an employer's blurb ("Analytics SaaS for
     retailers"). The summary is rewritten, so what it evidenced must reappear elsewhere."""
-    return any(_EXPERIENCE_PATHS.match(e.path) for e in skill.evidence)
+    return any(_EXPERIENCE_PATHS.match(e.path) for e in direct_evidence(skill))
 
 
 def is_role_or_field(skill: SkillMatch) -> bool:

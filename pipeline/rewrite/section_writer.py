@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.jsonresume import Resume
 from pipeline.models import (
     EditKind,
+    EvidenceBasis,
     GuardRejection,
     JobAnalysis,
     MatchReport,
@@ -295,7 +296,7 @@ class SectionWriter:
                     or not shown_in_experience(skill)
                     or any(f.lower() in words for f in skill.resume_forms)):
                 continue
-            sources = [e for e in skill.evidence if e.text]
+            sources = [e for e in skill.evidence if e.text and e.basis == EvidenceBasis.named]
             if not sources:
                 continue
             keyword = preferred_form(required[skill.name])
