@@ -262,6 +262,8 @@ class TailoredResume(_Model):
     provenance: list[Provenance] = Field(default_factory=list)
     rejections: list[GuardRejection] = Field(default_factory=list)
     relevance: dict[str, float] = Field(default_factory=dict)  # output path → relevance 0..1
+    # output path → what the line is worth to the posting, in words ("no required skill, 2012")
+    reasons: dict[str, str] = Field(default_factory=dict)
     provider: str = "local"
     usage: list[Usage] = Field(default_factory=list)
 
@@ -323,6 +325,15 @@ class LetterReport(_Model):
     rejections: list[GuardRejection] = Field(default_factory=list)
 
 
+class Trim(_Model):
+    """One piece left out to fit the page, and why it went before the others."""
+
+    path: str  # in the tailored resume (tailored.json holds it without the trimmed pieces)
+    text: str  # the piece, or an entry's name
+    relevance: float | None = None  # what the fitter ranked it by, before its boosts
+    reason: str  # "no required skill, 2012", "least relevant by position"
+
+
 class TailorReport(_Model):
     """What `report.json` holds: everything a user wants to know about one tailoring."""
 
@@ -342,3 +353,4 @@ class TailorReport(_Model):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     ats: list[AtsReport] = Field(default_factory=list)  # one per PDF and DOCX written
     letter: LetterReport | None = None  # when a cover letter was asked for
+    trims: list[Trim] = Field(default_factory=list)  # `trimmed`, each with its text and reason

@@ -183,7 +183,11 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
     pages = "page" if report.pages == 1 else "pages"
     console.print(f"  {report.pages} {pages}, template {report.template} ({report.engine}), "
                   f"{report.compiles} compile(s)")
-    if report.trimmed:
+    if report.trims:
+        console.print(f"  trimmed to fit ({len(report.trims)}), least useful first:")
+        for trim in report.trims:
+            console.print(f"    {trim.path}: {trim.reason}")
+    elif report.trimmed:
         console.print(f"  trimmed to fit ({len(report.trimmed)}): {', '.join(report.trimmed)}")
     else:
         console.print("  trimmed to fit: nothing")
