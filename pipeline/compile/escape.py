@@ -121,7 +121,7 @@ def tie_last_word(value: object) -> TexSafe:
     if not count:
         return TexSafe(escape_tex(" ".join(words)))
     head, tail = words[:-count], words[-count:]
-    return TexSafe(escape_tex(" ".join(head)) + "~" + "~".join(escape_tex(w) for w in tail))
+    return TexSafe(escape_tex(" ".join(head)) + " " + "~".join(escape_tex(w) for w in tail))
 
 
 _URL_SCHEMES = ("http", "https", "mailto", "tel")

@@ -348,6 +348,8 @@ class SectionWriter:
         dupes = near_duplicates([kw.text for kw in flat])
         gone = {id(flat[i]) for i in dupes}
         for i, container in dupes.items():
+            if flat[i].surfaced:
+                continue  # never on the master's skills line: nothing was left out
             self.provenance.append(Provenance(
                 output_path="", source_paths=flat[i].sources[:3], edit=EditKind.dropped,
                 detail=f"{flat[i].text!r} is in {container!r} on the skills line"))

@@ -59,11 +59,11 @@ def _word_form_hits(req: SkillRequirement, profile: ResumeProfile,
         item, words = profile.words[index]
         if item.path in seen:
             continue
-        for pattern in patterns:
-            span = pattern.find(words)
-            if span is not None:
-                yield item, item.text[span[0]:span[1]]
-                break
+        named = profile.named.get(item.path, [])
+        span = next((span for pattern in patterns for span in pattern.spans(words)
+                     if not any(s < span[1] and span[0] < e for s, e in named)), None)
+        if span is not None:  # outside any skill the matcher found there: "A/B tests"
+            yield item, item.text[span[0]:span[1]]  # stays A/B testing, not testing
 
 
 @lru_cache(maxsize=4096)

@@ -51,6 +51,7 @@ class ResumeProfile:
     # every field as word stems, for skills named in another form of their words
     words: list[tuple[Field, Words]] = field(default_factory=list)
     stem_index: dict[str, list[int]] = field(default_factory=dict)  # stem → indices in words
+    named: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # path → skill spans
 
     def add_words(self, item: Field) -> None:
         words = Words.of(item.text)
@@ -115,6 +116,7 @@ def build_profile(resume: Resume, *, today: date | None = None) -> ResumeProfile
         find = matcher.find_item if item.item else matcher.find
         for found in find(item.text):
             profile.hits.setdefault(found.entry.name, []).append(Hit(item, found))
+            profile.named.setdefault(item.path, []).append((found.start, found.end))
     ordered = sorted(resume.work, key=lambda w: w.startDate or "", reverse=True)
     titles = [resume.basics.label, *(w.position for w in ordered)]
     profile.titles = [t for t in titles if t]

@@ -15,6 +15,7 @@ every noun that shares its stem ("accounts").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*")
@@ -100,7 +101,11 @@ class FormPattern:
         return cls(words.stems, one and hard)
 
     def find(self, words: Words) -> tuple[int, int] | None:
-        """The character span where this form stands in `words`, or None."""
+        """The first character span where this form stands in `words`, or None."""
+        return next(self.spans(words), None)
+
+    def spans(self, words: Words) -> Iterator[tuple[int, int]]:
+        """Every character span where this form stands in `words`."""
         n = len(self.stems)
         for i in range(len(words.stems) - n + 1):
             if words.stems[i : i + n] != self.stems:
@@ -111,5 +116,4 @@ class FormPattern:
             nxt = words.lower[i + n] if i + n < len(words.lower) else ""
             if nxt in _NOT_AFTER.get(words.stems[i + n - 1], ()):
                 continue
-            return words.spans[i][0], words.spans[i + n - 1][1]
-        return None
+            yield words.spans[i][0], words.spans[i + n - 1][1]
