@@ -152,8 +152,12 @@ class UsageOut(Usage):
 class MatchSummary(BaseModel):
     match_rate_before: float | None = None
     match_rate_after: float | None = None
-    matched: list[str] = Field(default_factory=list, description="Top matched skills.")
-    missing: list[str] = Field(default_factory=list, description="Top skills still missing.")
+    matched: list[str] = Field(default_factory=list, description=(
+        "Skills in state shown: named where a reader sees them, as the posting words them."))
+    evidenced: list[str] = Field(default_factory=list, description=(
+        "Skills in state evidenced: in the resume, worded differently or not shown."))
+    missing: list[str] = Field(default_factory=list, description=(
+        "Skills in state absent: nothing in the resume evidences them. Every skill is listed."))
 
 
 class JobError(BaseModel):

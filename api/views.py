@@ -7,13 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from api.schemas import JobError, JobOut, MatchSummary, StageTiming, UsageOut
+from pipeline.models import SkillMatch, SkillState
 from workers import storage
 from workers.db.models import Job, JobState
 from workers.db.status_reads import SkillNames
 from workers.settings import STAGES, Settings
 from workers.stage_times import stage_runs
-
-TOP_SKILLS = 10
 
 
 def job_location(job_id: object) -> str:
@@ -69,26 +68,31 @@ def report_skills(job: Job) -> SkillNames | None:
     report = job.report_after or job.report
     if not report:
         return None
-    skills = report.get("skills") or []  # by importance, highest first
-    return SkillNames([s["name"] for s in skills if s.get("matched")],
-                      [s["name"] for s in skills if not s.get("matched")])
+    skills = [SkillMatch.model_validate(s) for s in report.get("skills") or []]
+    return SkillNames([s.name for s in skills if s.state == SkillState.shown],
+                      [s.name for s in skills if s.state == SkillState.absent],
+                      [s.name for s in skills if s.state == SkillState.evidenced])
 
 
 def match_summary(job: Job, skills: SkillNames | None) -> MatchSummary | None:
-    """Rates before and after tailoring, and the top skills matched and still missing (from
-    the after-report when there is one: what the tailored resume shows)."""
+    """Rates before and after tailoring, and every skill by state (from the after-report when
+    there is one: what the tailored resume shows). None are left out: a posting names a few
+    dozen skills at most."""
     if job.match_rate is None and skills is None:
         return None
     return MatchSummary(
         match_rate_before=job.match_rate,
         match_rate_after=job.match_rate_after,
-        matched=skills.matched[:TOP_SKILLS] if skills else [],
-        missing=skills.missing[:TOP_SKILLS] if skills else [],
+        matched=skills.matched if skills else [],
+        evidenced=skills.evidenced if skills else [],
+        missing=skills.missing if skills else [],
     )
 
 
 def top_missing(report_skills: list[dict[str, Any]] | None, n: int = 5) -> list[str]:
-    return [s["name"] for s in (report_skills or []) if not s.get("matched")][:n]
+    """Required skills in state absent, most important first (as `rank` lists them)."""
+    skills = [SkillMatch.model_validate(s) for s in report_skills or []]
+    return [s.name for s in skills if s.state == SkillState.absent and s.required][:n]
 
 
 def queued_out(

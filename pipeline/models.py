@@ -9,9 +9,9 @@ Every model rejects unknown keys, so a stage fed a stale or foreign payload fail
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.jsonresume import Resume
 
@@ -111,10 +111,27 @@ class JobAnalysis(_Model):
 # ---------------------------------------------------------------- score
 
 
+class EvidenceBasis(StrEnum):
+    """How a resume line evidences a skill."""
+
+    named = "named"  # by its name or an alias ("Postgres" for PostgreSQL)
+    word_form = "word_form"  # another form of its words ("Mentored" for mentoring)
+    related = "related"  # a specific tool of it ("Grafana" for Monitoring)
+
+
 class Evidence(_Model):
     path: str  # JSON path into the resume: "work[1].highlights[3]", "skills[0].keywords[2]"
     text: str  # the matched text at that path
     surfaced: bool  # True when the path is a place a reader (and an ATS) sees the skill named
+    basis: EvidenceBasis = EvidenceBasis.named
+
+
+class SkillState(StrEnum):
+    """A skill's one state, named the same in the CLI, report.json, the API and rankings."""
+
+    shown = "shown"  # the resume names it where a reader and an ATS see it, as the posting does
+    evidenced = "evidenced"  # the resume evidences it, worded differently or not shown
+    absent = "absent"  # nothing in the resume evidences it: the only state called missing
 
 
 class SkillMatch(_Model):
@@ -122,9 +139,20 @@ class SkillMatch(_Model):
     kind: SkillKind
     importance: float
     required: bool
-    matched: bool
+    matched: bool  # counts toward the match rate: state is shown
+    state: SkillState
     evidence: list[Evidence] = Field(default_factory=list)
     resume_forms: list[str] = Field(default_factory=list)  # the resume's wording ("Postgres")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _state_of_older_reports(cls, data: Any) -> Any:
+        """Reports stored before skills had a state: derive it as the score stage does."""
+        if isinstance(data, dict) and "state" not in data:
+            state = (SkillState.shown if data.get("matched") else
+                     SkillState.evidenced if data.get("evidence") else SkillState.absent)
+            data = {**data, "state": state}
+        return data
 
 
 class RateComponent(_Model):
@@ -149,8 +177,14 @@ class MatchReport(_Model):
         return [s for s in self.skills if s.matched]
 
     @property
+    def evidenced(self) -> list[SkillMatch]:
+        """In the resume, worded differently or not shown."""
+        return [s for s in self.skills if s.state == SkillState.evidenced]
+
+    @property
     def missing(self) -> list[SkillMatch]:
-        return [s for s in self.skills if not s.matched]
+        """Absent: nothing in the resume evidences them."""
+        return [s for s in self.skills if s.state == SkillState.absent]
 
 
 class FitParts(_Model):
@@ -228,6 +262,8 @@ class TailoredResume(_Model):
     provenance: list[Provenance] = Field(default_factory=list)
     rejections: list[GuardRejection] = Field(default_factory=list)
     relevance: dict[str, float] = Field(default_factory=dict)  # output path → relevance 0..1
+    # output path → what the line is worth to the posting, in words ("no required skill, 2012")
+    reasons: dict[str, str] = Field(default_factory=dict)
     provider: str = "local"
     usage: list[Usage] = Field(default_factory=list)
 
@@ -287,12 +323,23 @@ class LetterReport(_Model):
     compiles: int
     sentences: int
     rejections: list[GuardRejection] = Field(default_factory=list)
+
+
 class InputNotes(_Model):
     """What reading the resume changed, and what of it no template shows: said once."""
 
     # Fields of the layout before JSON Resume 1.0.0, read under their 1.0.0 names.
     mapped_fields: list[str] = Field(default_factory=list)  # "work[0].company → work[0].name"
     not_rendered: list[str] = Field(default_factory=list)  # "basics.image", "references"
+
+
+class Trim(_Model):
+    """One piece left out to fit the page, and why it went before the others."""
+
+    path: str  # in the tailored resume (tailored.json holds it without the trimmed pieces)
+    text: str  # the piece, or an entry's name
+    relevance: float | None = None  # what the fitter ranked it by, before its boosts
+    reason: str  # "no required skill, 2012", "least relevant by position"
 
 
 class TailorReport(_Model):
@@ -315,3 +362,4 @@ class TailorReport(_Model):
     ats: list[AtsReport] = Field(default_factory=list)  # one per PDF and DOCX written
     letter: LetterReport | None = None  # when a cover letter was asked for
     input_notes: InputNotes = Field(default_factory=InputNotes)
+    trims: list[Trim] = Field(default_factory=list)  # `trimmed`, each with its text and reason

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.jsonresume import Resume
+from pipeline.letter.facts import value_at
 from pipeline.models import (
     CompiledResume,
     InputNotes,
@@ -22,6 +23,7 @@ from pipeline.models import (
     MatchReport,
     TailoredResume,
     TailorReport,
+    Trim,
     Usage,
 )
 from pipeline.parse import parse_posting
@@ -61,6 +63,26 @@ def parse_back_keywords(tailored: TailoredResume, analysis: JobAnalysis,
     return list(dict.fromkeys(keywords))
 
 
+def trim_reasons(trimmed: Sequence[str], tailored: TailoredResume) -> list[Trim]:
+    """Each trimmed path with its text and why it went: what the rewriter found it worth
+    (the required skills it names, its years) and its relevance."""
+    data = tailored.resume.to_json_dict()
+    out = []
+    for path in trimmed:
+        value = value_at(data, path)
+        if isinstance(value, dict):
+            value = next((value[k] for k in _ENTRY_NAMES if value.get(k)), "")
+        relevance = tailored.relevance.get(path)
+        reason = tailored.reasons.get(path, "least relevant by position")
+        if relevance is not None:
+            reason += f"; relevance {relevance:.2f}"
+        out.append(Trim(path=path, text=str(value or ""), relevance=relevance, reason=reason))
+    return out
+
+
+_ENTRY_NAMES = ("name", "title", "position", "organization", "language")
+
+
 def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredResume,
                  compiled: CompiledResume, after: MatchReport,
                  timings_ms: dict[str, float], *,
@@ -73,6 +95,7 @@ def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredR
         provenance=tailored.provenance, rejections=tailored.rejections,
         parse_back=compiled.parse_back, usage=[*extra_usage, *tailored.usage],
         timings_ms=timings_ms, input_notes=input_notes or InputNotes(),
+        trims=trim_reasons(compiled.trimmed, tailored),
     )
 
 

@@ -19,11 +19,14 @@ from rich.table import Table
 from pipeline.errors import InvalidInput
 from pipeline.inputs import load_posting
 from pipeline.models import (
+    Evidence,
+    EvidenceBasis,
     InputNotes,
     JobAnalysis,
     MatchReport,
     RankedPosting,
     SkillRequirement,
+    SkillState,
 )
 from pipeline.rank.posting_stream import JsonlPostings
 
@@ -74,13 +77,27 @@ def render_match(console: Console, analysis: JobAnalysis, report: MatchReport) -
         breakdown.add_row(part.name, f"{part.weight:.2f}", _pct(part.score), part.detail)
     console.print(breakdown)
     skills = Table(title="Skills by importance", title_justify="left")
-    for column in ("skill", "kind", "importance", "status", "evidence"):
+    for column in ("skill", "kind", "importance", "state", "evidence"):
         skills.add_column(column)
     for skill in report.skills:
-        status = "[green]matched[/green]" if skill.matched else "[red]missing[/red]"
-        evidence = ", ".join(e.path for e in skill.evidence[:3])
-        skills.add_row(skill.name, skill.kind.value, f"{skill.importance:.2f}", status, evidence)
+        evidence = ", ".join(_evidence_note(e) for e in skill.evidence[:3])
+        skills.add_row(skill.name, skill.kind.value, f"{skill.importance:.2f}",
+                       _STATE_STYLE[skill.state], evidence)
     console.print(skills)
+    console.print("[dim]shown: named as the posting does; evidenced: in the resume, worded "
+                  "differently or not shown; absent: missing[/dim]")
+
+
+_STATE_STYLE = {SkillState.shown: "[green]shown[/green]",
+                SkillState.evidenced: "[yellow]evidenced[/yellow]",
+                SkillState.absent: "[red]absent[/red]"}
+
+
+def _evidence_note(evidence: Evidence) -> str:
+    if evidence.basis == EvidenceBasis.named:
+        return evidence.path
+    how = "as" if evidence.basis == EvidenceBasis.word_form else "via"
+    return f"{evidence.path} ({how} {evidence.text})"
 
 
 def read_postings(args: Sequence[str]) -> JsonlPostings | list[tuple[str, str]]:
@@ -144,19 +161,23 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
     console.print(f"[bold]Match rate {_pct(before.match_rate)} → {_pct(after.match_rate)}[/bold]"
                   f"  (ceiling {_pct(after.ceiling)})")
     _render_input_notes(console, report.input_notes)
-    matched = [s.name for s in after.matched]
-    lacking = [s.name for s in after.missing if not s.evidence]
-    hidden = [s.name for s in after.missing if s.evidence]
-    console.print(f"  matched ({len(matched)}): {', '.join(matched) or '-'}")
-    console.print(f"  missing ({len(lacking)}): {', '.join(lacking) or '-'}"
-                  + ("  [dim](not in your resume, so not added)[/dim]" if lacking else ""))
-    if hidden:
-        console.print(f"  evidenced but not shown ({len(hidden)}): {', '.join(hidden)}"
-                      "  [dim](only in descriptions or courses, or trimmed to fit)[/dim]")
+    shown = [s.name for s in after.matched]
+    absent = [s.name for s in after.missing]
+    evidenced = [s.name for s in after.evidenced]
+    console.print(f"  shown ({len(shown)}): {', '.join(shown) or '-'}")
+    if evidenced:
+        console.print(f"  evidenced ({len(evidenced)}): {', '.join(evidenced)}"
+                      "  [dim](in your resume, worded differently or not shown)[/dim]")
+    console.print(f"  absent ({len(absent)}): {', '.join(absent) or '-'}"
+                  + ("  [dim](not in your resume, so not added)[/dim]" if absent else ""))
     pages = "page" if report.pages == 1 else "pages"
     console.print(f"  {report.pages} {pages}, template {report.template} ({report.engine}), "
                   f"{report.compiles} compile(s)")
-    if report.trimmed:
+    if report.trims:
+        console.print(f"  trimmed to fit ({len(report.trims)}), least useful first:")
+        for trim in report.trims:
+            console.print(f"    {trim.path}: {trim.reason}")
+    elif report.trimmed:
         console.print(f"  trimmed to fit ({len(report.trimmed)}): {', '.join(report.trimmed)}")
     else:
         console.print("  trimmed to fit: nothing")

@@ -113,6 +113,20 @@ class DocumentView:
                 out[line.path] = f"{line.label} {line.text}"
         return out
 
+    def fixed_text(self) -> str:
+        """Everything no fit may drop (name, titles, dates, education, skills lines): a
+        keyword found here reads back whatever else goes."""
+        parts = [self.name, self.label, *(c.text for c in self.contacts)]
+        for section in self.sections:
+            for entry in section.entries:
+                if entry.path:
+                    continue
+                parts += [entry.title, entry.org, entry.where]
+                parts += [u.text for u in (entry.summary, *entry.bullets, entry.extra)
+                          if u is not None and not u.path]
+            parts += [f"{line.label} {line.text}" for line in section.lines if not line.path]
+        return "\n".join(parts)
+
     def groups(self) -> dict[str, list[str]]:
         """Section path → the paths whose dropping together removes the whole section."""
         return {s.path: s.children() for s in self.sections if s.path}

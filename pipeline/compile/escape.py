@@ -93,6 +93,37 @@ def escape_tex(value: object, *, breaks: bool = True) -> str:
     return _escape_chars(text).replace("\x01", r"\allowbreak{}")
 
 
+# A bullet's last line holds at least this many characters ("minutes to 8", not "to 8"),
+# taking at most TIE_MAX_WORDS words back from the line before.
+TIE_MIN_CHARS = 12
+TIE_MAX_WORDS = 4
+
+
+def tied_tail(text: str) -> int:
+    """How many last words of `text` to tie together (0: none). Words longer than LONG_RUN
+    are never tied (they wrap inside themselves), and one word always stays free to break."""
+    words = clean_text(text).split()
+    count = 1
+    while (count < TIE_MAX_WORDS and count + 1 < len(words)
+           and len(" ".join(words[-count:])) < TIE_MIN_CHARS):
+        count += 1
+    if count < 2 or any(len(w) > LONG_RUN for w in words[-count:]):
+        return 0
+    return count
+
+
+def tie_last_word(value: object) -> TexSafe:
+    """`value` escaped, its last words tied by non-breaking spaces (`~`, see `tied_tail`), so
+    a bullet never ends on a line holding one short word. Text extraction reads `~` as a
+    plain space."""
+    words = clean_text(str(value or "")).split()
+    count = tied_tail(" ".join(words))
+    if not count:
+        return TexSafe(escape_tex(" ".join(words)))
+    head, tail = words[:-count], words[-count:]
+    return TexSafe(escape_tex(" ".join(head)) + " " + "~".join(escape_tex(w) for w in tail))
+
+
 _URL_SCHEMES = ("http", "https", "mailto", "tel")
 # Kept as is in a URL; everything else is percent-encoded, TeX specials included (`%`, `#`
 # and `&` are escaped for \href in `safe_url`).

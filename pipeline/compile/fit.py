@@ -23,8 +23,9 @@ from pipeline.jsonresume import Resume
 # none.
 SAFETY_PT = 12.0
 
-# A piece holding a keyword the posting asks for ranks this much higher, so the only
-# mention of a matched skill is among the last things to go.
+# The most relevant piece holding a keyword the posting asks for (one that nothing
+# undroppable holds) ranks this much higher, so a matched skill's last mention is among the
+# last things to go; its other mentions compete on relevance alone.
 KEYWORD_BOOST = 0.3
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -91,41 +92,52 @@ def positional_relevance(path: str) -> float:
     return max(0.0, min(1.0, value))
 
 
-def ranked_relevance(path: str, relevance: Mapping[str, float], text: str = "",
-                     keywords: Iterable[str] = ()) -> float:
-    """The rewriter's relevance (else the positional one), boosted when the piece holds one
-    of the posting's keywords."""
-    value = relevance.get(path, positional_relevance(path))
-    folded = text.casefold()
-    if folded and any(k.casefold() in folded for k in keywords if k):
-        value = min(1.0, value + KEYWORD_BOOST)
-    return value
+def _keyword_keepers(ranks: Mapping[str, float], texts: Mapping[str, str],
+                     keywords: Iterable[str]) -> set[str]:
+    """For each keyword, the most relevant piece holding it (an entry counts through its
+    pieces, so a bullet is preferred to the entry around it)."""
+    keepers: set[str] = set()
+    folded = {p: texts.get(p, "").casefold() for p in ranks}
+    for keyword in {k.casefold() for k in keywords if k}:
+        holders = [p for p in ranks if keyword in folded[p] and not _is_entry(p)]
+        holders = holders or [p for p in ranks if keyword in folded[p]]
+        if holders:
+            keepers.add(max(holders, key=lambda p: ranks[p]))
+    return keepers
 
 
 def drop_ranks(paths: Iterable[str], relevance: Mapping[str, float], texts: Mapping[str, str],
                keywords: Iterable[str] = ()) -> dict[str, float]:
     """How much each droppable piece is worth keeping (higher stays longer).
 
-    A whole entry is as relevant as its most relevant piece. Each job's most relevant bullet
-    outranks every other piece: a job shown with no bullet at all reads worse than a missing
-    certificate or project, and one bullet is cheap.
+    A whole entry is as relevant as its most relevant piece. Each job's most relevant line
+    (a bullet, or its summary when that is all it has) outranks every other piece when it is
+    worth something (`LEAD_MIN`): a recent job shown with no line at all reads worse than a
+    missing certificate or project, and one line is cheap. An old job's line that names
+    nothing the posting asks for competes like any other piece.
     """
-    keywords = list(keywords)
-    ranks = {p: ranked_relevance(p, relevance, texts.get(p, ""), keywords) for p in paths}
+    ranks = {p: relevance.get(p, positional_relevance(p)) for p in paths}
+    for path in _keyword_keepers(ranks, texts, keywords):
+        ranks[path] = min(1.0, ranks[path] + KEYWORD_BOOST)
     for entry in [p for p in ranks if "." not in p and "[" in p]:
         ranks[entry] = max([ranks[entry]] + [r for p, r in ranks.items()
                                              if p.startswith(entry + ".")])
     best: dict[str, str] = {}
     for path in ranks:
-        match = _JOB_BULLET.fullmatch(path)
+        match = _JOB_LINE.fullmatch(path)
         if match and (match[1] not in best or ranks[path] > ranks[best[match[1]]]):
             best[match[1]] = path
     for path in best.values():
-        ranks[path] = 1.0 + ranks[path]
+        if ranks[path] >= LEAD_MIN:
+            ranks[path] = 1.0 + ranks[path]
     return ranks
 
 
-_JOB_BULLET = re.compile(r"(work\[\d+\])\.highlights\[\d+\]")
+# The rewriter floors a job's lead line at 0.45 × its recency (halving every five years):
+# this keeps the lead of any job of the last few years, or of an older one whose line names
+# what the posting asks for.
+LEAD_MIN = 0.25
+_JOB_LINE = re.compile(r"(work\[\d+\])\.(?:highlights\[\d+\]|summary|description)")
 
 
 def _is_entry(path: str) -> bool:

@@ -86,8 +86,12 @@ def fit_resume(tailored: TailoredResume, *, template: str = "classic",
     engine = choose_engine(resume)
     layout = info.layout
     predicted = Plan()
+    # Only a keyword that nothing undroppable holds (the skills lines hold most) needs its
+    # pieces kept for the parse-back; the others leave ranking to relevance.
+    view = build_view(resume)
+    fixed = view.fixed_text().casefold()
+    keywords = [k for k in keywords if k and k.casefold() not in fixed]
     if engine == "pdflatex":
-        view = build_view(resume)
         predicted = predicted_drops(view, template, layout, config, lambda heights: drop_ranks(
             heights, tailored.relevance, view.texts(), keywords))
     dropped = list(predicted.dropped)

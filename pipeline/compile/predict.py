@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.compile.content import DocumentView, Entry, Unit
-from pipeline.compile.escape import BREAK_EVERY, LONG_RUN, clean_text
+from pipeline.compile.escape import BREAK_EVERY, LONG_RUN, clean_text, tied_tail
 from pipeline.compile.fit import Measurement, choose_drops, used_height
 from pipeline.compile.render import Layout
 from pipeline.compile.sandbox import TexConfig, TexRun
@@ -64,8 +64,10 @@ class Metrics:
 _LINE_PENALTY = 10.0
 
 
-def _words(runs: Sequence[Run], fonts: dict[str, FontMetrics]) -> list[tuple[float, float, float]]:
-    """(width, space after: natural, shrink) of every unbreakable piece of the runs."""
+def _words(runs: Sequence[Run], fonts: dict[str, FontMetrics], *,
+           tie_last: bool = False) -> list[tuple[float, float, float]]:
+    """(width, space after: natural, shrink) of every unbreakable piece of the runs; with
+    `tie_last`, the last two words are one piece, as `escape.tie_last_word` sets them."""
     out: list[tuple[float, float, float]] = []
     for key, text in runs:
         font = fonts[key]
@@ -83,17 +85,23 @@ def _words(runs: Sequence[Run], fonts: dict[str, FontMetrics]) -> list[tuple[flo
             for chunk in chunks[:-1]:
                 out.append((font.width(chunk), 0.0, 0.0))  # \allowbreak: no glue
             out.append((font.width(chunks[-1]), space, shrink))
+    count = tied_tail(" ".join(text for _, text in runs)) if tie_last else 0
+    if count and len(out) >= count:
+        tail = out[-count:]
+        width = sum(w + s for w, s, _ in tail[:-1]) + tail[-1][0]
+        out[-count:] = [(width, tail[-1][1], tail[-1][2])]
     return out
 
 
-def count_lines(runs: Sequence[Run], width: float, fonts: dict[str, FontMetrics]) -> int:
+def count_lines(runs: Sequence[Run], width: float, fonts: dict[str, FontMetrics], *,
+                tie_last: bool = False) -> int:
     """Lines TeX sets `runs` in, ragged right in `width` points, without hyphenation.
 
     Optimal fit
     over the breakpoints: a line may shrink its spaces down to their shrink, at badness
     100·r³, and costs (linepenalty + badness)²; an overfull single word takes a line alone.
     """
-    words = _words(runs, fonts)
+    words = _words(runs, fonts, tie_last=tie_last)
     if not words:
         return 1
     n = len(words)
@@ -186,7 +194,8 @@ def _entry(entry: Entry, m: Metrics, seg: Callable[..., None], out: list[Event])
     if entry.summary:
         seg("esummary", _lines(m, [("rm", entry.summary.text)]), entry.summary)
     for i, bullet in enumerate(entry.bullets):
-        lines = _lines(m, [("rm", bullet.text)], width=m.text_width - m.bullet_indent)
+        lines = _lines(m, [("rm", bullet.text)], width=m.text_width - m.bullet_indent,
+                       tie_last=True)
         seg("bullet" if i else "bullet1", lines, bullet)
     if entry.extra:
         seg("extra", _lines(m, [("it", "Technologies: "), ("rm", entry.extra.text)]), entry.extra)
@@ -195,9 +204,9 @@ def _entry(entry: Entry, m: Metrics, seg: Callable[..., None], out: list[Event])
 
 
 def _lines(m: Metrics, runs: Sequence[Run], *, width: float | None = None,
-           last_extra: float = 0.0) -> int:
+           last_extra: float = 0.0, tie_last: bool = False) -> int:
     width = width or m.text_width
-    lines = count_lines(runs, width, m.fonts)
+    lines = count_lines(runs, width, m.fonts, tie_last=tie_last)
     if last_extra and lines == 1:  # the dates, pushed right: a second line if they collide
         total = sum(w + s for w, s, _ in _words(runs, m.fonts))
         # Templates differ in what they put between title, place and dates: only a clear

@@ -18,7 +18,7 @@ import jinja2
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.compile.content import DocumentView, build_view
-from pipeline.compile.escape import TexSafe, escape_tex, safe_url
+from pipeline.compile.escape import TexSafe, escape_tex, safe_url, tie_last_word
 from pipeline.errors import InvalidInput
 from pipeline.jsonresume import Resume
 
@@ -114,6 +114,7 @@ def _environment() -> jinja2.Environment:
         finalize=_finalize,
     )
     env.filters["safe_url"] = safe_url
+    env.filters["tie_last_word"] = tie_last_word
     return env
 
 

@@ -32,7 +32,8 @@ def rank_postings(
 ) -> list[RankedPosting]:
     """(id, text) postings scored against one resume, best fit first (ties keep input
     order), each with its title, match rate, fit and its parts, and up to `top_missing`
-    required skills the resume lacks.
+    required skills the resume lacks (state absent: no evidence at all, so a skill it words
+    differently is never called missing).
 
     An empty posting ranks with rate 0 instead of raising; `on_progress(done, id)` is called
     after each posting.
@@ -49,7 +50,7 @@ def rank_postings(
         else:
             report = score_profile(profile, analysis)
             fit = score_fit(candidate, analysis)
-            missing = [s.name for s in report.skills if not s.matched and s.required]
+            missing = [s.name for s in report.missing if s.required]
             ranked.append(RankedPosting(
                 id=posting_id,
                 fit=fit.fit,

@@ -2,8 +2,9 @@
 posting's wording. Used by the rewrite stage; pure functions over the stage models.
 
 Relevance mixes three signals, each 0..1: the posting skills a line evidences weighted by
-their importance (the MatchReport's evidence plus the SkillMatcher run on the line), the
-posting's other content words the line shares, and the recency of the job it belongs to.
+their importance, a preferred skill counting half (the MatchReport's evidence, word forms and
+related tools included, plus the SkillMatcher run on the line), the posting's other content
+words the line shares, and how recent the entry it belongs to is (by its dates).
 """
 
 from __future__ import annotations
@@ -12,8 +13,16 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
-from pipeline.models import JobAnalysis, MatchReport, SkillMatch, SkillRequirement
+from pipeline.models import (
+    Evidence,
+    EvidenceBasis,
+    JobAnalysis,
+    MatchReport,
+    SkillMatch,
+    SkillRequirement,
+)
 
 _WORD = re.compile(r"[a-z][a-z+#.-]{3,}")
 _STOP_WORDS = (
@@ -26,6 +35,9 @@ _STOP_WORDS = (
 )
 _STOP = frozenset(_STOP_WORDS.split())
 SKILL_WEIGHT, LEXICAL_WEIGHT, RECENCY_WEIGHT = 0.7, 0.15, 0.15
+PREFERRED_SHARE = 0.5  # a nice-to-have skill weighs half its importance
+SOFT_SHARE = 0.5  # so does a soft skill: a line shows it less surely than it shows a tool
+RECENCY_HALF_LIFE_YEARS = 5.0
 
 
 def content_words(text: str) -> set[str]:
@@ -44,6 +56,8 @@ class RelevanceModel:
 
     find: Callable[[str], frozenset[str]]  # skill names in a text (the guard's cached matcher)
     importance: dict[str, float]  # posting skill name → importance
+    required: set[str]  # posting skills that are required, not nice to have
+    soft: set[str]  # posting skills that are soft skills
     evidence: dict[str, set[str]]  # resume path → posting skills the match report found there
     posting_words: set[str]
     _cache: dict[str, set[str]] = field(default_factory=dict)
@@ -60,7 +74,9 @@ class RelevanceModel:
         skill_words = {w for s in analysis.skills() for f in s.surface_forms
                        for w in content_words(f)}
         words = content_words(analysis.text) - skill_words  # skills count once, above
-        return cls(find, importance, evidence, words)
+        required = {s.name for s in analysis.skills() if s.required}
+        soft = {s.name for s in analysis.soft_skills}
+        return cls(find, importance, required, soft, evidence, words)
 
     def skills_in(self, path: str, text: str) -> set[str]:
         """Posting skills this line evidences (`path` in the master resume, or "")."""
@@ -73,9 +89,26 @@ class RelevanceModel:
             self._cache[text] = found
         return found | known
 
+    def weight(self, skills: Iterable[str]) -> float:
+        """Summed importance, a preferred skill counting `PREFERRED_SHARE`, a soft skill
+        `SOFT_SHARE`."""
+        return sum(self.importance.get(s, 0.0) * (1.0 if s in self.required else PREFERRED_SHARE)
+                   * (SOFT_SHARE if s in self.soft else 1.0) for s in skills)
+
+    def names_required(self, path: str, text: str) -> list[str]:
+        """The required posting skills this line evidences, most important first."""
+        return ordered_by_importance(self.skills_in(path, text) & self.required, self.importance)
+
+    def why(self, path: str, text: str, when: str = "") -> str:
+        """What a line is worth to this posting, in words: "AWS, Kubernetes (required), 2022"
+        or "no required skill, 2012"."""
+        named = self.names_required(path, text)
+        skills = f"{', '.join(named[:3])} (required)" if named else "no required skill"
+        return f"{skills}, {when}" if when else skills
+
     def score(self, path: str, text: str, *, recency: float = 1.0) -> float:
         skills = self.skills_in(path, text)
-        weight = sum(self.importance[s] for s in skills)
+        weight = self.weight(skills)
         skill_part = 1.0 - math.exp(-1.5 * weight)  # saturates: 3 strong skills ≈ 1
         shared = len(content_words(text) & self.posting_words)
         lexical = min(1.0, shared / 5)
@@ -84,8 +117,17 @@ class RelevanceModel:
 
 
 def recency(index: int) -> float:
-    """1 for the most recent job, halving every two jobs back."""
+    """1 for the most recent job, halving every two jobs back (entries without dates)."""
     return 0.5 ** (index / 2)
+
+
+def recency_since(end: date | None, today: date) -> float:
+    """1 for what is current (or ended this year), halving every `RECENCY_HALF_LIFE_YEARS`
+    since it ended: a job that ended twelve years ago weighs about a fifth."""
+    if end is None:
+        return 1.0
+    years = max(0.0, (today - end).days / 365.25)
+    return 0.5 ** (years / RECENCY_HALF_LIFE_YEARS)
 
 
 # ---------------------------------------------------------------- terminology
@@ -104,10 +146,17 @@ def preferred_form(requirement: SkillRequirement) -> str:
 _ROLE_PATHS = re.compile(r"^(basics\.label|work\[\d+\]\.position|education\[\d+\]\.\w+)$")
 
 
+def direct_evidence(skill: SkillMatch) -> list[Evidence]:
+    """Evidence that says the skill itself (by a name or a form of its words), not through a
+    related tool: only this may be written as the skill's name (Grafana is no licence to
+    write "Monitoring")."""
+    return [e for e in skill.evidence if e.basis != EvidenceBasis.related]
+
+
 def evidenced(report: MatchReport) -> list[SkillMatch]:
-    """Skills the resume shows somewhere, matched word for word or not ("Postgres" evidences
+    """Skills the resume says somewhere, matched word for word or not ("Postgres" evidences
     PostgreSQL even where the posting's exact wording is missing), most important first."""
-    return [s for s in report.skills if s.evidence]
+    return [s for s in report.skills if direct_evidence(s)]
 
 
 _EXPERIENCE_PATHS = re.compile(
@@ -120,7 +169,7 @@ def shown_in_experience(skill: SkillMatch) -> bool:
     """Evidenced by what the person did or says they do (a job's or project's lines, their
     own summary), not only by a course or an employer's blurb ("Analytics SaaS for
     retailers"). The summary is rewritten, so what it evidenced must reappear elsewhere."""
-    return any(_EXPERIENCE_PATHS.match(e.path) for e in skill.evidence)
+    return any(_EXPERIENCE_PATHS.match(e.path) for e in direct_evidence(skill))
 
 
 def is_role_or_field(skill: SkillMatch) -> bool:

@@ -168,6 +168,7 @@ def rewrite_resume(
         guard=guard,
         analysis=analysis,
         report=report,
+        today=today or date.today(),
     )
     writer.work(chronological(resume.work))
     writer.projects()
@@ -186,6 +187,7 @@ def rewrite_resume(
         provenance=writer.provenance,
         rejections=writer.rejections,
         relevance=writer.relevance,
+        reasons=writer.reasons,
         provider=rewriter.name,
         usage=rewriter.usage(),
     )

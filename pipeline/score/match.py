@@ -5,12 +5,15 @@ for (a part it does not ask for is left out and the weights renormalised):
     hard skills 0.55 · title 0.15 · education 0.10 · years 0.10 · soft skills 0.10
 Skill parts are importance-weighted shares of the posting's skills.
 
-What counts as matched (the rate "as written"): a skill is matched when a *surfaced* place of
-the resume (skills keywords, highlights, the summary, titles; see resume_profile) names it with
-the posting's own wording or its canonical name — what a keyword-matching ATS would see.
-The ceiling counts every skill the resume evidences anywhere, under any alias, surfaced or not:
-the rate it could reach truthfully by surfacing and re-wording what it already holds. Skills
-with no evidence at all are what it lacks; no rewording reaches them.
+What counts as matched (the rate "as written"): a skill is matched, its state *shown*, when a
+surfaced place of the resume (skills keywords, highlights, the summary, titles; see
+resume_profile) names it with the posting's own wording or its canonical name — what a
+keyword-matching ATS would see. The ceiling counts every skill the resume evidences by name or
+word form anywhere, surfaced or not: the rate it could reach truthfully by surfacing and
+re-wording what it already holds. A skill evidenced only by a related tool (Grafana for
+Monitoring) is *evidenced* but outside the ceiling: no truthful rewording writes in a word the
+resume lacks. Skills with no evidence at all are *absent*, the only ones called missing
+(see evidence.py).
 """
 
 from __future__ import annotations
@@ -21,15 +24,17 @@ from datetime import date
 from pipeline.jsonresume import Resume
 from pipeline.models import (
     EducationLevel,
-    Evidence,
+    EvidenceBasis,
     JobAnalysis,
     MatchReport,
     RateComponent,
     SkillKind,
     SkillMatch,
     SkillRequirement,
+    SkillState,
 )
-from pipeline.score.resume_profile import Hit, ResumeProfile, build_profile
+from pipeline.score.evidence import skill_evidence
+from pipeline.score.resume_profile import ResumeProfile, build_profile
 
 WEIGHTS = {"hard_skills": 0.55, "title": 0.15, "education": 0.10, "years": 0.10,
            "soft_skills": 0.10}
@@ -90,24 +95,17 @@ def score_profile(profile: ResumeProfile, analysis: JobAnalysis) -> MatchReport:
 
 
 def _skill_match(req: SkillRequirement, profile: ResumeProfile) -> SkillMatch:
-    hits = profile.hits.get(req.name, [])
-    wording = {form.lower() for form in req.surface_forms} | {req.name.lower()}
-    matched = any(_counts(hit, wording) for hit in hits)
+    evidence, resume_forms, state = skill_evidence(req, profile)
     return SkillMatch(
         name=req.name,
         kind=req.kind,
         importance=req.importance,
         required=req.required,
-        matched=matched,
-        evidence=[
-            Evidence(path=h.field.path, text=h.skill.text, surfaced=h.field.surfaced) for h in hits
-        ],
-        resume_forms=list(dict.fromkeys(h.skill.text for h in hits)),
+        matched=state == SkillState.shown,
+        state=state,
+        evidence=evidence,
+        resume_forms=resume_forms,
     )
-
-
-def _counts(hit: Hit, wording: set[str]) -> bool:
-    return hit.field.surfaced and hit.skill.text.lower() in wording
 
 
 def _skill_part(
@@ -117,7 +115,8 @@ def _skill_part(
     if not mine:
         return None
     total = sum(s.importance for s in mine) or 1.0
-    got = [s for s in mine if (s.matched if surfaced_only else s.evidence)]
+    got = [s for s in mine if (s.matched if surfaced_only else s.matched or any(
+        e.basis != EvidenceBasis.related for e in s.evidence))]
     share = sum(s.importance for s in got) / total
     return share, f"{len(got)} of {len(mine)} {kind.value} skills, {share:.0%} by importance"
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from pipeline.jsonresume import Resume
 from pipeline.models import EducationLevel
+from pipeline.score.word_forms import Words
 from pipeline.taxonomy.matcher import FoundSkill, get_matcher
 
 _DEGREES: tuple[tuple[EducationLevel, str], ...] = (
@@ -47,6 +48,17 @@ class ResumeProfile:
     years: float | None = None
     education: EducationLevel | None = None
     education_areas: list[str] = field(default_factory=list)
+    # every field as word stems, for skills named in another form of their words
+    words: list[tuple[Field, Words]] = field(default_factory=list)
+    stem_index: dict[str, list[int]] = field(default_factory=dict)  # stem → indices in words
+    named: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # path → skill spans
+
+    def add_words(self, item: Field) -> None:
+        words = Words.of(item.text)
+        index = len(self.words)
+        self.words.append((item, words))
+        for stem in dict.fromkeys(words.stems):
+            self.stem_index.setdefault(stem, []).append(index)
 
 
 def resume_fields(resume: Resume) -> Iterator[Field]:
@@ -100,9 +112,11 @@ def build_profile(resume: Resume, *, today: date | None = None) -> ResumeProfile
     matcher = get_matcher()
     profile = ResumeProfile()
     for item in resume_fields(resume):
+        profile.add_words(item)
         find = matcher.find_item if item.item else matcher.find
         for found in find(item.text):
             profile.hits.setdefault(found.entry.name, []).append(Hit(item, found))
+            profile.named.setdefault(item.path, []).append((found.start, found.end))
     ordered = sorted(resume.work, key=lambda w: w.startDate or "", reverse=True)
     titles = [resume.basics.label, *(w.position for w in ordered)]
     profile.titles = [t for t in titles if t]

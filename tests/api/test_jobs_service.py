@@ -55,6 +55,11 @@ def test_submit_poll_download_one_page_pdf(http: httpx.Client, celery_workers: A
     assert redirect.status_code == 302 and redirect.headers["cache-control"] == "no-store"
     report = httpx.get(redirect.headers["location"], timeout=30)
     assert report.status_code == 200 and "match_rate" in json.dumps(report.json())
+    # every skill of the after-report, by the same state as report.json names it
+    states = {sk["name"]: sk["state"] for sk in report.json()["after"]["skills"]}
+    for key, state in (("matched", "shown"), ("evidenced", "evidenced"), ("missing", "absent")):
+        assert match[key] == [n for n, s in states.items() if s == state], key
+    assert [t["path"] for t in report.json()["trims"]] == report.json()["trimmed"]
     # The store checks signatures: a tampered URL is refused.
     tampered = redirect.headers["location"].replace("report.json", "resume.tex")
     assert httpx.get(tampered, timeout=30).status_code == 403

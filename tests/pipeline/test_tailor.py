@@ -82,6 +82,11 @@ def test_artifacts(backend: TailorResult) -> None:
     report = json.loads(files["report.json"])
     assert report["analysis"]["title"] == backend.analysis.title
     assert report["after"]["match_rate"] == backend.after.match_rate
+    # every trimmed piece with its text and why it went, and a skill's state
+    assert [t["path"] for t in report["trims"]] == report["trimmed"]
+    assert all(t["reason"] and t["text"] for t in report["trims"])
+    assert any(t["reason"].startswith("no required skill, 2012") for t in report["trims"])
+    assert {s["state"] for s in report["before"]["skills"]} == {"shown", "evidenced", "absent"}
 
 
 @pytest.mark.parametrize(("resume", "posting"), PAIRS[1:])

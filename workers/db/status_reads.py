@@ -5,7 +5,7 @@ Postgres (a 500-item batch would otherwise pull megabytes per poll)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, cast, func, literal, select
@@ -17,16 +17,26 @@ from workers.db.models import HEAVY_COLUMNS, Job
 
 @dataclass(frozen=True)
 class SkillNames:
-    """Skill names, by importance, from the after-report when there is one."""
+    """Skill names by state (pipeline.models.SkillState), by importance, from the
+    after-report when there is one."""
 
-    matched: list[str]
-    missing: list[str]
+    matched: list[str]  # shown
+    missing: list[str]  # absent
+    evidenced: list[str] = field(default_factory=list)
 
 
-def _skill_names(*, matched: bool) -> ColumnElement[Any]:
+# A report stored before skills had a state: shown was `matched`, absent had no evidence.
+_STATE_FILTERS = {
+    "shown": '@.state == "shown" || !(exists(@.state)) && @.matched == true',
+    "evidenced": '@.state == "evidenced" || !(exists(@.state)) && @.matched == false'
+                 " && @.evidence.size() > 0",
+    "absent": '@.state == "absent" || !(exists(@.state)) && @.evidence.size() == 0',
+}
+
+
+def _skill_names(state: str) -> ColumnElement[Any]:
     report = func.coalesce(Job.report_after, Job.report)
-    flag = "true" if matched else "false"
-    path = cast(literal(f"$.skills[*] ? (@.matched == {flag}).name"), JSONPATH)
+    path = cast(literal(f"$.skills[*] ? ({_STATE_FILTERS[state]}).name"), JSONPATH)
     return func.jsonb_path_query_array(report, path)
 
 
@@ -49,15 +59,15 @@ def _status_where(
     session: Session, *where: ColumnElement[bool]
 ) -> tuple[Job, SkillNames | None] | None:
     stmt = (
-        select(Job, _skill_names(matched=True), _skill_names(matched=False))
+        select(Job, _skill_names("shown"), _skill_names("absent"), _skill_names("evidenced"))
         .where(*where)
         .options(*(defer(getattr(Job, name), raiseload=True) for name in HEAVY_COLUMNS))
     )
     row = session.execute(stmt).one_or_none()
     if row is None:
         return None
-    job, matched, missing = row
-    skills = SkillNames(matched, missing or []) if matched is not None else None
+    job, matched, missing, evidenced = row
+    skills = SkillNames(matched, missing or [], evidenced or []) if matched is not None else None
     return job, skills
 
 

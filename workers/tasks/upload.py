@@ -21,6 +21,7 @@ INPUTS = ("analysis", "report", "tailored", "compile_meta")
 
 def upload_job(job: Job) -> StageResult:
     from pipeline.score import score_match
+    from pipeline.tailor import trim_reasons
 
     analysis = JobAnalysis.model_validate(job.analysis)
     before = MatchReport.model_validate(job.report)
@@ -46,6 +47,7 @@ def upload_job(job: Job) -> StageResult:
         timings_ms=stage_timings_ms(job.stages),
         ats=meta.get("ats", []),
         letter=meta.get("letter"),
+        trims=trim_reasons(meta.get("trimmed", []), tailored),
     )
     names = [n for n in storage.ARTIFACTS
              if not n.startswith("letter.") or "letter" in (job.documents or [])]

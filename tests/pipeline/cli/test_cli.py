@@ -71,6 +71,19 @@ def test_match_json_and_table() -> None:
     assert table.exit_code == 0 and "Match rate" in table.stdout and "ceiling" in table.stdout
 
 
+def test_match_json_and_table_name_each_skill_state() -> None:
+    result = runner.invoke(app, ["match", RESUME, POSTING, "--json"])
+    assert result.exit_code == 0, result.output
+    states = {s["name"]: s["state"] for s in json.loads(result.stdout)["skills"]}
+    assert set(states.values()) == {"shown", "evidenced", "absent"}
+    # "Postgres" in three places, "Mentored 4 engineers", Grafana for Monitoring
+    assert states["PostgreSQL"] == states["mentoring"] == states["Monitoring"] == "evidenced"
+    assert states["Python"] == "shown" and states["gRPC"] == "absent"
+    table = runner.invoke(app, ["match", RESUME, POSTING], env={"COLUMNS": "200"})
+    row = next(line for line in table.stdout.splitlines() if "PostgreSQL" in line)
+    assert "evidenced" in row and "missing" not in row
+
+
 def test_rank_files_best_first() -> None:
     postings = sorted(str(p) for p in (EXAMPLES / "postings").iterdir())
     result = runner.invoke(app, ["rank", RESUME, *postings, "--json"])

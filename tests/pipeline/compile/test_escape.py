@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.compile.escape import BREAK_EVERY, TexSafe, escape_tex, normalise_url, safe_url
+from pipeline.compile.escape import (
+    BREAK_EVERY,
+    TexSafe,
+    escape_tex,
+    normalise_url,
+    safe_url,
+    tie_last_word,
+)
 
 
 @pytest.mark.parametrize(("raw", "tex"), [
@@ -70,3 +77,13 @@ def test_allowed_urls_are_percent_encoded_for_href() -> None:
     assert safe_url("tel:+15551234567") == "tel:+15551234567"
     assert safe_url("github.com/jane") == "https://github.com/jane"
     assert safe_url(None) == ""
+
+
+def test_a_bullet_ends_on_a_line_of_more_than_one_short_word() -> None:
+    # "to 8" alone on the last line was a widow: the last words are tied to the one before
+    assert tie_last_word("cutting deploy time from 45 minutes to 8") == (
+        "cutting deploy time from 45 minutes~to~8")
+    assert tie_last_word("Cut spend by 40% & more") == r"Cut spend by~40\%~\&~more"
+    assert tie_last_word("Two words") == "Two words"  # nothing left to break before
+    long = "x" * 60
+    assert "~" not in tie_last_word(f"see {long}")  # a long run wraps inside itself

@@ -1,0 +1,131 @@
+"""The three states of a skill (shown, evidenced, absent) and the evidence behind them: names,
+word forms (titles, "Mentored") and related tools (Grafana for Monitoring)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pipeline.jsonresume import Resume
+from pipeline.models import EvidenceBasis, MatchReport, SkillMatch, SkillState
+from pipeline.parse import parse_posting
+from pipeline.rank import rank_postings
+from pipeline.score import score_match
+from pipeline.score.word_forms import FormPattern, Words, stem
+
+TODAY = date(2026, 1, 1)
+
+SRE_POSTING = """# Site Reliability Engineer
+
+## Requirements
+- Site Reliability Engineering for payment systems
+- PostgreSQL and Kubernetes in production
+- Monitoring and alerting
+- You will be mentoring junior engineers
+- Clear communication
+
+## Nice to have
+- Snowflake
+"""
+
+
+def sre_resume(**parts: Any) -> Resume:
+    base: dict[str, Any] = {
+        "basics": {"name": "Ada", "label": "Staff Site Reliability Engineer"},
+        "work": [{
+            "name": "Acme", "position": "Staff Site Reliability Engineer",
+            "startDate": "2019-01",
+            "highlights": ["Mentored 4 engineers through their first on-call rotations",
+                           "Built SLO dashboards in Grafana for 40 services",
+                           "Moved the ledger to Postgres on Kubernetes",
+                           "Communicated incident reviews to the whole company"],
+        }],
+        "skills": [{"name": "Data", "keywords": ["Postgres", "Kubernetes"]}],
+    }
+    base.update(parts)
+    return Resume.model_validate(base)
+
+
+def skills(report: MatchReport) -> dict[str, SkillMatch]:
+    return {s.name: s for s in report.skills}
+
+
+def sre_report(resume: Resume | None = None) -> MatchReport:
+    return score_match(resume or sre_resume(), parse_posting(SRE_POSTING), today=TODAY)
+
+
+def test_titles_evidence_a_skill_in_another_form_of_its_words() -> None:
+    sre = skills(sre_report())["Site Reliability Engineering"]
+    assert sre.state == SkillState.evidenced
+    paths = {e.path: e for e in sre.evidence}
+    assert {"basics.label", "work[0].position"} <= paths.keys()
+    assert paths["work[0].position"].basis == EvidenceBasis.word_form
+    assert paths["work[0].position"].text == "Site Reliability Engineer"
+
+
+def test_mentored_evidences_mentoring_and_communicated_communication() -> None:
+    found = skills(sre_report())
+    for name, path in (("mentoring", "work[0].highlights[0]"),
+                       ("communication", "work[0].highlights[3]")):
+        assert found[name].state == SkillState.evidenced, name
+        assert [e.path for e in found[name].evidence] == [path]
+    assert found["mentoring"] not in sre_report().missing
+
+
+def test_three_states_and_only_absent_is_missing() -> None:
+    rep = sre_report()
+    found = skills(rep)
+    assert found["Kubernetes"].state == SkillState.shown and found["Kubernetes"].matched
+    # named as "Postgres" in three places: evidenced, not missing
+    assert found["PostgreSQL"].state == SkillState.evidenced and not found["PostgreSQL"].matched
+    assert found["Snowflake"].state == SkillState.absent
+    assert [s.name for s in rep.missing] == [s.name for s in rep.skills
+                                             if s.state == SkillState.absent]
+    assert "PostgreSQL" not in {s.name for s in rep.missing}
+    assert {s.name for s in rep.evidenced} >= {"PostgreSQL", "mentoring"}
+
+
+def test_a_related_tool_evidences_its_umbrella_skill_without_counting_as_shown() -> None:
+    rep = sre_report()
+    monitoring = skills(rep)["Monitoring"]
+    assert monitoring.state == SkillState.evidenced
+    assert [(e.path, e.text, e.basis) for e in monitoring.evidence] == [
+        ("work[0].highlights[1]", "Grafana", EvidenceBasis.related)]
+    assert monitoring.resume_forms == []  # nothing to swap: the resume never says it
+    # outside the ceiling: no truthful rewording writes the word in
+    without = sre_report(sre_resume(work=[{"name": "Acme", "position": "Engineer",
+                                           "highlights": ["Built dashboards"]}]))
+    assert skills(without)["Monitoring"].state == SkillState.absent
+
+
+def test_names_are_not_stemmed_and_one_word_skills_need_a_verb_form() -> None:
+    assert stem("Engineering") == stem("Engineer")
+    assert stem("Development") == stem("Developer")
+    assert stem("Analysis") == stem("Analyst")
+    assert stem("Design") == stem("Designer")
+    assert stem("leadership") == stem("led")
+    assert FormPattern.of("Express", hard=True) is None  # a name: "expressed" is no evidence
+    accounting = FormPattern.of("Accounting", hard=True)
+    assert accounting is not None
+    assert accounting.find(Words.of("Closed 500 enterprise accounts")) is None
+    monitoring = FormPattern.of("Monitoring", hard=True)
+    assert monitoring is not None and monitoring.find(Words.of("Monitored 40 services"))
+    leadership = FormPattern.of("leadership", hard=False)
+    assert leadership is not None
+    assert leadership.find(Words.of("Ran lead generation campaigns")) is None
+    assert leadership.find(Words.of("Led the migration")) == (0, 3)
+
+
+def test_reports_stored_before_states_get_theirs() -> None:
+    old = {"name": "PostgreSQL", "kind": "hard", "importance": 0.9, "required": True,
+           "matched": False, "evidence": [{"path": "skills[0].keywords[0]", "text": "Postgres",
+                                           "surfaced": True}]}
+    assert SkillMatch.model_validate(old).state == SkillState.evidenced
+    assert SkillMatch.model_validate({**old, "evidence": []}).state == SkillState.absent
+
+
+def test_rank_top_missing_lists_only_absent_skills() -> None:
+    (ranked,) = rank_postings(sre_resume(), [("sre", SRE_POSTING)], today=TODAY)
+    assert "PostgreSQL" not in ranked.top_missing
+    assert "mentoring" not in ranked.top_missing
+    assert "Site Reliability Engineering" not in ranked.top_missing
