@@ -17,10 +17,10 @@ from pydantic import (
 )
 
 from pipeline.jsonresume import Resume
+from pipeline.limits import MAX_POSTING_CHARS
 from pipeline.models import Usage
 
 MAX_BATCH_ITEMS = 500
-MAX_POSTING_CHARS = 200_000
 ARTIFACT_NAMES = ("resume.pdf", "resume.tex", "report.json", "tailored.json")
 
 Provider = Literal["local", "openai", "anthropic"]
