@@ -260,3 +260,11 @@ def test_unexpected_errors_keep_their_traceback() -> None:
     result = runner.invoke(_mini_app(RuntimeError("bug")), ["run"])
     assert result.exit_code == 1
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_a_field_over_its_limit_exits_2_naming_it(tmp_path: Path) -> None:
+    resume = tmp_path / "long.json"
+    resume.write_text(json.dumps({"basics": {"name": "x" * 10_000}}), encoding="utf-8")
+    result = runner.invoke(app, ["match", str(resume), POSTING])
+    assert result.exit_code == 2
+    assert "basics.name: longer than 200 characters" in result.output
