@@ -18,10 +18,10 @@ from pydantic import (
 
 from pipeline.jsonresume import Resume
 from pipeline.legacy_resume import ResumeAnyLayout
+from pipeline.limits import MAX_POSTING_CHARS
 from pipeline.models import AtsReport, FitParts, Usage
 
 MAX_BATCH_ITEMS = 500
-MAX_POSTING_CHARS = 200_000
 ARTIFACT_NAMES = ("resume.pdf", "resume.tex", "report.json", "tailored.json", "letter.pdf",
                   "letter.tex", "letter.md")
 

@@ -8,8 +8,11 @@ with a one-line message naming where it is (`work[2].startDate: not a date`, `po
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Mapping
 from html.parser import HTMLParser
@@ -22,12 +25,19 @@ from pydantic import ValidationError
 from pipeline.errors import InvalidInput
 from pipeline.jsonresume import Resume
 from pipeline.legacy_resume import upgrade_layout
+from pipeline.limits import (
+    MAX_NESTING_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MAX_POSTING_BYTES,
+    MAX_POSTING_CHARS,
+    MAX_RESUME_BYTES,
+)
 from pipeline.models import InputNotes
 from pipeline.schema import json_path, validate_jsonresume
 from pipeline.unrendered import unrendered_fields
 
-MAX_RESUME_BYTES = 2 * 1024 * 1024
-MAX_POSTING_BYTES = 1 * 1024 * 1024
+__all__ = ["MAX_POSTING_BYTES", "MAX_POSTING_CHARS", "MAX_RESUME_BYTES", "load_posting",
+           "load_resume", "posting_to_text", "resume_from_data"]
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -84,9 +94,47 @@ def _invalid_from_pydantic(exc: ValidationError) -> InvalidInput:
     return InvalidInput(message, field=json_path(first["loc"]) or "resume")
 
 
+_JSON_NESTING = re.compile(r"[\[\]{}]")
+
+
+def _json_depth_within(text: str, limit: int) -> bool:
+    """Whether brackets nest at most `limit` deep (strings skipped): checked before parsing,
+    since json.loads recurses once per level."""
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise InvalidInput(f"a number with more than {MAX_NUMBER_DIGITS} digits",
+                           field="resume")
+    return int(digits)
+
+
 def _parse_json(text: str) -> object:
+    # Only brackets matter for the depth scan; skip it for texts that cannot be deep.
+    if len(_JSON_NESTING.findall(text)) > 2 * MAX_NESTING_DEPTH and not _json_depth_within(
+            text, MAX_NESTING_DEPTH):
+        raise InvalidInput(f"nested deeper than {MAX_NESTING_DEPTH} levels", field="resume")
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                            field="resume") from None
@@ -95,9 +143,40 @@ def _parse_json(text: str) -> object:
 
 
 class _StringDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves `2020-01-15` a string: JSON Resume dates are strings."""
+    """SafeLoader for hostile files: dates stay strings (JSON Resume dates are strings),
+    anchors and aliases are refused (a few aliased lists expand into billions of items),
+    nesting is bounded and integers are limited in length."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", event.start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not allowed", event.start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_NESTING_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_NESTING_DEPTH} levels",
+                    event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = str(node.value).replace("_", "").lstrip("+-")
+        if len(digits) > MAX_NUMBER_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number with more than {MAX_NUMBER_DIGITS} digits",
+                node.start_mark)
+        return super().construct_yaml_int(node)
 
 
+_StringDatesLoader.add_constructor("tag:yaml.org,2002:int",
+                                   _StringDatesLoader.construct_yaml_int)
 _StringDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -112,6 +191,8 @@ def _parse_yaml(text: str) -> object:
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
         raise InvalidInput(f"not valid YAML: {problem}{where}", field="resume") from None
+    except RecursionError:  # the depth bound comes first; this is a last resort
+        raise InvalidInput("not valid YAML: nested too deeply", field="resume") from None
     return _years_as_strings(data)
 
 
@@ -166,6 +247,8 @@ def posting_to_text(raw: str, *, html: bool | None = None) -> str:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if not text:
         raise InvalidInput("empty (no text after reading the input)", field="posting")
+    if len(text) > MAX_POSTING_CHARS:
+        raise InvalidInput(f"longer than {MAX_POSTING_CHARS} characters", field="posting")
     return text
 
 
@@ -261,17 +344,43 @@ def html_to_text(raw: str) -> str:
 
 
 def _read_bytes(path: Path, *, field: str, limit: int) -> bytes:
+    """The file's bytes, refusing anything but a regular file of at most `limit` bytes.
+
+    Never reads more than limit + 1 bytes: a size from stat can be wrong (a file growing,
+    /proc), and a device such as /dev/zero never ends.
+    """
+    too_large = InvalidInput(f"{path} is larger than {limit // 1024} KB", field=field)
     try:
-        if not path.is_file():
-            what = "is a directory" if path.is_dir() else "file not found"
-            raise InvalidInput(f"{what}: {path}", field=field)
-        if path.stat().st_size > limit:
-            raise InvalidInput(f"{path} is larger than {limit // 1024} KB", field=field)
-        return path.read_bytes()
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise InvalidInput(f"file not found: {path}", field=field) from None
+        if stat.S_ISDIR(mode):
+            raise InvalidInput(f"is a directory: {path}", field=field)
+        if not stat.S_ISREG(mode):
+            raise InvalidInput(f"not a regular file (a device, pipe or socket): {path}",
+                               field=field)
+        with open(path, "rb", opener=functools.partial(_open_regular, field=field)) as stream:
+            if os.fstat(stream.fileno()).st_size > limit:
+                raise too_large
+            raw = stream.read(limit + 1)
+        if len(raw) > limit:
+            raise too_large
+        return raw
     except PermissionError:
         raise InvalidInput(f"permission denied: {path}", field=field) from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}", field=field) from None
+
+
+def _open_regular(name: str, flags: int, *, field: str) -> int:
+    """Open without blocking (a FIFO swapped in after the check would wait for a writer)
+    and check again that what was opened is a regular file."""
+    fd = os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InvalidInput(f"not a regular file (a device, pipe or socket): {name}", field=field)
+    return fd
 
 
 def _decode(raw: bytes, *, field: str) -> str:

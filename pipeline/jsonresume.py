@@ -8,10 +8,37 @@ match the schema's partial ISO 8601 form.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from pipeline.limits import (
+    MAX_ENTRIES,
+    MAX_PROFILES,
+    Bullets,
+    Email,
+    Keywords,
+    Label,
+    Name,
+    Phone,
+    Short,
+    Summary,
+    Url,
+    check_extra,
+    check_tree,
+    max_items,
+)
 
 _ISO8601 = re.compile(
     r"^([1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]|[1-2][0-9]{3}-[0-1][0-9]|[1-2][0-9]{3})$"
@@ -23,9 +50,23 @@ def _check_date(value: str) -> str:
         raise ValueError("not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     month = int(value[5:7]) if len(value) >= 7 else 1
     day = int(value[8:10]) if len(value) == 10 else 1
-    if not 1 <= month <= 12 or not 1 <= day <= 31:
-        raise ValueError("not a date (month or day out of range)")
+    try:
+        dt.date(int(value[:4]), month, day)  # 2020-02-31 is no date
+    except ValueError:
+        raise ValueError("not a date (month or day out of range)") from None
     return value
+
+
+def _not_before_start(end: str | None, info: ValidationInfo) -> str | None:
+    """An end date before its entry's start date. Partial dates compare at the coarser of the
+    two ("2020" ends no earlier than "2020-06" starts)."""
+    start = info.data.get("startDate")
+    if end is None or not start:
+        return end
+    width = min(len(start), len(end))
+    if end[:width] < start[:width]:
+        raise ValueError("before startDate")
+    return end
 
 
 IsoDate = Annotated[str, AfterValidator(_check_date)]
@@ -34,137 +75,173 @@ IsoDate = Annotated[str, AfterValidator(_check_date)]
 class _Item(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, str_strip_whitespace=True)
 
+    @model_validator(mode="after")
+    def _extra_within_limits(self) -> _Item:
+        for key, value in (self.__pydantic_extra__ or {}).items():
+            problem = check_extra(key, value)
+            if problem:
+                raise ValueError(problem)
+        return self
+
+
+def _entries(limit: int = MAX_ENTRIES) -> BeforeValidator:
+    return max_items(limit, "entries")
+
 
 class Location(_Item):
-    address: str | None = None
-    postalCode: str | None = None
-    city: str | None = None
-    countryCode: str | None = None
-    region: str | None = None
+    address: Short | None = None
+    postalCode: Short | None = None
+    city: Short | None = None
+    countryCode: Short | None = None
+    region: Short | None = None
 
 
 class Profile(_Item):
-    network: str | None = None
-    username: str | None = None
-    url: str | None = None
+    network: Short | None = None
+    username: Short | None = None
+    url: Url | None = None
 
 
 class Basics(_Item):
-    name: str | None = None
-    label: str | None = None
-    image: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    url: str | None = None
-    summary: str | None = None
+    name: Name | None = None
+    label: Label | None = None
+    image: Url | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    url: Url | None = None
+    summary: Summary | None = None
     location: Location | None = None
-    profiles: list[Profile] = Field(default_factory=list)
+    profiles: Annotated[list[Profile], _entries(MAX_PROFILES)] = Field(default_factory=list)
 
 
 class Work(_Item):
-    name: str | None = None
-    location: str | None = None
-    description: str | None = None
-    position: str | None = None
-    url: str | None = None
+    name: Label | None = None
+    location: Short | None = None
+    description: Summary | None = None
+    position: Label | None = None
+    url: Url | None = None
     startDate: IsoDate | None = None
     endDate: IsoDate | None = None
-    summary: str | None = None
-    highlights: list[str] = Field(default_factory=list)
+    _end_after_start = field_validator("endDate")(_not_before_start)
+    summary: Summary | None = None
+    highlights: Bullets = Field(default_factory=list)
 
 
 class Volunteer(_Item):
-    organization: str | None = None
-    position: str | None = None
-    url: str | None = None
+    organization: Label | None = None
+    position: Label | None = None
+    url: Url | None = None
     startDate: IsoDate | None = None
     endDate: IsoDate | None = None
-    summary: str | None = None
-    highlights: list[str] = Field(default_factory=list)
+    _end_after_start = field_validator("endDate")(_not_before_start)
+    summary: Summary | None = None
+    highlights: Bullets = Field(default_factory=list)
 
 
 class Education(_Item):
-    institution: str | None = None
-    url: str | None = None
-    area: str | None = None
-    studyType: str | None = None
+    institution: Label | None = None
+    url: Url | None = None
+    area: Short | None = None
+    studyType: Short | None = None
     startDate: IsoDate | None = None
     endDate: IsoDate | None = None
-    score: str | None = None
-    courses: list[str] = Field(default_factory=list)
+    _end_after_start = field_validator("endDate")(_not_before_start)
+    score: Short | None = None
+    courses: Bullets = Field(default_factory=list)
 
 
 class Award(_Item):
-    title: str | None = None
+    title: Label | None = None
     date: IsoDate | None = None
-    awarder: str | None = None
-    summary: str | None = None
+    awarder: Label | None = None
+    summary: Summary | None = None
 
 
 class Certificate(_Item):
-    name: str | None = None
+    name: Label | None = None
     date: IsoDate | None = None
-    url: str | None = None
-    issuer: str | None = None
+    url: Url | None = None
+    issuer: Label | None = None
 
 
 class Publication(_Item):
-    name: str | None = None
-    publisher: str | None = None
+    name: Label | None = None
+    publisher: Label | None = None
     releaseDate: IsoDate | None = None
-    url: str | None = None
-    summary: str | None = None
+    url: Url | None = None
+    summary: Summary | None = None
 
 
 class Skill(_Item):
-    name: str | None = None
-    level: str | None = None
-    keywords: list[str] = Field(default_factory=list)
+    name: Label | None = None
+    level: Short | None = None
+    keywords: Keywords = Field(default_factory=list)
 
 
 class Language(_Item):
-    language: str | None = None
-    fluency: str | None = None
+    language: Short | None = None
+    fluency: Short | None = None
 
 
 class Interest(_Item):
-    name: str | None = None
-    keywords: list[str] = Field(default_factory=list)
+    name: Label | None = None
+    keywords: Keywords = Field(default_factory=list)
 
 
 class Reference(_Item):
-    name: str | None = None
-    reference: str | None = None
+    name: Label | None = None
+    reference: Summary | None = None
 
 
 class Project(_Item):
-    name: str | None = None
-    description: str | None = None
-    highlights: list[str] = Field(default_factory=list)
-    keywords: list[str] = Field(default_factory=list)
+    name: Label | None = None
+    description: Summary | None = None
+    highlights: Bullets = Field(default_factory=list)
+    keywords: Keywords = Field(default_factory=list)
     startDate: IsoDate | None = None
     endDate: IsoDate | None = None
-    url: str | None = None
-    roles: list[str] = Field(default_factory=list)
-    entity: str | None = None
-    type: str | None = None
+    _end_after_start = field_validator("endDate")(_not_before_start)
+    url: Url | None = None
+    roles: Bullets = Field(default_factory=list)
+    entity: Label | None = None
+    type: Short | None = None
+
+
+def _refuse(problem: tuple[str, str] | None) -> None:
+    if problem is not None:
+        path, reason = problem
+        raise ValueError(f"{path}: {reason}" if path else reason)
 
 
 class Resume(_Item):
     """A whole JSON Resume document."""
 
     basics: Basics = Field(default_factory=Basics)
-    work: list[Work] = Field(default_factory=list)
-    volunteer: list[Volunteer] = Field(default_factory=list)
-    education: list[Education] = Field(default_factory=list)
-    awards: list[Award] = Field(default_factory=list)
-    certificates: list[Certificate] = Field(default_factory=list)
-    publications: list[Publication] = Field(default_factory=list)
-    skills: list[Skill] = Field(default_factory=list)
-    languages: list[Language] = Field(default_factory=list)
-    interests: list[Interest] = Field(default_factory=list)
-    references: list[Reference] = Field(default_factory=list)
-    projects: list[Project] = Field(default_factory=list)
+    work: Annotated[list[Work], _entries()] = Field(default_factory=list)
+    volunteer: Annotated[list[Volunteer], _entries()] = Field(default_factory=list)
+    education: Annotated[list[Education], _entries()] = Field(default_factory=list)
+    awards: Annotated[list[Award], _entries()] = Field(default_factory=list)
+    certificates: Annotated[list[Certificate], _entries()] = Field(default_factory=list)
+    publications: Annotated[list[Publication], _entries()] = Field(default_factory=list)
+    skills: Annotated[list[Skill], _entries()] = Field(default_factory=list)
+    languages: Annotated[list[Language], _entries()] = Field(default_factory=list)
+    interests: Annotated[list[Interest], _entries()] = Field(default_factory=list)
+    references: Annotated[list[Reference], _entries()] = Field(default_factory=list)
+    projects: Annotated[list[Project], _entries()] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shallow_enough(cls, data: Any) -> Any:
+        """Depth first, on the raw data: a deeper document would exhaust the recursion of
+        the validation itself."""
+        _refuse(check_tree(data, max_text=None))
+        return data
+
+    @model_validator(mode="after")
+    def _text_within_limit(self) -> Resume:
+        """The total text, once every field passed its own limit (which names it better)."""
+        _refuse(check_tree(self.model_dump(mode="python", exclude_none=True)))
+        return self
 
     def to_json_dict(self) -> dict[str, object]:
         """The document as JSON Resume: empty optional sections and None values left out."""

@@ -22,9 +22,10 @@ RESOURCE_DIRS = ("latex_templates", "pipeline/data", "pipeline/prompts", "pipeli
 
 
 def _resource_files() -> list[str]:
-    return sorted(str(p.relative_to(ROOT)) for folder in RESOURCE_DIRS
-                  for p in (ROOT / folder).rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts)
+    found = [p for folder in RESOURCE_DIRS for p in (ROOT / folder).rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    found += (ROOT / "pipeline" / "compile").glob("*.lua")  # lualatex's sandbox script
+    return sorted(str(p.relative_to(ROOT)) for p in found)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ imported inside the command that needs them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -146,6 +147,7 @@ def rank(
     json_out: JsonFlag = False,
 ) -> None:
     """Rank many postings by how well the resume fits them, best first."""
+    from rich.markup import escape
     from rich.progress import Progress
 
     from pipeline.cli.display import read_postings, render_ranking
@@ -161,7 +163,7 @@ def rank(
         task = progress.add_task("ranking", total=len(items))
 
         def on_progress(done: int, last_id: str) -> None:
-            progress.update(task, completed=done, description=last_id)
+            progress.update(task, completed=done, description=escape(last_id))
 
         ranked = pool.rank(items, on_progress=on_progress)
     if json_out:
@@ -364,30 +366,31 @@ def _check_template(name: str) -> None:
 
 
 def write_atomically(outdir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file or none: build them in a temp dir beside OUTDIR, then move them in.
+    """Write every file or none: build them in a hidden temp dir inside OUTDIR, then rename
+    each into place.
 
-    A failure while writing leaves OUTDIR as it was; the moves are renames within one file
-    system, so a reader never sees a half-written file.
+    Staging inside OUTDIR itself (not beside it) keeps every rename within one file system
+    even when OUTDIR is a mount point, so a reader never sees a half-written file. A failure
+    while writing leaves OUTDIR's files as they were (and removes OUTDIR if this call made it).
     """
-    parent = outdir.resolve().parent
     if outdir.exists() and not outdir.is_dir():
         raise InvalidInput(f"{outdir} exists and is not a directory", field="output")
+    created = not outdir.exists()
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
+        outdir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".resume-tailor-", dir=outdir))
     except OSError as exc:
-        raise InvalidInput(f"cannot write to {parent}: {exc.strerror}", field="output") from None
+        raise InvalidInput(f"cannot write to {outdir}: {exc.strerror}", field="output") from None
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)
-        if not outdir.exists():
-            staging.chmod(0o755)  # mkdtemp made it private; outputs are ordinary files
-            os.replace(staging, outdir)  # the whole directory appears at once
-        else:
-            for name in files:
-                os.replace(staging / name, outdir / name)
+        for name in files:
+            os.replace(staging / name, outdir / name)
     except OSError as exc:
-        raise InvalidInput(f"cannot write to {outdir}: {exc.strerror}", field="output") from None
-    finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                outdir.rmdir()  # only if nothing else appeared in it meanwhile
+        raise InvalidInput(f"cannot write to {outdir}: {exc.strerror}", field="output") from None
+    shutil.rmtree(staging, ignore_errors=True)
     return [outdir / name for name in files]

@@ -38,16 +38,27 @@ def _pct(rate: float) -> str:
     return f"{rate * 100:.0f}%"
 
 
+def _u(value: object) -> str:
+    """User text (from a posting, a resume, a file name, a model's answer) made safe for rich
+    markup: `[/]`, `[bold]` or `[link=...]` in a posting title prints as written rather than
+    failing or emitting a terminal link."""
+    return escape(str(value))
+
+
+def _us(values: Sequence[object]) -> str:
+    return ", ".join(_u(v) for v in values)
+
+
 def render_analysis(console: Console, analysis: JobAnalysis) -> None:
-    console.print(f"[bold]{analysis.title or '(no title found)'}[/bold]"
-                  + (f" at {analysis.company}" if analysis.company else ""))
+    console.print(f"[bold]{_u(analysis.title or '(no title found)')}[/bold]"
+                  + (f" at {_u(analysis.company)}" if analysis.company else ""))
     facts = [
         ("seniority", analysis.seniority.value if analysis.seniority else "-"),
         ("min. years", f"{analysis.min_years:g}" if analysis.min_years is not None else "-"),
         ("education", (analysis.education.value if analysis.education else "-")
          + (" (required)" if analysis.education_required else "")),
         ("tone", analysis.culture.tone.value),
-        ("values", ", ".join(analysis.culture.values) or "-"),
+        ("values", _us(analysis.culture.values) or "-"),
     ]
     for label, value in facts:
         console.print(f"  {label:<11} {value}")
@@ -61,9 +72,9 @@ def _skills_table(heading: str, skills: Sequence[SkillRequirement]) -> Table:
     for column in ("skill", "importance", "required", "as written"):
         table.add_column(column)
     for skill in sorted(skills, key=lambda s: -s.importance):
-        table.add_row(skill.name, f"{skill.importance:.2f}",
+        table.add_row(_u(skill.name), f"{skill.importance:.2f}",
                       "required" if skill.required else "preferred",
-                      ", ".join(skill.surface_forms))
+                      _us(skill.surface_forms))
     return table
 
 
@@ -74,14 +85,15 @@ def render_match(console: Console, analysis: JobAnalysis, report: MatchReport) -
     for column in ("component", "weight", "score", "detail"):
         breakdown.add_column(column)
     for part in report.breakdown:
-        breakdown.add_row(part.name, f"{part.weight:.2f}", _pct(part.score), part.detail)
+        breakdown.add_row(_u(part.name), f"{part.weight:.2f}", _pct(part.score),
+                          _u(part.detail))
     console.print(breakdown)
     skills = Table(title="Skills by importance", title_justify="left")
     for column in ("skill", "kind", "importance", "state", "evidence"):
         skills.add_column(column)
     for skill in report.skills:
-        evidence = ", ".join(_evidence_note(e) for e in skill.evidence[:3])
-        skills.add_row(skill.name, skill.kind.value, f"{skill.importance:.2f}",
+        evidence = _us([_evidence_note(e) for e in skill.evidence[:3]])
+        skills.add_row(_u(skill.name), skill.kind.value, f"{skill.importance:.2f}",
                        _STATE_STYLE[skill.state], evidence)
     console.print(skills)
     console.print("[dim]shown: named as the posting does; evidenced: in the resume, worded "
@@ -124,8 +136,8 @@ def render_ranking(console: Console, ranked: Sequence[RankedPosting]) -> None:
     for column in ("#", "posting", "title", "fit", "match", "why", "top missing"):
         table.add_column(column)
     for place, item in enumerate(ranked, start=1):
-        table.add_row(str(place), item.id, item.title or "-", _pct(item.fit),
-                      _pct(item.match_rate), _fit_parts(item), ", ".join(item.top_missing[:4]))
+        table.add_row(str(place), _u(item.id), _u(item.title or "-"), _pct(item.fit),
+                      _pct(item.match_rate), _fit_parts(item), _us(item.top_missing[:4]))
     console.print(table)
 
 
@@ -164,35 +176,35 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
     shown = [s.name for s in after.matched]
     absent = [s.name for s in after.missing]
     evidenced = [s.name for s in after.evidenced]
-    console.print(f"  shown ({len(shown)}): {', '.join(shown) or '-'}")
+    console.print(f"  shown ({len(shown)}): {_us(shown) or '-'}")
     if evidenced:
-        console.print(f"  evidenced ({len(evidenced)}): {', '.join(evidenced)}"
+        console.print(f"  evidenced ({len(evidenced)}): {_us(evidenced)}"
                       "  [dim](in your resume, worded differently or not shown)[/dim]")
-    console.print(f"  absent ({len(absent)}): {', '.join(absent) or '-'}"
+    console.print(f"  absent ({len(absent)}): {_us(absent) or '-'}"
                   + ("  [dim](not in your resume, so not added)[/dim]" if absent else ""))
     pages = "page" if report.pages == 1 else "pages"
-    console.print(f"  {report.pages} {pages}, template {report.template} ({report.engine}), "
+    console.print(f"  {report.pages} {pages}, template {_u(report.template)} ({report.engine}), "
                   f"{report.compiles} compile(s)")
     if report.trims:
         console.print(f"  trimmed to fit ({len(report.trims)}), least useful first:")
         for trim in report.trims:
-            console.print(f"    {trim.path}: {trim.reason}")
+            console.print(f"    {_u(trim.path)}: {_u(trim.reason)}")
     elif report.trimmed:
-        console.print(f"  trimmed to fit ({len(report.trimmed)}): {', '.join(report.trimmed)}")
+        console.print(f"  trimmed to fit ({len(report.trimmed)}): {_us(report.trimmed)}")
     else:
         console.print("  trimmed to fit: nothing")
     by_provider = Counter(r.provider for r in report.rejections)
-    per_provider = ", ".join(f"{name} {count}" for name, count in sorted(by_provider.items()))
+    per_provider = ", ".join(f"{_u(name)} {count}" for name, count in sorted(by_provider.items()))
     console.print(f"  guard rejections: {len(report.rejections)}"
                   + (f" ({per_provider})" if per_provider else ""))
     for rejection in report.rejections[:5]:
-        console.print(f"    {rejection.output_path}: {rejection.reason}")
+        console.print(f"    {_u(rejection.output_path)}: {_u(rejection.reason)}")
     if report.parse_back is not None:
         check = report.parse_back
-        state = "ok" if check.ok else f"missing {', '.join(check.missing + check.out_of_order)}"
+        state = "ok" if check.ok else f"missing {_us(check.missing + check.out_of_order)}"
         console.print(f"  parse-back check: {state}")
     for usage in report.usage:
-        console.print(f"  {usage.provider} {usage.model} ({usage.prompt_version}): "
+        console.print(f"  {_u(usage.provider)} {_u(usage.model)} ({_u(usage.prompt_version)}): "
                       f"{usage.requests} request(s), {usage.input_tokens} in / "
                       f"{usage.output_tokens} out tokens, about ${usage.cost_usd:.4f}")
     if report.usage:
@@ -202,4 +214,4 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
     if report.letter is not None:
         render_letter(console, report.letter)
     render_ats(console, report.ats)
-    console.print("Wrote " + ", ".join(str(p) for p in written))
+    console.print("Wrote " + _us(written))

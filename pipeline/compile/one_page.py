@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.compile.content import DocumentView, build_view
@@ -33,12 +34,57 @@ from pipeline.compile.render import (
     render_view,
     template_info,
 )
-from pipeline.compile.sandbox import TexConfig, TexRun, default_cache_dir, lost_characters, run_tex
+from pipeline.compile.sandbox import (
+    TexConfig,
+    TexRun,
+    default_cache_dir,
+    lost_characters,
+    run_tex,
+    warm_lualatex,
+)
 from pipeline.errors import CompileError, InvalidInput
 from pipeline.jsonresume import Resume
+from pipeline.limits import MAX_TEX_SECONDS
 from pipeline.models import CompiledResume, TailoredResume
 
 MAX_COMPILES = 6
+
+
+class TexBudget:
+    """The TeX time one job may use, summed over its compiles: each compile gets at most
+    what is left, so a document that is slow to set (long runs of specials, say) stops at
+    the budget rather than at MAX_COMPILES times the per-compile timeout."""
+
+    def __init__(self, seconds: float = MAX_TEX_SECONDS) -> None:
+        self.seconds = seconds
+        self.used = 0.0
+        self.compiles = 0
+
+    def config(self, config: TexConfig) -> TexConfig:
+        left = self.seconds - self.used
+        if left <= 0.05:
+            raise self.exceeded()
+        return replace(config, timeout_s=min(config.timeout_s, left))
+
+    def run(self, tex: str, engine: Engine, config: TexConfig) -> TexRun:
+        if engine == "lualatex":
+            warm_lualatex(config)  # a setup step, not this job's time
+        limited = self.config(config)
+        started = time.perf_counter()
+        try:
+            return run_tex(tex, engine=engine, config=limited)
+        except CompileError as exc:
+            if "was stopped" in str(exc) and limited.timeout_s < config.timeout_s:
+                raise self.exceeded(exc.log) from None
+            raise
+        finally:
+            self.used += time.perf_counter() - started
+            self.compiles += 1
+
+    def exceeded(self, log: str = "") -> CompileError:
+        return CompileError(f"TeX time limit for one resume reached: {self.used:.1f} s over "
+                            f"{self.compiles} compile(s), limit {self.seconds:g} s "
+                            "(MAX_TEX_SECONDS)", log=log)
 
 
 def tightened(layout: Layout) -> Layout:
@@ -51,17 +97,20 @@ def tightened(layout: Layout) -> Layout:
 def compile_resume(tailored: TailoredResume, *, template: str = "classic",
                    keywords: Sequence[str] = (), tex_bin_dir: Path | None = None,
                    timeout_s: float = 20.0, cache_dir: Path | None = None,
-                   use_format: bool = True) -> CompiledResume:
+                   use_format: bool = True,
+                   max_tex_seconds: float = MAX_TEX_SECONDS) -> CompiledResume:
     """Render, compile and fit `tailored` on one page; check the text reads back (its name,
     every heading and each of `keywords`, in order). Returns the CompiledResume: the PDF, the
     .tex, what was trimmed or tightened, the compiles it took and the parse-back check.
 
     Raises InvalidInput for an unknown template or a character no font can set (naming the
-    field), CompileError when TeX fails or the undroppable content exceeds a page.
+    field), CompileError when TeX fails, the undroppable content exceeds a page, or the
+    compiles together pass `max_tex_seconds`.
     """
     compiled, info = fit_resume(tailored, template=template, keywords=keywords,
                                 tex_bin_dir=tex_bin_dir, timeout_s=timeout_s,
-                                cache_dir=cache_dir, use_format=use_format)
+                                cache_dir=cache_dir, use_format=use_format,
+                                max_tex_seconds=max_tex_seconds)
     return read_back(compiled, info, keywords)
 
 
@@ -77,8 +126,10 @@ class FitInfo:
 def fit_resume(tailored: TailoredResume, *, template: str = "classic",
                keywords: Sequence[str] = (), tex_bin_dir: Path | None = None,
                timeout_s: float = 20.0, cache_dir: Path | None = None,
-               use_format: bool = True) -> tuple[CompiledResume, FitInfo]:
+               use_format: bool = True,
+               max_tex_seconds: float = MAX_TEX_SECONDS) -> tuple[CompiledResume, FitInfo]:
     """The fitted one-page PDF, without the parse-back (see `read_back`)."""
+    budget = TexBudget(max_tex_seconds)
     info = template_info(template)
     resume = tailored.resume
     config = TexConfig(cache_dir=cache_dir or default_cache_dir(), tex_bin_dir=tex_bin_dir,
@@ -99,7 +150,7 @@ def fit_resume(tailored: TailoredResume, *, template: str = "classic",
     while compiles < MAX_COMPILES:
         compiles += 1
         view = build_view(resume, dropped)
-        tex, run = _render_and_run(view, template, layout, engine, config, resume)
+        tex, run = _render_and_run(view, template, layout, engine, config, resume, budget)
         engine = run.engine
         if run.pages == 1:
             back = put_back(predicted, run) if compiles == 1 else []
@@ -150,7 +201,8 @@ def read_back(compiled: CompiledResume, info: FitInfo,
 
 
 def _render_and_run(view: DocumentView, template: str, layout: Layout, engine: Engine,
-                    config: TexConfig, resume: Resume) -> tuple[str, TexRun]:
+                    config: TexConfig, resume: Resume,
+                    budget: TexBudget) -> tuple[str, TexRun]:
     """One compile; a character the fonts lack becomes InvalidInput naming its field.
 
     pdflatex missing a glyph moves to lualatex (its fallback fonts cover far more); lualatex
@@ -158,13 +210,13 @@ def _render_and_run(view: DocumentView, template: str, layout: Layout, engine: E
     """
     tex = render_view(view, template=template, layout=layout, engine=engine)
     try:
-        return tex, run_tex(tex, engine=engine, config=config)
+        return tex, budget.run(tex, engine, config)
     except CompileError as exc:
         lost = lost_characters(exc.log)
         if not lost:
             raise
         if engine == "pdflatex":
-            return _render_and_run(view, template, layout, "lualatex", config, resume)
+            return _render_and_run(view, template, layout, "lualatex", config, resume, budget)
         fields = fields_holding(resume, lost)
         chars = ", ".join(f"{c!r} (U+{ord(c):04X})" if len(c) == 1 else c for c in lost)
         raise InvalidInput(f"no installed font has the character(s) {chars}",

@@ -19,6 +19,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from pipeline.errors import InvalidInput
+from pipeline.limits import MAX_POSTING_CHARS
 from pipeline.models import (
     Culture,
     JobAnalysis,
@@ -50,10 +51,13 @@ def parse_posting(text: str) -> JobAnalysis:
     """What a posting (plain text or Markdown) asks for: title, company, seniority, hard and
     soft skills weighed by where and how they are named, years, education and tone.
 
-    Raises InvalidInput (field "posting") when the text is empty or only whitespace.
+    Raises InvalidInput (field "posting") when the text is empty, only whitespace, or longer
+    than MAX_POSTING_CHARS.
     """
     if not text or not text.strip():
         raise InvalidInput("the posting is empty", field="posting")
+    if len(text) > MAX_POSTING_CHARS:  # spaCy refuses texts over its nlp.max_length
+        raise InvalidInput(f"longer than {MAX_POSTING_CHARS} characters", field="posting")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = split_lines(text)
     title_line = _title_line(text, lines)

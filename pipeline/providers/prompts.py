@@ -3,13 +3,15 @@
 A file holds a `=== system ===` part and a `=== user ===` part. `{{var}}` placeholders are
 filled in one pass over the template only, so text substituted in (a posting that itself
 contains `{{resume}}`) is never expanded again. Untrusted text goes through `fence()`, which
-wraps it in a tag block and defuses any copy of that tag inside it, so a posting cannot close
-its own block and speak as the instructions.
+wraps it in a tag block and defuses any copy of that tag inside it (spaced, split by invisible
+characters or written with look-alike brackets too), so a posting cannot close its own block
+and speak as the instructions.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -45,9 +47,32 @@ def _fill(template: str, variables: dict[str, str]) -> str:
     return _VAR.sub(value, template)
 
 
+# What a model may read as a tag's `<` or `/`: the ASCII ones and their look-alikes
+# (fullwidth, small form, angle brackets, fraction and division slashes).
+_OPENERS = "<＜﹤‹〈〈⟨«"
+_SLASHES = "/／⁄∕"
+
+
+def _letter(ch: str) -> str:
+    """A regex class for one ASCII letter of a tag, in either case, fullwidth too."""
+    forms = {ch.lower(), ch.upper()}
+    forms |= {chr(ord(f) + 0xFEE0) for f in list(forms) if f.isascii() and f.isalnum()}
+    return "[" + "".join(re.escape(f) for f in sorted(forms)) + "]"
+
+
 def fence(tag: str, text: str) -> str:
-    """`<tag>text</tag>`, with any `<tag`/`</tag` inside the text defused."""
-    defused = re.sub(rf"<(/?)\s*{re.escape(tag)}", r"‹\1" + tag, text, flags=re.IGNORECASE)
+    """`<tag>text</tag>`, with anything inside the text that could read as `<tag>` or
+    `</tag>` defused to `[tag]` / `[/tag]`.
+
+    Invisible format characters (zero-width spaces and joiners, bidi controls) are removed
+    first, and the match allows spaces and look-alike brackets, slashes and fullwidth
+    letters, so `< /posting>`, `</post\u200bing>` or `＜／ｐｏｓｔｉｎｇ＞` cannot close the
+    block either. The rest of the text is left as written.
+    """
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    letters = r"\s*".join(_letter(ch) for ch in tag)
+    closer = re.compile(rf"[{_OPENERS}]\s*([{_SLASHES}]?)\s*{letters}")
+    defused = closer.sub(lambda m: f"[{'/' if m.group(1) else ''}{tag}]", text)
     return f"<{tag}>\n{defused}\n</{tag}>"
 
 

@@ -244,3 +244,53 @@ def test_older_layout_field_of_the_wrong_type_is_named(client: TestClient) -> No
     problem = _problem(client.post("/v1/jobs", json=_job(resume=resume)), 422)
     assert _fields(problem) == ["resume"]
     assert "work[0].company: must be a string" in problem["errors"][0]["message"]
+
+
+# ---------------------------------------------------------------- size limits (issue 12)
+
+
+@pytest.mark.parametrize(
+    ("resume", "field", "message"),
+    [
+        ({"basics": {"name": "\\" * 1000}}, "resume.basics.name", "longer than 200 characters"),
+        ({"work": [{"name": "A", "highlights": ["x" * 1001]}]},
+         "resume.work[0].highlights[0]", "longer than 1000 characters"),
+        ({"work": [{"name": "A", "highlights": ["x"] * 51}]},
+         "resume.work[0].highlights", "more than 50 items"),
+        ({"skills": [{"name": "S"}] * 101}, "resume.skills", "more than 100 entries"),
+        ({"basics": {"summary": "x" * 3001}}, "resume.basics.summary",
+         "longer than 3000 characters"),
+        ({"work": [{"name": "A", "startDate": "2020-02-31"}]}, "resume.work[0].startDate",
+         "not a date (month or day out of range)"),
+        ({"work": [{"name": "A"}, {"name": "B", "startDate": "2021-05", "endDate": "2020"}]},
+         "resume.work[1].endDate", "before startDate"),
+        ({"meta": {"note": "x" * 3001}}, "resume", "meta.note: longer than 3000 characters"),
+    ],
+)
+def test_resume_limits_name_the_field(client: TestClient, resume: dict[str, Any], field: str,
+                                      message: str) -> None:
+    problem = _problem(client.post("/v1/jobs", json=_job(resume=resume)), 422)
+    errors = {e["field"]: e["message"] for e in problem["errors"]}
+    assert errors.get(field) == message, problem
+
+
+def test_deep_nesting_is_refused_not_an_internal_error(client: TestClient) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    body = '{"resume": {"basics": {"name": "A"}, "x": ' + deep + '}, "posting": "Python"}'
+    response = client.post("/v1/jobs", content=body,
+                           headers={"content-type": "application/json"})
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    moderate = "[" * 30 + "]" * 30
+    body = '{"resume": {"basics": {"name": "A"}, "x": ' + moderate + '}, "posting": "Python"}'
+    problem = _problem(client.post("/v1/jobs", content=body,
+                                   headers={"content-type": "application/json"}), 422)
+    assert "nested deeper than 20 levels" in problem["errors"][0]["message"]
+
+
+def test_a_huge_integer_is_refused_not_an_internal_error(client: TestClient) -> None:
+    body = '{"resume": {"basics": {"name": "A"}, "x": ' + "9" * 5000 + '}, "posting": "Python"}'
+    response = client.post("/v1/jobs", content=body,
+                           headers={"content-type": "application/json"})
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -212,3 +212,97 @@ def test_posting_size_limit(tmp_path: Path) -> None:
 def test_utf16_posting_with_bom(tmp_path: Path) -> None:
     path = _write(tmp_path, "p.txt", "Nurse\nBLS required".encode("utf-16"))
     assert load_posting(path) == "Nurse\nBLS required"
+
+
+# ---------------------------------------------------------------- hostile files (issue 12)
+
+_BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9 if prev else ['x'] * 9)}]\n"
+    for prev, name in zip(["", *"abcdefg"], "abcdefgh", strict=False)
+)
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("bomb.yaml", _BOMB, "anchors (&name) are not allowed"),
+    ("self.yaml", "x: &x [*x]\n", "anchors (&name) are not allowed"),
+    ("alias.yaml", "basics:\n  name: *undefined\n", "aliases (*name) are not allowed"),
+    ("deep.yaml", "a: " + "[" * 20_000 + "]" * 20_000 + "\n", "nested deeper than 20 levels"),
+    ("deep.json", '{"a": ' + "[" * 20_000 + "]" * 20_000 + "}", "nested deeper than 20 levels"),
+    ("deep-500.json", '{"a": ' + "[" * 500 + "]" * 500 + "}",
+     "nested deeper than 20 levels"),
+    ("bigint.json", '{"x": ' + "9" * 5_000 + "}", "a number with more than 30 digits"),
+    ("bigint.yaml", "x: " + "9" * 5_000 + "\n", "a number with more than 30 digits"),
+])
+def test_hostile_structures_are_refused_in_one_line(tmp_path: Path, name: str, content: str,
+                                                    expected: str) -> None:
+    assert len(_BOMB) < 1024
+    with pytest.raises(InvalidInput) as info:
+        load_resume(_write(tmp_path, name, content))
+    assert info.value.field == "resume"
+    assert expected in str(info.value)
+
+
+@pytest.mark.parametrize(("data", "field", "reason"), [
+    ({"basics": {"name": "x" * 10_000}}, "basics.name", "longer than 200 characters"),
+    ({"basics": {"name": "\\" * 1_000}}, "basics.name", "longer than 200 characters"),
+    ({"basics": {"label": "x" * 201}}, "basics.label", "longer than 200 characters"),
+    ({"basics": {"summary": "x" * 3_001}}, "basics.summary", "longer than 3000 characters"),
+    ({"basics": {"url": "https://e.com/" + "x" * 2_000}}, "basics.url",
+     "longer than 2000 characters"),
+    ({"work": [{"highlights": ["y" * 1_900_000]}]}, "work[0].highlights[0]",
+     "longer than 1000 characters"),
+    ({"work": [{"highlights": ["y"] * 51}]}, "work[0].highlights", "more than 50 items"),
+    ({"work": [{"name": "A"}] * 101}, "work", "more than 100 entries"),
+    ({"skills": [{"keywords": ["k" * 101]}]}, "skills[0].keywords[0]",
+     "longer than 100 characters"),
+    ({"skills": [{"keywords": ["k"] * 101}]}, "skills[0].keywords", "more than 100 items"),
+    ({"basics": {"x-notes": "n" * 3_001}}, "basics", "x-notes: longer than 3000 characters"),
+    ({"work": [{"name": "A", "highlights": ["h" * 1000] * 50}] * 5}, "resume",
+     "the resume's text passes 200000 characters"),
+])
+def test_field_limits_name_the_field_and_the_limit(data: dict[str, object], field: str,
+                                                   reason: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        resume_from_data(data)
+    assert info.value.field == field
+    assert reason in info.value.reason
+
+
+@pytest.mark.parametrize(("work", "field", "reason"), [
+    ([{"startDate": "2020-02-31"}], "work[0].startDate", "not a date"),
+    ([{"startDate": "2021-02-29"}], "work[0].startDate", "not a date"),
+    ([{}, {"startDate": "2021-05", "endDate": "2020-01"}], "work[1].endDate",
+     "before startDate"),
+    ([{"startDate": "2021-05-10", "endDate": "2021-05-09"}], "work[0].endDate",
+     "before startDate"),
+])
+def test_impossible_dates_are_refused(work: list[dict[str, str]], field: str,
+                                      reason: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        resume_from_data({"work": work})
+    assert info.value.field == field
+    assert reason in info.value.reason
+
+
+def test_partial_dates_compare_at_the_coarser_precision() -> None:
+    resume = resume_from_data({"work": [{"startDate": "2020-06", "endDate": "2020"},
+                                        {"startDate": "2024-02-29", "endDate": "2024-03"}]})
+    assert resume.work[0].endDate == "2020"
+
+
+def test_non_regular_files_are_named_and_never_read_whole(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="not a regular file") as info:
+        load_resume("/dev/zero")
+    assert info.value.field == "resume"
+    with pytest.raises(InvalidInput, match="not a regular file"):
+        load_posting("/dev/zero")
+    with pytest.raises(InvalidInput, match="is a directory"):
+        load_posting(tmp_path)
+
+
+def test_posting_text_over_the_character_limit(tmp_path: Path) -> None:
+    # Under the byte limit, over the character limit (which stays below spaCy's max_length).
+    path = _write(tmp_path, "long.md", "Python developer. " * 50_000)
+    with pytest.raises(InvalidInput, match="longer than 200000 characters") as info:
+        load_posting(path)
+    assert info.value.field == "posting"

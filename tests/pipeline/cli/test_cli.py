@@ -185,7 +185,7 @@ def test_tailor_writes_all_outputs(tmp_path: Path) -> None:
     summary = result.stdout
     assert "Match rate" in summary and "→" in summary and "guard rejections: 0" in summary
     assert "PostgreSQL" in summary  # matched after tailoring
-    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".demo.")]
+    leftovers = [p for p in (tmp_path / "demo").iterdir() if p.name.startswith(".")]
     assert leftovers == []
 
 
@@ -251,7 +251,8 @@ def test_write_atomically_all_or_nothing(tmp_path: Path) -> None:
         # the second file cannot be written (its directory does not exist): nothing moves in
         write_atomically(out, {"resume.pdf": b"new", "missing/dir.json": b"{}"})
     assert (out / "resume.pdf").read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging dir left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt", "resume.pdf"]  # no staging
     written = write_atomically(out, {"resume.pdf": b"new"})
     assert written == [out / "resume.pdf"] and (out / "keep.txt").read_text() == "mine"
     assert (out / "resume.pdf").read_bytes() == b"new"
@@ -259,6 +260,58 @@ def test_write_atomically_all_or_nothing(tmp_path: Path) -> None:
     afile.write_text("x")
     with pytest.raises(InvalidInput, match="not a directory"):
         write_atomically(afile, {"a": b""})
+
+
+def test_write_atomically_into_a_new_directory_and_cleans_up(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "out"
+    assert write_atomically(out, {"a.json": b"{}"}) == [out / "a.json"]
+    assert [p.name for p in out.iterdir()] == ["a.json"]
+    failed = tmp_path / "failed"
+    with pytest.raises(InvalidInput):
+        write_atomically(failed, {"missing/dir.json": b"{}"})
+    assert not failed.exists()  # made by the call, removed with its failure
+
+
+def test_write_atomically_onto_a_mount_point(tmp_path: Path) -> None:
+    """`-o` naming a mount point: renames stay inside it (a private mount namespace, so the
+    machine's mounts are untouched)."""
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    code = ("import sys; from pathlib import Path; "
+            "from pipeline.cli.commands import write_atomically; "
+            "print(write_atomically(Path(sys.argv[1]), {'resume.pdf': b'%PDF'}))")
+    script = (f'mount -t tmpfs -o size=1m none "$1" && {sys.executable} -c "$2" "$1" '
+              '&& ls -A "$1"')
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip("no private mount namespaces here")
+    out = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", str(mount), code],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "resume.pdf"  # and no staging directory left
+
+
+def test_non_regular_input_is_named(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["tailor", "/dev/zero", POSTING, "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "resume: not a regular file" in result.output
+    result = runner.invoke(app, ["analyze", "/dev/zero"])
+    assert result.exit_code == 2 and "posting: not a regular file" in result.output
+
+
+def test_markup_in_user_text_prints_literally(tmp_path: Path) -> None:
+    posting = tmp_path / "p.md"
+    posting.write_text("# Engineer [/] [/bold] [link=https://evil.example]click[/link]\n\n"
+                       "Requirements\n- Python and SQL\n", encoding="utf-8")
+    for args in (["analyze", str(posting)], ["match", RESUME, str(posting)],
+                 ["rank", RESUME, str(posting)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b]8;" not in repr(result.stdout)  # no terminal hyperlink
+    analyzed = runner.invoke(app, ["analyze", str(posting)])
+    assert "[link=https://evil.example]click[/link]" in analyzed.stdout
+    ranked = runner.invoke(app, ["rank", RESUME, str(posting)])
+    assert "[/bold]" in ranked.stdout
 
 
 def _mini_app(error: Exception) -> typer.Typer:
@@ -289,3 +342,11 @@ def test_unexpected_errors_keep_their_traceback() -> None:
     result = runner.invoke(_mini_app(RuntimeError("bug")), ["run"])
     assert result.exit_code == 1
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_a_field_over_its_limit_exits_2_naming_it(tmp_path: Path) -> None:
+    resume = tmp_path / "long.json"
+    resume.write_text(json.dumps({"basics": {"name": "x" * 10_000}}), encoding="utf-8")
+    result = runner.invoke(app, ["match", str(resume), POSTING])
+    assert result.exit_code == 2
+    assert "basics.name: longer than 200 characters" in result.output

@@ -13,6 +13,7 @@ from pipeline.compile import compile_resume
 from pipeline.compile.fit import positional_relevance, used_height
 from pipeline.compile.one_page import fit_resume, read_back
 from pipeline.compile.render import list_templates
+from pipeline.errors import CompileError
 from pipeline.jsonresume import Resume
 from pipeline.models import TailoredResume
 from tests.pipeline.compile.conftest import EXAMPLES, load_resume, resume_files
@@ -110,3 +111,17 @@ def test_without_the_format_the_same_pdf_text(cache_dir: Path) -> None:
     plain = compile_resume(TailoredResume(resume=resume), template="compact",
                            cache_dir=cache_dir, use_format=False)
     assert fast.text == plain.text and fast.trimmed == plain.trimmed
+
+
+def test_tex_time_is_bounded_per_job(tmp_path: Path) -> None:
+    """The compiles of one resume share one TeX time budget; passing it is a CompileError
+    naming the limit."""
+    resume = Resume.model_validate({"basics": {"name": "Ada Lovelace"}, "work": [
+        {"name": "Acme", "position": "Engineer", "startDate": "2020",
+         "highlights": ["Built things"]}]})
+    with pytest.raises(CompileError, match=r"TeX time limit .* limit 0.3 s \(MAX_TEX_SECONDS\)"):
+        compile_resume(TailoredResume(resume=resume), cache_dir=tmp_path / "cache",
+                       use_format=False, max_tex_seconds=0.3)
+    with pytest.raises(CompileError, match=r"0 compile\(s\), limit 0.01 s"):
+        compile_resume(TailoredResume(resume=resume), cache_dir=tmp_path / "cache",
+                       max_tex_seconds=0.01)

@@ -8,13 +8,14 @@ import typing
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from pipeline.compile import compile_resume
 from pipeline.compile.parseback import extract_text
 from pipeline.compile.render import list_templates, render_tex
 from pipeline.compile.sandbox import TexConfig, run_tex
 from pipeline.jsonresume import Resume
+from pipeline.limits import MAX_BULLET_CHARS, MAX_KEYWORD_CHARS, MAX_PHONE_CHARS
 from pipeline.models import TailoredResume
 
 TEMPLATES = [name for name, _ in list_templates()]
@@ -63,10 +64,23 @@ def _hostile(model: type[BaseModel], prefix: str, tags: dict[str, str]) -> dict[
     return data
 
 
+# Fields whose size limit (pipeline/limits.py) is below the payload's length get as much of
+# it as fits.
+_TEXTS: dict[str, str] = {}
+
+
+def _limit(path: str) -> int | None:
+    if path == "basics.phone":
+        return MAX_PHONE_CHARS
+    return MAX_KEYWORD_CHARS if path.endswith("keywords[0]") else None
+
+
 def _tagged(path: str, tags: dict[str, str]) -> str:
     tag = f"QQ{len(tags):03d}QQ"
     tags[tag] = path
-    return f"{tag} {PAYLOAD}"
+    text = f"{tag} {PAYLOAD}"[: _limit(path)]
+    _TEXTS[tag] = text
+    return text
 
 
 def _squeeze(text: str) -> str:
@@ -95,7 +109,7 @@ def test_payload_in_every_field_prints_literally(template: str, tmp_path: Path,
     assert shown >= SHOWN, sorted(SHOWN - shown)
     for tag, path in tags.items():
         if path in shown:
-            assert _squeeze(f"{tag} {PAYLOAD}") in squeezed, path
+            assert _squeeze(_TEXTS[tag]) in squeezed, path
     assert "root:" not in text and "/bin/" not in text
     assert not (workdir / "pwned").exists() and not Path("pwned").exists()
     assert set(run.files) <= {"resume.tex", "resume.log", "resume.aux", "resume.pdf",
@@ -103,17 +117,20 @@ def test_payload_in_every_field_prints_literally(template: str, tmp_path: Path,
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_ten_thousand_character_word(template: str, tex_config: TexConfig) -> None:
-    word = "".join("abcdefghij"[i % 10] for i in range(10_000))
+def test_a_word_as_long_as_a_bullet_may_be(template: str, tex_config: TexConfig) -> None:
+    """The longest bullet allowed, as one word: it wraps (filling the lines) instead of
+    running off the page. Longer ones are refused before any stage (pipeline/limits.py)."""
+    word = "".join("abcdefghij"[i % 10] for i in range(MAX_BULLET_CHARS))
     resume = Resume.model_validate({"basics": {"name": "Long Word"}, "work": [
         {"name": "Acme", "position": "Engineer", "startDate": "2020",
          "highlights": ["Normal bullet", word]}]})
     run = run_tex(render_tex(resume, template=template), engine="pdflatex", config=tex_config)
     assert word in _squeeze(extract_text(run.pdf))
-    assert run.pages >= 2  # 90 lines and more at 10pt: it cannot share one page
     fitted = compile_resume(TailoredResume(resume=resume), template=template,
                             cache_dir=tex_config.cache_dir)
-    assert fitted.pages == 1 and fitted.trimmed == ["work[0].highlights[1]"]
+    assert fitted.pages == 1 and fitted.trimmed == []
+    with pytest.raises(ValidationError, match="longer than 1000 characters"):
+        Resume.model_validate({"work": [{"highlights": [word * 10]}]})
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

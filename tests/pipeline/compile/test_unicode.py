@@ -57,3 +57,21 @@ def test_routing_picks_the_engine_from_the_characters() -> None:
     assert choose_engine(_resume("Ada\u200b Lovelace")) == "pdflatex"
     found = foreign_characters(iter_strings(_resume("Ivan", "Москва")))
     assert found["М"] == ["work[0].highlights[0]"]
+
+
+# Characters the compact template (Times, whose TS1 is partial) failed on, while the other
+# templates printed them: now every template sets each of them with pdflatex.
+_TS1_GAPS = "`¨¯´ˇ˘˝฿‱※⁒₡₤₦₩₫₱№℗℞℠℧℮←↑→↓〈〉◦◯♪⟨⟩〈〉"
+
+
+@pytest.mark.parametrize("template", ["classic", "compact", "modern"])
+def test_every_template_prints_the_text_companion_symbols(template: str,
+                                                          cache_dir: Path) -> None:
+    resume = _resume("Ada Lovelace", "Symbols " + " ".join(_TS1_GAPS))
+    assert len(_TS1_GAPS) == 36
+    assert choose_engine(resume) == "pdflatex"
+    out = compile_resume(TailoredResume(resume=resume), template=template,
+                         cache_dir=cache_dir)
+    assert out.engine == "pdflatex" and out.pages == 1
+    assert "Symbols" in out.text
+    assert "→" in out.text and "№" in out.text
