@@ -28,8 +28,9 @@ from pipeline.models import (
     SkillRequirement,
 )
 from pipeline.parse import posting_facts
+from pipeline.parse.extraction import extract_skills
 from pipeline.parse.sections import PostingLine, classify_heading, split_lines
-from pipeline.taxonomy.matcher import FoundSkill, get_matcher
+from pipeline.taxonomy.matcher import FoundSkill
 
 SECTION_WEIGHT = {
     Section.title: 1.0,
@@ -61,7 +62,7 @@ def parse_posting(text: str) -> JobAnalysis:
     field = _TITLE_FIELD.search(text)
     if field:
         title = field.group(1).strip()
-    found = get_matcher().find(text)
+    found = extract_skills(text)
     skills = _requirements(text, lines, found, title_line)
     required_text = "\n".join(
         ln.text for ln in lines if ln.section in _REQUIRED_SECTIONS
