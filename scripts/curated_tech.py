@@ -189,9 +189,9 @@ Twelve-factor app | Software architecture | twelve-factor; 12 factor; 12-factor;
 Enterprise integration patterns | Software architecture | enterprise integration patterns |
 Middleware | Software architecture | middleware |
 Messaging | Software architecture | messaging; message queues; message queue; message brokers; message broker; messaging systems |
-Systems integration | Software architecture | systems integration; system integration; integration |
+Systems integration | Software architecture | systems integration; system integration; integration testing |
 Software architecture design | Software architecture | architecture; solution architecture; solutions architecture; enterprise architecture; technical architecture; system architecture |
-IT infrastructure | Infrastructure | infrastructure; it infrastructure |
+IT infrastructure | Infrastructure | it infrastructure; infrastructure management; cloud infrastructure management |
 Scripting | Software engineering | scripting; scripting languages; scripting language |
 SDLC | Software engineering | sdlc; software development life cycle; software development lifecycle |
 Configuration management | DevOps | configuration management |
@@ -248,17 +248,14 @@ x86 architecture | Hardware | x86; x86-64; x86 architecture |
 Operating systems | Software engineering | operating systems; os internals |
 Compilers | Software engineering | compilers; compiler design |
 Computer architecture | Software engineering | computer architecture |
-Open source | Software engineering | open source; open-source; open source software |
+Open source | Software engineering | open source software; open-source software; open source projects |
 Desktop applications | Software engineering | desktop applications; desktop application development |
 Mobile technology | Mobile | mobile applications; mobile application; mobile apps; mobile app; mobile technology; mobile technologies |
-E-commerce | Domains | e-commerce; ecommerce; online retail |
 B2B | Domains | b2b; business to business; business-to-business |
 B2C | Domains | b2c; business to consumer; business-to-consumer |
 FMCG | Domains | fmcg; fast-moving consumer goods; cpg; consumer packaged goods |
 Telecommunications | Domains | telecommunications; telecom; telecoms |
 Retail | Domains | retail; retail banking |
-Consulting | Domains | consulting; consultancy |
-Digital transformation | Domains | digital transformation; digitalisation; digitalization; digitization |
 Digital health | Domains | digital health; health tech; healthtech; ehealth |
 Programmatic advertising | Marketing | programmatic advertising; ad tech; adtech |
 Agile methods | Methodologies | agile methods; agile frameworks; scaled agile; scaled agile framework; safe agile | SAFe

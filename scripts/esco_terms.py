@@ -21,13 +21,15 @@ MAX_FIELD_ZIPF = 4.0
 MAX_PRODUCT_ZIPF = 3.0
 # Endings of verbs and of things rather than fields: "troubleshoot", "crimping", "refrigerants".
 _NOT_FIELD_ENDINGS = ("ing", "ise", "ize", "ate", "oot", "ants", "ents")
+# Rare enough, yet in postings plain words about the employer: "a business ecosystem".
+_EVERYDAY = frozenset({"ecosystems", "sensors", "blueprints", "livestock", "medicines"})
 
 
 def field_or_product(label: str, languages: frozenset[str] = frozenset()) -> tuple[list[str], list[str]] | None:
     """The (case-insensitive, exact-case) forms under which a one-word ESCO label is kept, or
     None when it is an everyday word, a verb or one of `languages` (added elsewhere, with the
     context rules a language name needs)."""
-    if label in languages:
+    if label in languages or label.lower() in _EVERYDAY:
         return None
     from wordfreq import zipf_frequency
 
