@@ -25,7 +25,9 @@ _NOT_FIELD_ENDINGS = ("ing", "ise", "ize", "ate", "oot", "ants", "ents")
 _EVERYDAY = frozenset({"ecosystems", "sensors", "blueprints", "livestock", "medicines"})
 
 
-def field_or_product(label: str, languages: frozenset[str] = frozenset()) -> tuple[list[str], list[str]] | None:
+def field_or_product(
+    label: str, languages: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]] | None:
     """The (case-insensitive, exact-case) forms under which a one-word ESCO label is kept, or
     None when it is an everyday word, a verb or one of `languages` (added elsewhere, with the
     context rules a language name needs)."""
