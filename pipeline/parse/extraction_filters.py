@@ -2,8 +2,8 @@
 
 - A role or unit name: "our DevOps team", "Finance Partner", "a research and teaching
   environment". The skill word only qualifies the noun after it. When the posting names the skill
-  nowhere else the mention is kept: the role is then the only evidence the posting gives
-  ("Java Developer" asks for Java).
+  nowhere else its first such mention is kept: the role is then the only evidence the posting
+  gives ("Java Developer" asks for Java).
 - An acronym the posting defines as something else: "Music in the Brain (MIB)", "Partner Success
   Manager (PSM)". Every use of that acronym in this posting means the local thing.
 """
@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-
 from pipeline.taxonomy.matcher import FoundSkill
 
 # Nouns that a skill word can qualify without the posting asking for the skill: jobs, units of an
@@ -44,12 +42,18 @@ def is_role_modifier(text: str, hit: FoundSkill) -> bool:
 
 
 def drop_role_modifiers(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
-    """The hits less those qualifying a role noun, when the skill is also named elsewhere."""
+    """The hits less those qualifying a role noun. A skill named only that way keeps its first
+    such mention: the role is then the posting's one piece of evidence, however often repeated
+    ("Full Stack Developer" in the title and again in the text)."""
     modifier = [is_role_modifier(text, hit) for hit in found]
-    elsewhere = Counter(hit.entry.name for hit, role in zip(found, modifier, strict=True)
-                        if not role)
-    return [hit for hit, role in zip(found, modifier, strict=True)
-            if not role or not elsewhere[hit.entry.name]]
+    named = {hit.entry.name for hit, role in zip(found, modifier, strict=True) if not role}
+    kept = []
+    for hit, role in zip(found, modifier, strict=True):
+        if role and hit.entry.name in named:
+            continue
+        kept.append(hit)
+        named.add(hit.entry.name)
+    return kept
 
 
 def local_acronyms(text: str) -> dict[str, str]:
