@@ -10,6 +10,7 @@ from __future__ import annotations
 
 TOOLS = """
 Kibana | Observability | kibana |
+Elastic Stack | Observability | elastic stack |
 Logstash | Observability | logstash |
 New Relic | Observability | new relic; newrelic |
 AppDynamics | Observability | appdynamics |

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+
 from pipeline.taxonomy.matcher import FoundSkill
 
 # Nouns that a skill word can qualify without the posting asking for the skill: jobs, units of an
