@@ -92,10 +92,14 @@ def drop_local_acronyms(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
 
 
 def _same_skill(meaning: str, hit: FoundSkill) -> bool:
-    """Whether some run of the defining words is one of the skill's own names ("Site
-    Reliability Engineering Manager ( SRE )" defines SRE as the skill)."""
+    """Whether the defining words speak of the skill: they share a content word with one of its
+    names, up to the ending ("Site Reliability Engineer ( SRE )" defines SRE as the skill,
+    "Partner Success Manager ( PSM )" does not define the Scrum certificate)."""
     entry = hit.entry
-    forms = {f.lower() for f in (entry.name, *entry.aliases, *entry.exact)}
-    words = meaning.lower().split()
-    return any(" ".join(words[i:j]) in forms
-               for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+    names = " ".join((entry.name, *entry.aliases, *entry.exact)).lower()
+    own = {_stem(w) for w in re.findall(r"[a-z]{4,}", names)}
+    return any(_stem(w) in own for w in re.findall(r"[a-z]{4,}", meaning.lower()))
+
+
+def _stem(word: str) -> str:
+    return word[:6]
