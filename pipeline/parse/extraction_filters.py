@@ -20,7 +20,7 @@ _ROLE_NOUNS = (
     "developer", "engineer", "architect", "designer", "manager", "lead", "analyst",
     "specialist", "consultant", "administrator", "partner", "officer", "director",
     "coordinator", "controller", "scientist", "professional", "expert", "head", "owner",
-    "team", "department", "division", "unit", "group", "organi[sz]ation", "practice",
+    "team", "department", "division", "unit", "group", "organi[sz]ation",
     "function", "environment", "facilit(?:y|ie)", "assignment", "portfolio", "staff",
     "warrior", "position", "role", "vacanc(?:y|ie)", "opportunit(?:y|ie)",
 )

@@ -4,7 +4,7 @@ Postings list technologies in runs ("Dynatrace AppDynamics vmstat", "PHP 7 React
 Memcached"), and new tools appear faster than any taxonomy. A word shaped like a product name
 counts as a hard skill when it stands in such a run: next to a known hard skill (or to another
 such word that is), with at most list punctuation or "and"/"or" between. Shapes:
-  - an inner capital: "AppDynamics", "TestCafe", "gRPC";
+  - an inner capital: "AppDynamics", "TestCafe", "gRPC", "JProfiler";
   - a file-like or versioned name: "three.js", "Socket.IO", "Dagger2";
   - an acronym of two to six capitals that is not a degree, title or place ("RDS", "MPLS").
 Any other word breaks the run, so a capitalised word ("Travis", "Developer") never counts.
@@ -22,7 +22,8 @@ from pipeline.taxonomy.matcher import FoundSkill
 PATTERN_CATEGORY = "Other tools"
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.+#-][A-Za-z0-9]+)*[+#]*")
 _GAP = re.compile(r"[\s,/&;|()+]*(?:\b(?:and|or|and/or)\b[\s,/&;|()+]*)?", re.IGNORECASE)
-_INNER_CAPITAL = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[a-z]+[A-Z]+$")
+_INNER_CAPITAL = re.compile(
+    r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[a-z]+[A-Z]+$|^[A-Z]{2,3}[a-z]{2,}[A-Za-z0-9]*$")
 _FILE_LIKE = re.compile(r"^[A-Za-z][\w-]*\.(?:js|io|net|py|ts|rb)$|^[A-Za-z]{2,}[0-9]{1,2}$",
                         re.IGNORECASE)
 _ACRONYM = re.compile(r"^[A-Z]{2,6}[0-9]?$")
@@ -40,6 +41,7 @@ _NOT_TOOLS = frozenset((
 ))
 _MASK = re.compile(r"<[A-Z]+>")
 _KNOWN, _TOOL, _OTHER = "known", "tool", "other"
+_GLUE_WORDS = frozenset({"and", "or"})
 
 
 def tool_shaped(word: str) -> bool:
@@ -61,8 +63,9 @@ def find_listed_tools(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
     taken = sorted((f.start, f.end) for f in found)
     items: list[tuple[int, int, str, str]] = [(s, e, _KNOWN, "") for s, e in hard]
     for m in _WORD.finditer(text):
-        if _inside(taken, m.start(), m.end()) or _masked(text, m.start()):
-            continue
+        if (_inside(taken, m.start(), m.end()) or _masked(text, m.start())
+                or m.group().lower() in _GLUE_WORDS):
+            continue  # glue is part of the gap between items
         tool = tool_shaped(m.group()) and not _shouting(text, m.start())
         items.append((m.start(), m.end(), _TOOL if tool else _OTHER, m.group()))
     items.sort()
