@@ -9,12 +9,13 @@ from pipeline.parse import extraction_filters, extraction_lists, extraction_patt
 from pipeline.taxonomy.matcher import FoundSkill, get_matcher
 
 
-def extract_skills(text: str) -> list[FoundSkill]:
-    """Every skill the posting names, in order of position."""
+def extract_skills(text: str, title: tuple[int, int] | None = None) -> list[FoundSkill]:
+    """Every skill the posting names, in order of position. `title` is the title line's
+    character range, whose role names stay (extraction_filters.drop_role_modifiers)."""
     found = get_matcher().find(text)
     found += extraction_patterns.find_listed_tools(text, found)
     found += extraction_lists.find_list_items(text, found)
     found.sort(key=lambda hit: hit.start)
     found = extraction_filters.drop_local_acronyms(text, found)
-    found = extraction_filters.drop_role_modifiers(text, found)
+    found = extraction_filters.drop_role_modifiers(text, found, title)
     return found

@@ -42,11 +42,14 @@ def is_role_modifier(text: str, hit: FoundSkill) -> bool:
     return bool(_ROLE_AFTER.match(text, hit.end))
 
 
-def drop_role_modifiers(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
+def drop_role_modifiers(
+    text: str, found: list[FoundSkill], keep: tuple[int, int] | None = None
+) -> list[FoundSkill]:
     """The hits less those qualifying a role noun. A skill named only that way keeps its first
     such mention: the role is then the posting's one piece of evidence, however often repeated
-    ("Full Stack Developer" in the title and again in the text)."""
-    modifier = [is_role_modifier(text, hit) for hit in found]
+    ("Full Stack Developer" in the text twice). Hits inside `keep` (the posting's title line)
+    always stay: the skills a title names tell the role (pipeline.rank reads them)."""
+    modifier = [is_role_modifier(text, hit) and not _within(hit, keep) for hit in found]
     named = {hit.entry.name for hit, role in zip(found, modifier, strict=True) if not role}
     kept = []
     for hit, role in zip(found, modifier, strict=True):
@@ -55,6 +58,10 @@ def drop_role_modifiers(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
         kept.append(hit)
         named.add(hit.entry.name)
     return kept
+
+
+def _within(hit: FoundSkill, span: tuple[int, int] | None) -> bool:
+    return span is not None and span[0] <= hit.start and hit.end <= span[1]
 
 
 def local_acronyms(text: str) -> dict[str, str]:

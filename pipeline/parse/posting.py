@@ -62,7 +62,7 @@ def parse_posting(text: str) -> JobAnalysis:
     field = _TITLE_FIELD.search(text)
     if field:
         title = field.group(1).strip()
-    found = extract_skills(text)
+    found = extract_skills(text, (title_line.start, title_line.end) if title_line else None)
     skills = _requirements(text, lines, found, title_line)
     required_text = "\n".join(
         ln.text for ln in lines if ln.section in _REQUIRED_SECTIONS

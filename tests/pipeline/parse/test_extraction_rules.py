@@ -130,3 +130,19 @@ def test_extract_skills_is_in_order_of_position() -> None:
     text = "Technologies\nkotlin rancher\nYou know Java, AppDynamics and the DevOps team."
     starts = [hit.start for hit in extract_skills(text)]
     assert starts == sorted(starts) and len(starts) >= 4
+
+
+def test_role_names_in_the_title_line_stay() -> None:
+    text = "Senior Java Developer\nWe write Java 17 services."
+    title = (0, text.index("\n"))
+    kept = drop_role_modifiers(text, get_matcher().find(text), keep=title)
+    assert [hit.start for hit in kept if hit.name == "Java"] == [7, text.index("Java 17")]
+
+
+def test_parse_posting_keeps_the_title_skills() -> None:
+    from pipeline.models import Section
+    from pipeline.parse import parse_posting
+
+    analysis = parse_posting("Senior Java Developer\n\nRequirements:\n- Java and Kotlin\n")
+    java = next(s for s in analysis.hard_skills if s.name == "Java")
+    assert Section.title in {m.section for m in java.mentions}
