@@ -26,10 +26,13 @@ from pathlib import Path
 
 from pipeline.models import JobAnalysis, SkillKind
 from pipeline.parse import parse_posting
+from pipeline.parse.extraction_lists import LIST_CATEGORY
+from pipeline.parse.extraction_patterns import PATTERN_CATEGORY
 from pipeline.taxonomy.gazetteer import load_taxonomy
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 GOLD_TYPE = {SkillKind.hard: "knowledge", SkillKind.soft: "skill"}
+_ORIGIN = {PATTERN_CATEGORY: "tool shape", LIST_CATEGORY: "stack line"}
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Tally:
     lenient: int = 0
     false_pos: Counter[str] = field(default_factory=Counter)
     false_neg: Counter[str] = field(default_factory=Counter)
+    # predictions and lenient hits per extraction pass (taxonomy, tool shape, stack line)
+    by_origin: Counter[tuple[str, bool]] = field(default_factory=Counter)
 
     def prf(self, hits: int) -> tuple[float, float, float]:
         p = hits / self.predicted if self.predicted else 0.0
@@ -74,6 +79,7 @@ def _pair(pred: list[tuple[str, str, int, int]], gold: list[tuple[str, int, int]
 def score_posting(analysis: JobAnalysis, spans: list[dict], kind: SkillKind, tally: Tally) -> None:
     reqs = analysis.hard_skills if kind == SkillKind.hard else analysis.soft_skills
     pred = [(m.text, r.name, m.start, m.end) for r in reqs for m in r.mentions]
+    origins = [_ORIGIN.get(r.category or "", "taxonomy") for r in reqs for _ in r.mentions]
     gold = [(s["text"], s["start"], s["end"]) for s in spans if s["type"] == GOLD_TYPE[kind]]
     tally.predicted += len(pred)
     tally.gold += len(gold)
@@ -82,6 +88,7 @@ def score_posting(analysis: JobAnalysis, spans: list[dict], kind: SkillKind, tal
     tally.strict += len(strict_p)
     tally.lenient += len(lenient_p)
     tally.false_pos.update(norm(pred[i][0]) for i in range(len(pred)) if i not in lenient_p)
+    tally.by_origin.update((origin, i in lenient_p) for i, origin in enumerate(origins))
     tally.false_neg.update(norm(gold[i][0]) for i in range(len(gold)) if i not in lenient_g)
 
 
@@ -104,6 +111,13 @@ def run_split(path: Path, errors: int) -> None:
             p, r, f = tally.prf(hits)
             label = f"{kind.value} vs {GOLD_TYPE[kind]} ({mode})"
             print(f"{label:28}{p:7.3f}{r:7.3f}{f:7.3f}   {tally.predicted} / {tally.gold}")
+    hard = tallies[SkillKind.hard]
+    parts = []
+    for origin in ("taxonomy", "tool shape", "stack line"):
+        hits, misses = hard.by_origin[(origin, True)], hard.by_origin[(origin, False)]
+        if hits + misses:
+            parts.append(f"{origin} {hits + misses} (P {hits / (hits + misses):.2f})")
+    print(f"hard predictions by pass (lenient precision): {', '.join(parts)}")
     timings.sort()
     print(f"analysis time per posting: mean {statistics.mean(timings):.1f} ms, "
           f"median {statistics.median(timings):.1f} ms, "

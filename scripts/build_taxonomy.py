@@ -30,6 +30,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import curated_fields  # noqa: E402
 import curated_skills as cur  # noqa: E402
+import curated_tech  # noqa: E402
+import esco_terms  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTRIBUTION = [
@@ -98,14 +100,19 @@ class Builder:
         words = form.lower().split()
         return all(w in self.common for w in words) and len(words) <= 2
 
+    def all_common(self, form: str) -> bool:
+        """Every word is common English, however many ("After the Deadline", an O*NET
+        product, reads as a phrase in any posting's closing lines)."""
+        return all(w in self.common for w in form.lower().split())
+
     def add(self, name: str, kind: str, category: str | None, source: str,
             aliases: list[str], exact: list[str], weak: Sequence[str] = (),
-            *, by_name: bool = False) -> None:
+            *, by_name: bool = False, vetted: bool = False) -> None:
         forms = [a.strip() for a in aliases if a.strip()]
         exact = [e.strip() for e in exact if e.strip()]
         weak_forms: list[str] = []
         weak_exact: list[str] = []
-        if source != "curated":
+        if source != "curated" and not vetted:  # vetted: the caller filtered the forms
             phrases = source == "esco"  # ESCO labels are deliberate phrases: "machine learning"
             forms, exact = self._vet(forms, phrases)
             weak_forms, weak_exact = self._vet(list(weak), phrases)
@@ -175,7 +182,8 @@ class Builder:
                 continue
             if phrases and " " in form and len(form) > 3:
                 safe.append(form)
-            elif len(form) <= 3 or self.is_common(form):
+            elif len(form) <= 3 or self.is_common(form) or (
+                    not phrases and self.all_common(form)):
                 if self._distinctive_case(form):
                     exact.append(form)
             elif " " not in form:
@@ -321,7 +329,7 @@ def add_transversal(builder: Builder, row: dict[str, Any]) -> None:
 
 
 def add_curated(builder: Builder) -> None:
-    lines = [cur.HARD, curated_fields.CERTIFICATIONS, curated_fields.DOMAIN]
+    lines = [cur.HARD, curated_fields.CERTIFICATIONS, curated_fields.DOMAIN, curated_tech.TOOLS]
     for line in "\n".join(part.strip() for part in lines).splitlines():
         name, category, aliases, exact = (part.strip() for part in line.split("|"))
         exact_forms = exact.split(";")
@@ -360,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     add_onet(builder, args.data)
     add_esco(builder, args.data)
     add_esco_knowledge(builder, args.data)
+    esco_terms.add_single_word_labels(builder, args.data)
     add_list_only(builder)
     for collision in builder.collisions:
         print(f"warning: curated form claimed twice: {collision}", file=sys.stderr)

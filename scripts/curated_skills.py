@@ -60,7 +60,7 @@ Flask | Backend frameworks | flask |
 FastAPI | Backend frameworks | fastapi |
 Spring | Backend frameworks | spring boot; spring framework; springboot; spring mvc | Spring
 Ruby on Rails | Backend frameworks | ruby on rails; rails; ruby-on-rails; ror |
-.NET | Backend frameworks | .net; dotnet; .net core; .net framework; asp.net; asp.net core |
+.NET | Backend frameworks | .net; dotnet; .net core; .net framework; asp.net; asp.net core; . net; . net core; . net framework; .net-core; net-core; asp . net |
 Laravel | Backend frameworks | laravel |
 Hibernate | Backend frameworks | hibernate; hibernate orm |
 GraphQL | APIs | graphql |

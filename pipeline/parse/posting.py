@@ -29,8 +29,9 @@ from pipeline.models import (
     SkillRequirement,
 )
 from pipeline.parse import posting_facts
+from pipeline.parse.extraction import extract_skills
 from pipeline.parse.sections import PostingLine, classify_heading, split_lines
-from pipeline.taxonomy.matcher import FoundSkill, get_matcher
+from pipeline.taxonomy.matcher import FoundSkill
 
 SECTION_WEIGHT = {
     Section.title: 1.0,
@@ -65,7 +66,7 @@ def parse_posting(text: str) -> JobAnalysis:
     field = _TITLE_FIELD.search(text)
     if field:
         title = field.group(1).strip()
-    found = get_matcher().find(text)
+    found = extract_skills(text, (title_line.start, title_line.end) if title_line else None)
     skills = _requirements(text, lines, found, title_line)
     required_text = "\n".join(
         ln.text for ln in lines if ln.section in _REQUIRED_SECTIONS
