@@ -56,16 +56,29 @@ def _in_flight(conn: psycopg.Connection[dict[str, Any]], batch_id: str,
     return found
 
 
+def _finished(conn: psycopg.Connection[dict[str, Any]], batch_id: str, stage: str) -> int:
+    """How many jobs of the batch have finished `stage`."""
+    row = conn.execute("SELECT count(*) AS n FROM jobs WHERE batch_id = %s "
+                       "AND stages -> %s ? 'finished'", (batch_id, stage)).fetchone()
+    return int(row["n"]) if row else 0
+
+
 def _kill_mid_task(cluster: Cluster, victim: str, batch_id: str) -> dict[str, tuple[str, int]]:
-    """SIGKILL every process of `victim` while one of its stages runs a job of the batch;
-    returns the jobs the kill interrupted (read after the kill, when nothing of that host can
-    finish them any more). A stage can end between the look and the kill: then the host
-    starts again and the next stage is caught."""
+    """SIGKILL every process of `victim` while one of its stages runs a job of the batch,
+    once a third of the batch went through the host (mid-batch: jobs before, on and after
+    it); returns the jobs the kill interrupted (read after the kill, when nothing of that
+    host can finish them any more). A stage can end between the look and the kill: then the
+    host starts again and the next stage is caught."""
     stages = HOST_STAGES[victim]
+
+    def busy(conn: psycopg.Connection[dict[str, Any]]) -> bool:
+        return (_finished(conn, batch_id, stages[0]) >= POSTINGS // 3
+                and bool(_in_flight(conn, batch_id, stages)))
+
     with psycopg.connect(cluster.postgres.conninfo(cluster.database), row_factory=dict_row,
                          autocommit=True) as conn:
         for _ in range(KILL_TRIES):
-            wait_for(lambda: _in_flight(conn, batch_id, stages), timeout=180, interval=0.01,
+            wait_for(lambda: busy(conn), timeout=180, interval=0.01,
                      what=f"a job of the batch to be running on host {victim}")
             killed = cluster.kill_host(victim)
             assert killed >= sum(spec.concurrency + 1 for spec in ROLES[victim])
