@@ -71,8 +71,12 @@ test: lint typecheck web-unit pytest
 bench: install tex
 	$(BIN)/python -m bench
 
+# The O*NET and ESCO source files are not in the repository (scripts/taxonomy_data.py lists
+# them); the built pipeline/data/skills.json is. TAXONOMY_DATA=/path picks another folder.
+TAXONOMY_DATA ?= ../shared/data
+
 taxonomy: install
-	$(BIN)/python scripts/build_taxonomy.py
+	$(BIN)/python scripts/build_taxonomy.py --data "$(TAXONOMY_DATA)"
 	$(BIN)/python scripts/build_skill_index.py
 
 previews: install tex

@@ -32,6 +32,7 @@ import curated_fields  # noqa: E402
 import curated_skills as cur  # noqa: E402
 import curated_tech  # noqa: E402
 import esco_terms  # noqa: E402
+import taxonomy_data  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTRIBUTION = [
@@ -357,11 +358,13 @@ def add_list_only(builder: Builder) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+                        help="the source data folder (default: ../shared/data beside the clone)")
     parser.add_argument("--out", type=Path, default=ROOT / "pipeline" / "data" / "skills.json")
     args = parser.parse_args(argv)
-    if not (args.data / "taxonomy-onet").is_dir():
-        print(f"taxonomy data not found under {args.data} (pass --data)", file=sys.stderr)
+    problems = taxonomy_data.problems_in(args.data)
+    if problems:
+        print(taxonomy_data.describe(args.data, problems), file=sys.stderr)
         return 2
     builder = Builder(common_words(args.data))
     add_curated(builder)

@@ -104,6 +104,33 @@ def _load_resume(path: Path) -> Resume:
     return load_resume(path)
 
 
+PACKAGE = "resume-tailor"
+
+
+def _print_version(value: bool) -> None:
+    if not value:
+        return
+    # Imported here: `--help` and every command start without it.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        typer.echo(f"{PACKAGE} {version(PACKAGE)}")
+    except PackageNotFoundError:
+        typer.echo(f"error: {PACKAGE} is not installed (no package metadata); run "
+                   "`pip install -e .` in the clone", err=True)
+        raise typer.Exit(1) from None
+    raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version,
+        help="Print the installed version and exit.")] = False,
+) -> None:
+    """Options of `resume-tailor` itself (`--version`); the help text is the app's."""
+
+
 # ---------------------------------------------------------------- commands
 
 
