@@ -2,15 +2,14 @@
 
 Each stage is its package's entry function (pipeline.parse.parse_posting, ...), so the Celery
 tasks call them one at a time; `run_tailor` chains them for the CLI and times each one.
-`artifacts` turns a result into the four output files, leaving the writing (and its atomicity)
-to the caller.
+pipeline.documents.outputs turns a result into its files, leaving the writing (and its
+atomicity) to the caller.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +23,7 @@ from pipeline.models import (
     Usage,
 )
 from pipeline.parse import parse_posting
+from pipeline.report import build_report
 from pipeline.rewrite import rewrite_resume
 from pipeline.rewrite.rewriter import Rewriter
 from pipeline.score import score_match
@@ -41,6 +41,7 @@ class TailorResult:
     tailored: TailoredResume
     compiled: CompiledResume
     after: MatchReport
+    parse_usage: list[Usage]  # what a model's additions to the analysis cost
     report: TailorReport
 
 
@@ -57,20 +58,6 @@ def parse_back_keywords(tailored: TailoredResume, analysis: JobAnalysis,
         if skill.resume_forms and surfaced:
             keywords.append(skill.resume_forms[0])
     return list(dict.fromkeys(keywords))
-
-
-def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredResume,
-                 compiled: CompiledResume, after: MatchReport,
-                 timings_ms: dict[str, float], *,
-                 extra_usage: Sequence[Usage] = ()) -> TailorReport:
-    return TailorReport(
-        analysis=analysis, before=before, after=after, template=compiled.template,
-        engine=compiled.engine, pages=compiled.pages, compiles=compiled.compiles,
-        trimmed=compiled.trimmed, adjustments=compiled.adjustments,
-        provenance=tailored.provenance, rejections=tailored.rejections,
-        parse_back=compiled.parse_back, usage=[*extra_usage, *tailored.usage],
-        timings_ms=timings_ms,
-    )
 
 
 # ---------------------------------------------------------------- all of them
@@ -132,21 +119,7 @@ def run_tailor(
     after = score_match(compiled.resume or tailored.resume, analysis, today=today)
     clock.stop()
     clock.timings["total"] = round((time.perf_counter() - total) * 1000, 2)
-    report = build_report(analysis, before, tailored, compiled, after, clock.timings,
-                          extra_usage=parse_usage)
-    return TailorResult(analysis, before, tailored, compiled, after, report)
-
-
-def artifacts(result: TailorResult) -> dict[str, bytes]:
-    """The four output files, by name."""
-    tailored = result.compiled.resume or result.tailored.resume
-
-    def dump(data: object) -> bytes:
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-    return {
-        "resume.pdf": result.compiled.pdf,
-        "resume.tex": result.compiled.tex.encode("utf-8"),
-        "tailored.json": dump(tailored.to_json_dict()),
-        "report.json": dump(result.report.model_dump(mode="json")),
-    }
+    report = build_report(analysis=analysis, before=before, tailored=tailored,
+                          compiled=compiled, after=after, timings_ms=clock.timings,
+                          parse_usage=parse_usage)
+    return TailorResult(analysis, before, tailored, compiled, after, parse_usage, report)

@@ -211,7 +211,7 @@ def tailor(
 
     from pipeline.cli.display import render_tailor_summary
     from pipeline.documents import parse_formats
-    from pipeline.documents.outputs import tailor_files
+    from pipeline.documents.outputs import artifact_files
     from pipeline.inputs import load_posting
     from pipeline.tailor import STAGES, run_tailor
 
@@ -237,8 +237,8 @@ def tailor(
         if letter:
             progress.update(task, description="letter")
             compiled_letter = _letter(master, result.analysis, result.before, template, ai.chain)
-    files, result = tailor_files(result, formats=wanted,
-                                 letter=compiled_letter if letter else None)
+    files, result = artifact_files(result, formats=wanted,
+                                   letter=compiled_letter if letter else None)
     written = write_atomically(output, files)
     render_tailor_summary(_console(), result, written)
 
@@ -277,7 +277,6 @@ def letter_command(
     from pipeline.documents.outputs import letter_documents
     from pipeline.documents.summary import render_ats, render_letter
     from pipeline.inputs import load_posting
-    from pipeline.letter import header_view
     from pipeline.parse import parse_posting
     from pipeline.score import score_match
 
@@ -289,7 +288,7 @@ def letter_command(
     if ai.chain is not None:
         analysis = ai.enrich(analysis)[0].analysis
     compiled = _letter(master, analysis, score_match(master, analysis), template, ai.chain)
-    files, ats, report = letter_documents(compiled, header_view(master))
+    files, ats, report = letter_documents(compiled)
     written = write_atomically(output, files)
     console = _console()
     render_letter(console, report)
