@@ -32,7 +32,7 @@ def without_timings(report: bytes) -> dict[str, Any]:
 
 
 def test_the_cli_and_the_service_write_the_same_files(
-        http: httpx.Client, celery_workers: Any, tmp_path: Path) -> None:
+        http: httpx.Client, live_workers: Any, tmp_path: Path) -> None:
     # Both sides score against today's date (years of experience), so they run the same day.
     result = CliRunner().invoke(app, ["tailor", str(RESUME), str(POSTING), "-o",
                                       str(tmp_path), "--template", "modern", "--letter",
