@@ -21,6 +21,7 @@ from pipeline.models import (
     Usage,
 )
 
+
 def rendered_resume(tailored: TailoredResume, compiled: CompileFacts) -> Resume:
     """The resume as the PDF shows it: after any trimming to fit the page."""
     return compiled.resume or tailored.resume
