@@ -164,9 +164,9 @@ def _finished(ids: list[uuid.UUID]) -> list[tuple[str, float, float]] | None:
 
 def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: float,
               compile_procs: int | None = None) -> Run:
+    from tests.api_server import serve_api
     from tests.service_fixtures import (
         WorkerPool,
-        serve_api,
         service_stack,
         start_seaweedfs,
         stop_process,

@@ -196,7 +196,7 @@ def local_api(workers: int) -> Iterator[tuple[str, int]]:
         migrate_database(database_url)
         # The submit route runs in the event loop (api.database): no route threads to size.
         env = {"RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix}
-        from tests.service_fixtures import serve_api
+        from tests.api_server import serve_api
 
         with serve_api(env, workers=workers) as served:
             yield served

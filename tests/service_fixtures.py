@@ -11,7 +11,6 @@ database dropped, the prefixed Redis keys deleted, every process this plugin sta
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import re
@@ -28,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
 import psycopg
 import pytest
 import redis
@@ -92,48 +90,6 @@ def stop_process(proc: subprocess.Popen[Any], *, timeout: float = 10.0) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
-
-
-# ---------------------------------------------------------------- the API (uvicorn)
-
-
-@contextmanager
-def serve_api(env: dict[str, str], *, workers: int = 1,
-              log: Path | None = None) -> Iterator[tuple[str, int]]:
-    """uvicorn with `env` over the process environment, on a free loopback port, `workers`
-    processes, its output to `log` (default: inherited); yields its URL and the
-    supervisor's pid once /healthz answers, and stops it afterwards. The API tests and the
-    benchmarks start it this one way."""
-    [port] = free_ports(1)
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-               "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
-               "--log-level", "warning"]
-    with open(log, "wb") if log else contextlib.nullcontext() as out:
-        process = subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_until_healthy(process, url, log)
-        yield url, process.pid
-    finally:
-        stop_process(process, timeout=15)
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path | None) -> None:
-    def tail() -> str:
-        return log.read_text(errors="replace")[-3000:] if log else "(output not captured)"
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited ({process.returncode}):\n{tail()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)  # waiting on another process to bind: nothing to be woken by
-    raise RuntimeError(f"uvicorn did not answer within 30 s:\n{tail()}")
 
 
 # ---------------------------------------------------------------- S3 (SeaweedFS)

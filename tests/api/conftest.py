@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.service_fixtures import serve_api
+from tests.api_server import serve_api
 from tests.webhook_receiver import Receiver, running_receiver
 
 TERMINAL = {"succeeded", "failed", "cancelled"}
