@@ -12,7 +12,7 @@ from workers import storage
 from workers.db.models import Job, JobState
 from workers.db.status_reads import SkillNames
 from workers.settings import STAGES, Settings
-from workers.stage_times import stage_runs
+from workers.stage_times import recorded_usage, stage_runs
 
 
 def job_location(job_id: object) -> str:
@@ -52,8 +52,8 @@ def job_out(
 
 def stage_usage(stages: dict[str, Any]) -> list[UsageOut]:
     """The model calls the parse and rewrite stages recorded (workers/ai.py)."""
-    return [UsageOut(stage=name, **row)
-            for name in STAGES for row in (stages.get(name) or {}).get("usage", [])]
+    return [UsageOut(stage=name, **row.model_dump())
+            for name in STAGES for row in recorded_usage(stages, name)]
 
 
 def stage_timings(stages: dict[str, Any]) -> list[StageTiming]:

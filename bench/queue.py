@@ -164,7 +164,7 @@ def _finished(ids: list[uuid.UUID]) -> list[tuple[str, float, float]] | None:
 
 def run_queue(pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: float,
               compile_procs: int | None = None) -> Run:
-    from bench.submit import serve_api
+    from tests.api_server import serve_api
     from tests.service_fixtures import (
         WorkerPool,
         service_stack,

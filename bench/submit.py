@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
-import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +23,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import httpx
 
 from bench import _cpu as cpu
 
@@ -203,6 +196,8 @@ def local_api(workers: int) -> Iterator[tuple[str, int]]:
         migrate_database(database_url)
         # The submit route runs in the event loop (api.database): no route threads to size.
         env = {"RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix}
+        from tests.api_server import serve_api
+
         with serve_api(env, workers=workers) as served:
             yield served
     finally:
@@ -212,45 +207,6 @@ def local_api(workers: int) -> Iterator[tuple[str, int]]:
         keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
         if keys:
             client.delete(*keys)
-
-
-@contextmanager
-def serve_api(env: dict[str, str], *, workers: int = 1,
-              log: Path | None = None) -> Iterator[tuple[str, int]]:
-    """uvicorn with `env` over the process environment, on a free loopback port, `workers`
-    processes, its output to `log` (default: inherited); yields its URL and the
-    supervisor's pid, and stops it afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with open(log, "wb") if log else contextlib.nullcontext() as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-             "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
-             "--log-level", "warning"],
-            env={**os.environ, **env}, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_up(url, process)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-
-
-def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError("uvicorn did not come up within 30 s")
 
 
 def main() -> None:

@@ -278,18 +278,24 @@ class ParseBackCheck(_Model):
     checked: int = 0
 
 
-class CompiledResume(_Model):
+class CompileFacts(_Model):
+    """What a compile did, without its files: what report.json tells of it, and what the
+    service keeps in Postgres (the files go to S3)."""
+
     template: str
     engine: Literal["pdflatex", "lualatex"]
     pages: int
     compiles: int  # TeX runs used, fitting included
     trimmed: list[str] = Field(default_factory=list)  # output paths dropped to fit the page
     adjustments: list[str] = Field(default_factory=list)  # "font 10.5pt", "margins 0.45in"
-    tex: str
-    pdf: bytes = Field(repr=False)
     text: str = ""  # text extracted back from the PDF
     parse_back: ParseBackCheck | None = None
     resume: Resume | None = None  # the resume as finally rendered (after trimming)
+
+
+class CompiledResume(CompileFacts):
+    tex: str
+    pdf: bytes = Field(repr=False)
 
 
 # ---------------------------------------------------------------- documents

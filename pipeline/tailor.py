@@ -2,20 +2,18 @@
 
 Each stage is its package's entry function (pipeline.parse.parse_posting, ...), so the Celery
 tasks call them one at a time; `run_tailor` chains them for the CLI and times each one.
-`artifacts` turns a result into the four output files, leaving the writing (and its atomicity)
-to the caller.
+pipeline.documents.outputs turns a result into its files, leaving the writing (and its
+atomicity) to the caller.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from pipeline.jsonresume import Resume
-from pipeline.letter.facts import value_at
 from pipeline.models import (
     CompiledResume,
     InputNotes,
@@ -23,10 +21,10 @@ from pipeline.models import (
     MatchReport,
     TailoredResume,
     TailorReport,
-    Trim,
     Usage,
 )
 from pipeline.parse import parse_posting
+from pipeline.report import build_report
 from pipeline.rewrite import rewrite_resume
 from pipeline.rewrite.rewriter import Rewriter
 from pipeline.score import score_match
@@ -45,6 +43,7 @@ class TailorResult:
     tailored: TailoredResume
     compiled: CompiledResume
     after: MatchReport
+    parse_usage: list[Usage]  # what a model's additions to the analysis cost
     report: TailorReport
 
 
@@ -61,42 +60,6 @@ def parse_back_keywords(tailored: TailoredResume, analysis: JobAnalysis,
         if skill.resume_forms and surfaced:
             keywords.append(skill.resume_forms[0])
     return list(dict.fromkeys(keywords))
-
-
-def trim_reasons(trimmed: Sequence[str], tailored: TailoredResume) -> list[Trim]:
-    """Each trimmed path with its text and why it went: what the rewriter found it worth
-    (the required skills it names, its years) and its relevance."""
-    data = tailored.resume.to_json_dict()
-    out = []
-    for path in trimmed:
-        value = value_at(data, path)
-        if isinstance(value, dict):
-            value = next((value[k] for k in _ENTRY_NAMES if value.get(k)), "")
-        relevance = tailored.relevance.get(path)
-        reason = tailored.reasons.get(path, "least relevant by position")
-        if relevance is not None:
-            reason += f"; relevance {relevance:.2f}"
-        out.append(Trim(path=path, text=str(value or ""), relevance=relevance, reason=reason))
-    return out
-
-
-_ENTRY_NAMES = ("name", "title", "position", "organization", "language")
-
-
-def build_report(analysis: JobAnalysis, before: MatchReport, tailored: TailoredResume,
-                 compiled: CompiledResume, after: MatchReport,
-                 timings_ms: dict[str, float], *,
-                 extra_usage: Sequence[Usage] = (),
-                 input_notes: InputNotes | None = None) -> TailorReport:
-    return TailorReport(
-        analysis=analysis, before=before, after=after, template=compiled.template,
-        engine=compiled.engine, pages=compiled.pages, compiles=compiled.compiles,
-        trimmed=compiled.trimmed, adjustments=compiled.adjustments,
-        provenance=tailored.provenance, rejections=tailored.rejections,
-        parse_back=compiled.parse_back, usage=[*extra_usage, *tailored.usage],
-        timings_ms=timings_ms, input_notes=input_notes or InputNotes(),
-        trims=trim_reasons(compiled.trimmed, tailored),
-    )
 
 
 # ---------------------------------------------------------------- all of them
@@ -163,21 +126,7 @@ def run_tailor(
     clock.timings["total"] = round((time.perf_counter() - total) * 1000, 2)
     if input_notes is None:
         input_notes = InputNotes(not_rendered=unrendered_fields(resume))
-    report = build_report(analysis, before, tailored, compiled, after, clock.timings,
-                          extra_usage=parse_usage, input_notes=input_notes)
-    return TailorResult(analysis, before, tailored, compiled, after, report)
-
-
-def artifacts(result: TailorResult) -> dict[str, bytes]:
-    """The four output files, by name."""
-    tailored = result.compiled.resume or result.tailored.resume
-
-    def dump(data: object) -> bytes:
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-    return {
-        "resume.pdf": result.compiled.pdf,
-        "resume.tex": result.compiled.tex.encode("utf-8"),
-        "tailored.json": dump(tailored.to_json_dict()),
-        "report.json": dump(result.report.model_dump(mode="json")),
-    }
+    report = build_report(analysis=analysis, before=before, tailored=tailored,
+                          compiled=compiled, after=after, timings_ms=clock.timings,
+                          parse_usage=parse_usage, input_notes=input_notes)
+    return TailorResult(analysis, before, tailored, compiled, after, parse_usage, report)

@@ -3,7 +3,27 @@ tests/service_fixtures.py."""
 
 import pytest
 
+# pytest-celery 1.x replaces celery.contrib.pytest's in-process `celery_worker` with one that
+# starts Docker containers; this brings the in-process one back.
+from celery.contrib.pytest import celery_worker  # noqa: F401
+
 pytest_plugins = ["tests.service_fixtures"]
+
+# pytest-celery's fixtures that start Docker containers (there is no Docker here): a test
+# asking for one fails at collection, naming it, instead of erroring in its setup.
+DOCKER_FIXTURES = frozenset({
+    "celery_setup", "celery_broker", "celery_broker_cluster", "celery_backend",
+    "celery_backend_cluster", "celery_worker_cluster", "celery_setup_app",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        docker = DOCKER_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if docker:
+            raise pytest.UsageError(
+                f"{item.nodeid} uses pytest-celery's Docker fixtures {sorted(docker)}: use "
+                "celery_session_worker (see tests/workers/tasks/conftest.py)")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,6 +1,6 @@
 """How each stage ran, from what the job records in `stages` (`{"parse": {"started": iso,
-"finished": iso, "attempts": n, "cache_hit": bool}, ...}`): the one reading behind the
-report's `timings_ms` and the API's stage list."""
+"finished": iso, "attempts": n, "cache_hit": bool, "usage": [...]}, ...}`): the one reading
+behind the report's `timings_ms` and `usage` and the API's stage and usage lists."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pipeline.models import Usage
 from workers.settings import STAGES
 
 
@@ -45,6 +46,13 @@ def stage_timings_ms(stages: Mapping[str, Any]) -> dict[str, float]:
     """Wall time of each finished stage's last run, by stage."""
     return {run.name: run.duration_ms for run in stage_runs(stages)
             if run.duration_ms is not None}
+
+
+def recorded_usage(stages: Mapping[str, Any], stage: str) -> list[Usage]:
+    """The model calls `stage` recorded (workers.ai.usage_info), in the order they were made."""
+    info = stages.get(stage)
+    rows = info.get("usage", []) if isinstance(info, dict) else []
+    return [Usage.model_validate(row) for row in rows]
 
 
 def _when(value: object) -> datetime | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import json
 import os
 import shutil
@@ -212,51 +213,66 @@ def _env_option(envvar: str, help_text: str, *, hidden: bool = False) -> Any:
     return typer.Option(envvar=envvar, help=help_text, hidden=hidden, show_envvar=True)
 
 
+# The options of every command that may call a model, by parameter name.
+_AI_OPTIONS: dict[str, Any] = {
+    "provider": _env_option("RT_PROVIDER", "Provider: local, openai, anthropic."),
+    "provider_chain": _env_option("RT_PROVIDER_CHAIN",
+                                  "Fallback order, e.g. openai,anthropic,local."),
+    "openai_model": _env_option("RT_OPENAI_MODEL", "OpenAI model."),
+    "anthropic_model": _env_option("RT_ANTHROPIC_MODEL", "Anthropic model."),
+    "openai_base_url": _env_option("OPENAI_BASE_URL",
+                                   "OpenAI-compatible server (vLLM, Ollama...)."),
+    "anthropic_base_url": _env_option("ANTHROPIC_BASE_URL", "Anthropic API base URL."),
+    "openai_api_key": _env_option("OPENAI_API_KEY", "OpenAI API key.", hidden=True),
+    "anthropic_api_key": _env_option("ANTHROPIC_API_KEY", "Anthropic API key.", hidden=True),
+}
+
+
+def _with_ai_options(command: Callable[..., R]) -> Callable[..., R]:
+    """Give COMMAND the provider options (Typer reads the signature set here) and call it
+    with `ai`, the AI stages they select, in their place."""
+    # `ai` is annotated with a name imported only for the type checker: any stand-in
+    # resolves it, as the parameter is replaced.
+    signature = inspect.signature(command, eval_str=True, locals={"AIStages": object})
+    options = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                 annotation=Annotated[str | None, option])
+               for name, option in _AI_OPTIONS.items()]
+    params = [p for p in signature.parameters.values() if p.name != "ai"] + options
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        chosen = {name: kwargs.pop(name, None) for name in _AI_OPTIONS}
+        return command(*args, ai=_ai_stages(**chosen), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return wrapper
+
+
 @app.command()
 @_user_errors
+@_with_ai_options
 def tailor(
     resume: ResumeArg,
     posting: PostingArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory for the outputs.")],
     template: Annotated[str, typer.Option(help="LaTeX template (see `templates`).")] = "classic",
-    provider: Annotated[
-        str | None, _env_option("RT_PROVIDER", "Rewriting provider: local, openai, anthropic.")
-    ] = None,
-    provider_chain: Annotated[
-        str | None, _env_option("RT_PROVIDER_CHAIN", "Fallback order, e.g. openai,anthropic,local.")
-    ] = None,
-    openai_model: Annotated[str | None, _env_option("RT_OPENAI_MODEL", "OpenAI model.")] = None,
-    anthropic_model: Annotated[
-        str | None, _env_option("RT_ANTHROPIC_MODEL", "Anthropic model.")
-    ] = None,
-    openai_base_url: Annotated[
-        str | None, _env_option("OPENAI_BASE_URL", "OpenAI-compatible server (vLLM, Ollama...).")
-    ] = None,
-    anthropic_base_url: Annotated[
-        str | None, _env_option("ANTHROPIC_BASE_URL", "Anthropic API base URL.")
-    ] = None,
-    openai_api_key: Annotated[
-        str | None, _env_option("OPENAI_API_KEY", "OpenAI API key.", hidden=True)
-    ] = None,
-    anthropic_api_key: Annotated[
-        str | None, _env_option("ANTHROPIC_API_KEY", "Anthropic API key.", hidden=True)
-    ] = None,
     letter: Annotated[bool, typer.Option(
         "--letter", help="Also write a cover letter: letter.pdf, letter.tex, letter.md.")] = False,
     formats: Annotated[str, typer.Option(
         "--format", help="Resume formats, comma-separated: pdf, docx, md, txt.")] = "pdf",
+    *,
+    ai: AIStages,
 ) -> None:
     """Tailor RESUME to POSTING: writes resume.pdf, resume.tex, tailored.json, report.json."""
     from rich.progress import Progress
 
     from pipeline.cli.display import render_tailor_summary
     from pipeline.documents import parse_formats
-    from pipeline.documents.outputs import tailor_files
+    from pipeline.documents.outputs import artifact_files
     from pipeline.inputs import load_posting, read_resume
     from pipeline.tailor import STAGES, run_tailor
 
-    ai = _ai_stages(provider, provider_chain, openai_model, anthropic_model, openai_base_url,
-                    anthropic_base_url, openai_api_key, anthropic_api_key)
     wanted = parse_formats(formats)
     _check_template(template)
     master, notes = read_resume(resume)
@@ -282,59 +298,37 @@ def tailor(
         if letter:
             progress.update(task, description="letter")
             compiled_letter = _letter(master, result.analysis, result.before, template, ai.chain)
-    files, result = tailor_files(result, formats=wanted,
-                                 letter=compiled_letter if letter else None)
+    files, result = artifact_files(result, formats=wanted,
+                                   letter=compiled_letter if letter else None)
     written = write_atomically(output, files)
     render_tailor_summary(_console(), result, written)
 
 
 @app.command(name="letter")
 @_user_errors
+@_with_ai_options
 def letter_command(
     resume: ResumeArg,
     posting: PostingArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory for the outputs.")],
     template: Annotated[str, typer.Option(help="LaTeX template (see `templates`).")] = "classic",
-    provider: Annotated[
-        str | None, _env_option("RT_PROVIDER", "Writing provider: local, openai, anthropic.")
-    ] = None,
-    provider_chain: Annotated[
-        str | None, _env_option("RT_PROVIDER_CHAIN", "Fallback order, e.g. openai,anthropic,local.")
-    ] = None,
-    openai_model: Annotated[str | None, _env_option("RT_OPENAI_MODEL", "OpenAI model.")] = None,
-    anthropic_model: Annotated[
-        str | None, _env_option("RT_ANTHROPIC_MODEL", "Anthropic model.")
-    ] = None,
-    openai_base_url: Annotated[
-        str | None, _env_option("OPENAI_BASE_URL", "OpenAI-compatible server (vLLM, Ollama...).")
-    ] = None,
-    anthropic_base_url: Annotated[
-        str | None, _env_option("ANTHROPIC_BASE_URL", "Anthropic API base URL.")
-    ] = None,
-    openai_api_key: Annotated[
-        str | None, _env_option("OPENAI_API_KEY", "OpenAI API key.", hidden=True)
-    ] = None,
-    anthropic_api_key: Annotated[
-        str | None, _env_option("ANTHROPIC_API_KEY", "Anthropic API key.", hidden=True)
-    ] = None,
+    *,
+    ai: AIStages,
 ) -> None:
     """Write only a cover letter for RESUME and POSTING: letter.pdf, letter.tex, letter.md."""
     from pipeline.documents.outputs import letter_documents
     from pipeline.documents.summary import render_ats, render_letter
     from pipeline.inputs import load_posting
-    from pipeline.letter import header_view
     from pipeline.parse import parse_posting
     from pipeline.score import score_match
 
-    ai = _ai_stages(provider, provider_chain, openai_model, anthropic_model, openai_base_url,
-                    anthropic_base_url, openai_api_key, anthropic_api_key)
     _check_template(template)
     master = _load_resume(resume)
     analysis = parse_posting(load_posting(posting))
     if ai.chain is not None:
         analysis = ai.enrich(analysis)[0].analysis
     compiled = _letter(master, analysis, score_match(master, analysis), template, ai.chain)
-    files, ats, report = letter_documents(compiled, header_view(master))
+    files, ats, report = letter_documents(compiled)
     written = write_atomically(output, files)
     console = _console()
     render_letter(console, report)

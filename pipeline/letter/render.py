@@ -34,6 +34,7 @@ class CompiledLetter:
     tex: str
     pdf: bytes
     letter: CoverLetter  # as set (a paragraph may have been left out to fit)
+    header: DocumentView  # the resume's name and contacts, as set at the top
 
 
 def letter_layout(template: str) -> Layout:
@@ -85,7 +86,8 @@ def compile_letter(letter: CoverLetter, resume: Resume, *, template: str = "clas
         tex = render_letter(version, view, template=template, layout=layout, engine=engine)
         run: TexRun = run_tex(tex, engine=engine, config=config)
         if run.pages == 1:
-            return CompiledLetter(template, run.engine, 1, compiles, tex, run.pdf, version)
+            return CompiledLetter(template, run.engine, 1, compiles, tex, run.pdf, version,
+                                  view)
     raise CompileError(f"the cover letter does not fit one page ({run.pages} pages)")
 
 

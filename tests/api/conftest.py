@@ -3,41 +3,17 @@ SeaweedFS and Celery workers from tests/service_fixtures.py) and a webhook recei
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.api.receiver import Receiver, running_receiver
+from tests.api_server import serve_api
+from tests.webhook_receiver import Receiver, running_receiver
 
 TERMINAL = {"succeeded", "failed", "cancelled"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)  # waiting on another process to bind: nothing to be woken by
-    raise RuntimeError(f"uvicorn did not answer within 30 s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -45,24 +21,9 @@ def api_url(
     service_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The API alone; tests that need jobs to finish also ask for `celery_workers`."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("uvicorn") / "uvicorn.log"
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env={**os.environ, **service_env}, stdout=out,
-                                   stderr=subprocess.STDOUT, cwd=Path(__file__).parents[2])
-    try:
-        _wait_until_up(process, url, log)
+    with serve_api(service_env, log=log) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture

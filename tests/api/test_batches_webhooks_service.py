@@ -15,7 +15,7 @@ from standardwebhooks import Webhook
 
 from tests.api import factories
 from tests.api.conftest import poll
-from tests.api.receiver import Receiver
+from tests.webhook_receiver import Receiver
 from workers import chain
 from workers.db import outbox
 from workers.db.models import Batch, Job, WebhookDelivery

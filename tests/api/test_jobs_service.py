@@ -18,7 +18,7 @@ from standardwebhooks import Webhook
 from api import database
 from tests.api import factories
 from tests.api.conftest import poll
-from tests.api.receiver import Receiver
+from tests.webhook_receiver import Receiver
 from workers.db import jobs
 from workers.db.models import Job
 from workers.db.session import session_scope

@@ -146,7 +146,7 @@ def test_oversized_chunked_body_is_counted(client: TestClient) -> None:
     response = client.post("/v1/jobs", content=chunks(),
                            headers={"content-type": "application/json"})
     assert "content-length" not in response.request.headers
-    _problem(response, 413)
+    assert _problem(response, 413)["limit_bytes"] == LIMIT
 
 
 def test_batch_limit_is_separate(client: TestClient) -> None:
@@ -159,9 +159,9 @@ def test_batch_limit_is_separate(client: TestClient) -> None:
 
 def test_batch_needs_one_shape(client: TestClient) -> None:
     both = {"resume": {}, "postings": ["a"], "items": [{"resume": {}, "posting": "b"}]}
-    _problem(client.post("/v1/batches", json=both), 422)
+    assert _fields(_problem(client.post("/v1/batches", json=both), 422)) == ["body"]
     neither = {"resume": {}}
-    _problem(client.post("/v1/batches", json=neither), 422)
+    assert _fields(_problem(client.post("/v1/batches", json=neither), 422)) == ["body"]
 
 
 def test_batch_item_errors_name_the_item(client: TestClient) -> None:

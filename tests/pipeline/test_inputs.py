@@ -60,6 +60,7 @@ def test_bad_date_names_the_field_path(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as info:
         load_resume(path)
     message = str(info.value)
+    assert info.value.field == "work[2].startDate"
     assert message.startswith("work[2].startDate: not a date")
     assert "\n" not in message
     assert info.value.field == "work[2].startDate"
@@ -115,21 +116,24 @@ def test_malformed_resume_files(tmp_path: Path, content: str | bytes, expected: 
     path = _write(tmp_path, "cv.json", content)
     with pytest.raises(InvalidInput) as info:
         load_resume(path)
-    assert expected in str(info.value)
+    assert info.value.field == "resume" and expected in str(info.value)
 
 
 def test_missing_and_oversized_resume(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="file not found"):
+    with pytest.raises(InvalidInput, match="file not found") as info:
         load_resume(tmp_path / "absent.json")
+    assert info.value.field == "resume"
     big = _write(tmp_path, "big.json", "{\"basics\": {}, \"x\": \"" + "a" * (3 * 2**20) + "\"}")
-    with pytest.raises(InvalidInput, match="larger than"):
+    with pytest.raises(InvalidInput, match="larger than") as info:
         load_resume(big)
+    assert info.value.field == "resume"
 
 
 def test_malformed_yaml_says_where(tmp_path: Path) -> None:
     path = _write(tmp_path, "cv.yml", "basics:\n  name: [unclosed\n")
-    with pytest.raises(InvalidInput, match=r"not valid YAML.*line \d+"):
+    with pytest.raises(InvalidInput, match=r"not valid YAML.*line \d+") as info:
         load_resume(path)
+    assert info.value.field == "resume"
 
 
 # ---------------------------------------------------------------- postings
@@ -203,10 +207,12 @@ def test_bad_postings_name_posting(raw: bytes, reason: str) -> None:
 
 def test_posting_size_limit(tmp_path: Path) -> None:
     path = _write(tmp_path, "huge.txt", "word " * (MAX_POSTING_BYTES // 4))
-    with pytest.raises(InvalidInput, match="larger than"):
+    with pytest.raises(InvalidInput, match="larger than") as info:
         load_posting(path)
-    with pytest.raises(InvalidInput, match="larger than"):
+    assert info.value.field == "posting"
+    with pytest.raises(InvalidInput, match="larger than") as info:
         load_posting("-", stdin=io.BytesIO(b"x" * (MAX_POSTING_BYTES + 1)))
+    assert info.value.field == "posting"
 
 
 def test_utf16_posting_with_bom(tmp_path: Path) -> None:

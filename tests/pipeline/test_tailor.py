@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.documents.outputs import artifact_files
 from pipeline.inputs import load_posting, load_resume
 from pipeline.models import EditKind
 from pipeline.rewrite.rewriter import LocalRewriter
 from pipeline.schema import schema_errors
-from pipeline.tailor import STAGES, TailorResult, artifacts, run_tailor
+from pipeline.tailor import STAGES, TailorResult, run_tailor
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TODAY = date(2026, 6, 1)
@@ -21,6 +22,10 @@ PAIRS = [
     ("junior-frontend", "frontend-developer.html"),
     ("data-scientist", "data-scientist.md"),
 ]
+
+
+def artifacts(result: TailorResult) -> dict[str, bytes]:
+    return artifact_files(result)[0]
 
 
 def _run(resume: str, posting: str, template: str = "classic") -> TailorResult:

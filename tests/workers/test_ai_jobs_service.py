@@ -70,6 +70,8 @@ def test_an_openai_job_records_usage_and_keeps_only_guarded_lines(
     assert "Haskell" not in json.dumps(tailored)
     report = json.loads(storage.get(done.artifacts["report.json"]))
     assert any("Haskell" in r["reason"] for r in report["rejections"])
+    # report.json tells every model call, the analysis's as well as the rewrite's.
+    assert report["usage"] == [*done.stages["parse"]["usage"], *done.stages["rewrite"]["usage"]]
     # What a client polling GET /v1/jobs/{id} sees of it.
     status = job_out(done, get_settings(), None, presign=False)
     assert {u.stage for u in status.usage} == {"parse", "rewrite"}

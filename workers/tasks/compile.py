@@ -76,39 +76,38 @@ def compile_job(job: Job) -> StageResult:
         keywords=parse_back_keywords(tailored, analysis),
         **_tex_options(settings),
     )
-    put_artifact(storage.artifact_key(job.tenant, job.id, "resume.pdf"), compiled.pdf)
-    put_artifact(storage.artifact_key(job.tenant, job.id, "resume.tex"), compiled.tex.encode())
+    # The compile facts (pipeline.models.CompileFacts): the files themselves go to S3.
     meta = compiled.model_dump(mode="json", exclude={"pdf", "tex"})
-    meta.update(compile_documents(job, compiled, analysis, settings))
+    meta.update(compile_documents(job, compiled, settings))
     # The status answer shows the ATS reports from the (light) stage record.
     return StageResult({"compile_meta": meta}, {"pages": compiled.pages, "ats": meta["ats"]})
 
 
-def compile_documents(job: Job, compiled: CompiledResume, analysis: JobAnalysis,
-                      settings: Settings) -> dict[str, Any]:
-    """The resume PDF's ATS report and, when the job asks for one, the cover letter (its
-    files uploaded): what compile_meta holds beside the compile facts."""
-    from pipeline.ats import check_pdf
-    from pipeline.compile.content import build_view
-    from pipeline.documents.outputs import letter_documents, resume_expectations
-    from pipeline.letter import compile_letter, header_view, write_letter
+def compile_documents(job: Job, compiled: CompiledResume, settings: Settings) -> dict[str, Any]:
+    """Upload the resume's files and, when the job asks for one, the cover letter's, built by
+    the functions the CLI uses; returns the ATS reports and the letter's report, which
+    compile_meta holds beside the compile facts for the upload stage's report."""
+    from pipeline.documents.outputs import letter_documents, resume_documents
+    from pipeline.letter import compile_letter, write_letter
     from pipeline.letter.ai import letter_writer
+    from pipeline.report import rendered_resume
 
-    resume = compiled.resume or TailoredResume.model_validate(job.tailored).resume
-    ats = [check_pdf(compiled.pdf, resume_expectations(build_view(resume), "resume.pdf"))]
+    tailored = TailoredResume.model_validate(job.tailored)
+    files, ats = resume_documents(compiled, rendered_resume(tailored, compiled), ("pdf",))
     out: dict[str, Any] = {}
     if "letter" in (job.documents or []):
         master = Resume.model_validate(job.resume)
         writer = letter_writer(job_ai(job.provider).chain)
-        letter = write_letter(master, analysis, MatchReport.model_validate(job.report),
-                              writer=writer)
+        letter = write_letter(master, JobAnalysis.model_validate(job.analysis),
+                              MatchReport.model_validate(job.report), writer=writer)
         letter_pdf = compile_letter(letter, master, template=job.template,
                                     **_tex_options(settings))
-        files, letter_ats, report = letter_documents(letter_pdf, header_view(master))
-        for name, body in files.items():
-            put_artifact(storage.artifact_key(job.tenant, job.id, name), body)
+        letter_files, letter_ats, report = letter_documents(letter_pdf)
+        files.update(letter_files)
         ats.append(letter_ats)
         out["letter"] = report.model_dump(mode="json")
+    for name, body in files.items():
+        put_artifact(storage.artifact_key(job.tenant, job.id, name), body)
     out["ats"] = [r.model_dump(mode="json") for r in ats]
     return out
 

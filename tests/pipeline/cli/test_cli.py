@@ -141,9 +141,9 @@ def test_bad_inputs_exit_2_with_one_line(tmp_path: Path) -> None:
 
 def test_bad_arguments_exit_2() -> None:
     result = runner.invoke(app, ["tailor", RESUME, POSTING])  # no -o
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "'-o' / '--output'" in result.output
     result = runner.invoke(app, ["analyze", POSTING, "--no-such-flag"])
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "--no-such-flag" in result.output
 
 
 def test_unknown_template_and_provider(tmp_path: Path) -> None:
@@ -247,9 +247,10 @@ def test_write_atomically_all_or_nothing(tmp_path: Path) -> None:
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     (out / "resume.pdf").write_bytes(b"old")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as info:
         # the second file cannot be written (its directory does not exist): nothing moves in
         write_atomically(out, {"resume.pdf": b"new", "missing/dir.json": b"{}"})
+    assert info.value.field == "output"
     assert (out / "resume.pdf").read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt", "resume.pdf"]  # no staging
@@ -258,8 +259,9 @@ def test_write_atomically_all_or_nothing(tmp_path: Path) -> None:
     assert (out / "resume.pdf").read_bytes() == b"new"
     afile = tmp_path / "afile"
     afile.write_text("x")
-    with pytest.raises(InvalidInput, match="not a directory"):
+    with pytest.raises(InvalidInput, match="not a directory") as info:
         write_atomically(afile, {"a": b""})
+    assert info.value.field == "output"
 
 
 def test_write_atomically_into_a_new_directory_and_cleans_up(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pipeline.compile.content import DocumentView
 from pipeline.compile.parseback import normalise
 from pipeline.documents import parse_formats
 from pipeline.documents.blocks import headings
-from pipeline.documents.outputs import rendered_view, tailor_files
+from pipeline.documents.outputs import artifact_files, rendered_view
 from pipeline.errors import InvalidInput
 from pipeline.inputs import load_posting, load_resume
 from pipeline.tailor import TailorResult, run_tailor
@@ -28,7 +28,7 @@ def tailored() -> tuple[TailorResult, dict[str, bytes]]:
     resume = load_resume(EXAMPLES / "resumes" / "senior-backend.json")
     posting = load_posting(str(EXAMPLES / "postings" / "backend-engineer.md"))
     result = run_tailor(resume, posting, template="modern")
-    files, result = tailor_files(result, formats=("pdf", "docx", "md", "txt"))
+    files, result = artifact_files(result, formats=("pdf", "docx", "md", "txt"))
     return result, files
 
 
@@ -101,5 +101,6 @@ def test_formats_are_validated_naming_the_field() -> None:
     with pytest.raises(InvalidInput) as raised:
         parse_formats("pdf,odt")
     assert raised.value.field == "format" and "odt" in raised.value.reason
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as raised:
         parse_formats(" , ")
+    assert raised.value.field == "format"

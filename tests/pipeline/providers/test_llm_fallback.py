@@ -66,8 +66,9 @@ def test_an_unconfigured_requested_provider_is_the_users_error() -> None:
     with pytest.raises(InvalidInput, match="ANTHROPIC_API_KEY") as info:
         ProviderConfig().order("anthropic")
     assert info.value.field == "provider"
-    with pytest.raises(InvalidInput, match="unknown provider"):
+    with pytest.raises(InvalidInput, match="unknown provider") as info:
         ProviderConfig().order("gemini")
+    assert info.value.field == "provider"
 
 
 def test_a_chain_as_written_is_checked_name_by_name() -> None:

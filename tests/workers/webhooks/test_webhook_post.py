@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from standardwebhooks import Webhook
 
-from tests.workers.webhooks.conftest import Receiver
+from tests.webhook_receiver import Receiver
 from workers.webhooks import post, signing, targets
 from workers.webhooks.targets import resolve_target
 
@@ -20,29 +20,27 @@ def test_post_signed_reaches_the_checked_address_with_the_original_host(
 ) -> None:
     secret = signing.new_secret()
     body = b'{"ok":true}'
-    target = resolve_target(receiver.url, allow_private=True)
+    target = resolve_target(receiver.url("/hook?src=test"), allow_private=True)
     attempt = post.post_signed(
         target, body, signing.signed_headers(secret, "msg_1", body), timeout_s=5
     )
     assert attempt.ok and attempt.status_code == 204
-    headers, received = receiver.requests[0]
-    assert received == body
-    assert headers["host"] == f"localhost:{target.port}"
-    assert Webhook(secret).verify(received, headers) == {"ok": True}
+    [received] = receiver.on("/hook?src=test")  # the query kept
+    assert received.body == body
+    assert received.headers["host"] == f"localhost:{target.port}"
+    assert Webhook(secret).verify(received.body, received.headers) == {"ok": True}
 
 
 def test_redirects_are_not_followed(receiver: Receiver) -> None:
-    receiver.statuses = [307]
     receiver.redirect_to = "http://169.254.169.254/latest/meta-data"
-    target = resolve_target(receiver.url, allow_private=True)
+    target = resolve_target(receiver.url("/hook", 307), allow_private=True)
     attempt = post.post_signed(target, b"{}", {}, timeout_s=5)
     assert not attempt.ok and attempt.status_code == 307
-    assert len(receiver.requests) == 1
+    assert len(receiver.received) == 1
 
 
 def test_410_means_gone_and_500_is_not_ok(receiver: Receiver) -> None:
-    receiver.statuses = [500, 410]
-    target = resolve_target(receiver.url, allow_private=True)
+    target = resolve_target(receiver.url("/hook", 500, 410), allow_private=True)
     first = post.post_signed(target, b"{}", {}, timeout_s=5)
     second = post.post_signed(target, b"{}", {}, timeout_s=5)
     assert (first.ok, first.gone, first.error) == (False, False, "HTTP 500")
@@ -51,7 +49,7 @@ def test_410_means_gone_and_500_is_not_ok(receiver: Receiver) -> None:
 
 def test_a_slow_receiver_times_out_as_a_failed_attempt(receiver: Receiver) -> None:
     receiver.stall = threading.Event()
-    target = resolve_target(receiver.url, allow_private=True)
+    target = resolve_target(receiver.url("/hook"), allow_private=True)
     attempt = post.post_signed(target, b"{}", {}, timeout_s=0.3)
     receiver.stall.set()
     assert not attempt.ok and attempt.status_code is None
@@ -60,7 +58,7 @@ def test_a_slow_receiver_times_out_as_a_failed_attempt(receiver: Receiver) -> No
 
 def test_a_receiver_dripping_its_body_does_not_hold_the_sender(receiver: Receiver) -> None:
     receiver.drip = threading.Event()
-    target = resolve_target(receiver.url, allow_private=True)
+    target = resolve_target(receiver.url("/hook"), allow_private=True)
     started = time.monotonic()
     attempt = post.post_signed(target, b"{}", {}, timeout_s=3)
     receiver.drip.set()
@@ -70,7 +68,7 @@ def test_a_receiver_dripping_its_body_does_not_hold_the_sender(receiver: Receive
 def test_next_checked_address_is_tried_when_one_refuses(
     receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    port = int(receiver.url.split(":")[2].split("/")[0])
+    port = int(receiver.base_url.rsplit(":", 1)[1])
 
     real_getaddrinfo = socket.getaddrinfo
 
@@ -85,8 +83,8 @@ def test_next_checked_address_is_tried_when_one_refuses(
     target = resolve_target(f"http://hooks.test:{port}/x", allow_private=True)
     assert target.addresses == ("::1", "127.0.0.1")
     attempt = post.post_signed(target, b"{}", {}, timeout_s=5)
-    assert attempt.ok and len(receiver.requests) == 1
-    assert receiver.requests[0][0]["host"] == f"hooks.test:{port}"
+    assert attempt.ok and len(receiver.received) == 1
+    assert receiver.received[0].headers["host"] == f"hooks.test:{port}"
 
 
 def test_connection_refused_is_an_error_not_an_exception() -> None:

@@ -1,4 +1,6 @@
-"""A real loopback webhook receiver: records each request, answers from a script."""
+"""A real loopback webhook receiver, the one the API, worker and benchmark tests share:
+records each request and answers from a script per path; it can also redirect, stall, or
+promise a body it never sends."""
 
 from __future__ import annotations
 
@@ -22,6 +24,9 @@ class Receiver:
     # path → statuses to answer, in order; the last one repeats. Unscripted paths get 204.
     script: dict[str, list[int]] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
+    redirect_to: str | None = None  # sent as `location` with every answer
+    stall: threading.Event | None = None  # set: the handler waits for it before answering
+    drip: threading.Event | None = None  # set: headers promise a body that never comes
     _changed: threading.Condition = field(default_factory=threading.Condition)
 
     def url(self, path: str, *statuses: int) -> str:
@@ -51,7 +56,8 @@ class Receiver:
 
 
 @contextmanager
-def running_receiver() -> Iterator[Receiver]:
+def running_receiver(host: str = "127.0.0.1") -> Iterator[Receiver]:
+    """The receiver on a free loopback port; `host` is the name its URLs use for it."""
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -59,9 +65,17 @@ def running_receiver() -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             headers = {k.lower(): v for k, v in self.headers.items()}
             status = state._record(Received(self.path, headers, body))
+            if state.stall is not None:
+                state.stall.wait(10)
             self.send_response(status)
-            self.send_header("content-length", "0")
+            if state.redirect_to:
+                self.send_header("location", state.redirect_to)
+            self.send_header("content-length", "100000" if state.drip else "0")
             self.end_headers()
+            if state.drip is not None:
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                state.drip.wait(10)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -69,9 +83,12 @@ def running_receiver() -> Iterator[Receiver]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    state.base_url = f"http://{host}:{server.server_address[1]}"
     try:
         yield state
     finally:
+        for event in (state.stall, state.drip):
+            if event is not None:
+                event.set()
         server.shutdown()
         server.server_close()
