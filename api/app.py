@@ -10,7 +10,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from api import database, errors, submit, web
+from api import database, docs_ui, errors, openapi, submit, web, webhook_events
 from api.limits import BodySizeLimit
 from api.metrics import RequestMetrics
 from api.routes import batches, health, jobs, meta, reports
@@ -47,12 +47,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         lifespan=lifespan,
         title="resume-tailor",
-        version="1",
+        version=openapi.API_VERSION,
         summary="Tailor a JSON Resume to a job posting; a one-page, ATS-readable PDF.",
-        docs_url="/docs",
+        docs_url=None,  # docs_ui serves /docs and /redoc with local assets
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     errors.install(app)
+    openapi.install(app)
+    docs_ui.install(app, "/openapi.json")
+    webhook_events.install(app)
     app.include_router(jobs.router)
     app.include_router(batches.router)
     app.include_router(health.router)

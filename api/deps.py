@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Path
 from sqlalchemy.orm import Session
 
 from api.errors import not_found
@@ -40,8 +40,18 @@ async def current_settings() -> Settings:
 
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="Same key and body → the same job."),
+    Header(alias="Idempotency-Key", examples=["order-4711-attempt"],
+           description="Makes the submit safe to retry: the same key with the same body "
+                       "answers with what the first request created (200) and queues "
+                       "nothing; with a different body it is a 422. 1 to 255 printable "
+                       "characters, per tenant."),
 ]
+JobIdPath = Annotated[str, Path(
+    description="The job's id, a UUID (the submit's `id`, the last part of its `Location`).",
+    examples=["6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f"])]
+BatchIdPath = Annotated[str, Path(
+    description="The batch's id, a UUID (the submit's `id`).",
+    examples=["0b6d7c1e-2a3f-4e5d-9c8b-7a6f5e4d3c2b"])]
 
 
 def parse_id(value: str, what: str = "job") -> uuid.UUID:

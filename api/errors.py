@@ -13,11 +13,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
+from api.problems import PROBLEM_TYPES
 from pipeline.errors import InvalidInput
 from pipeline.schema import json_path
 
@@ -27,17 +28,36 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class FieldError(BaseModel):
-    field: str  # path in the request: "resume.work[2].startDate", "posting"
-    message: str
+    """One offending field of a request."""
+
+    field: str = Field(description=(
+        "Its path in the request: `resume.work[2].startDate`, `postings[3]`, "
+        "`header.Idempotency-Key`; `body` for the body as a whole."))
+    message: str = Field(description="What is wrong with it, for a person to read.")
 
 
 class Problem(BaseModel):
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str = ""
-    instance: str | None = None
-    errors: list[FieldError] | None = None
+    """An error (RFC 9457 problem details), sent as `application/problem+json`. Branch on
+    `type`; `title` and `detail` are for people and may be reworded."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        PROBLEM_TYPES["validation-error"].example("/v1/jobs"),
+        PROBLEM_TYPES["not-found"].example("/v1/jobs/6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f"),
+    ]})
+
+    type: str = Field(default="about:blank", description=(
+        "The kind of error, a URI reference from the list in docs/api.md "
+        "(`/problems/not-found`); `about:blank` for plain HTTP errors such as an unknown "
+        "path or method."))
+    title: str = Field(description="A short summary of the kind, the same for every "
+                                   "occurrence of the type.")
+    status: int = Field(description="The HTTP status code, repeated.")
+    detail: str = Field(default="", description="What went wrong this time.")
+    instance: str | None = Field(default=None, description="The request path it answers.")
+    errors: list[FieldError] | None = Field(default=None, description=(
+        "Input errors only: one entry per offending field."))
+    limit_bytes: int | None = Field(default=None, description=(
+        "`body-too-large` only: the byte limit the body exceeded."))
 
 
 class ApiProblem(Exception):
@@ -177,7 +197,8 @@ def install(app: FastAPI) -> None:
         # Anything else is our bug: log it with its traceback, tell the client nothing inner.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(
-            500, "Internal server error", "the error was logged", instance=request.url.path,
+            500, "Internal server error", "the error was logged", slug="internal-error",
+            instance=request.url.path,
         )
 
     app.add_exception_handler(ApiProblem, on_problem)
@@ -203,8 +224,45 @@ _REASONS = {
     503: "Service unavailable",
 }
 
-# For OpenAPI: the problem responses a route may give.
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": title}
-    for code, title in ((404, "Not found"), (413, "Content too large"), (422, "Invalid request"))
-}
+# ---------------------------------------------------------------- OpenAPI declarations
+
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+
+# The problems every route can answer. Authentication (401/403) and rate limits (429) belong
+# here once they exist: adding their slugs to `api.problems` and to this tuple declares them
+# on every route at once.
+COMMON_PROBLEMS: tuple[str, ...] = ("internal-error",)
+
+
+def responses(*slugs: str, **successes: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: the problem types it can answer (by slug, see
+    `api.problems`), grouped by status, plus `COMMON_PROBLEMS`; each lists its `type` URIs and
+    an example body. `successes` adds other responses by status (`_200={...}`)."""
+    by_status: dict[int, list[str]] = {}
+    for slug in (*slugs, *COMMON_PROBLEMS):
+        problem = PROBLEM_TYPES[slug]  # a KeyError here is a typo in a route's declaration
+        by_status.setdefault(problem.status, []).append(slug)
+    out: dict[int | str, dict[str, Any]] = {
+        int(code.removeprefix("_")): body for code, body in successes.items()
+    }
+    for status, kinds in sorted(by_status.items()):
+        types = [PROBLEM_TYPES[slug] for slug in kinds]
+        schema = {
+            "allOf": [{"$ref": PROBLEM_SCHEMA_REF}],
+            "properties": {"type": {"enum": [t.uri for t in types],
+                                    "description": "The problem types this answer can carry."}},
+        }
+        answer: dict[str, Any] = {
+            "description": " ".join(f"`{t.uri}`: {t.meaning}" for t in types),
+            "content": {PROBLEM_MEDIA_TYPE: {
+                "schema": schema,
+                "examples": {t.slug: {"summary": t.title, "value": t.example()}
+                             for t in types},
+            }},
+        }
+        if any(t.retry_after for t in types):
+            answer["headers"] = {"Retry-After": {
+                "description": "Seconds to wait before retrying.",
+                "schema": {"type": "integer"}}}
+        out[status] = answer
+    return out

@@ -7,8 +7,8 @@ from collections import Counter
 from fastapi import APIRouter, Response
 
 from api import submit
-from api.deps import IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
-from api.errors import PROBLEM_RESPONSES, not_found
+from api.deps import BatchIdPath, IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
+from api.errors import not_found, responses
 from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
 from api.views import job_error, top_missing
 from pipeline.models import FitParts
@@ -16,19 +16,47 @@ from workers import chain
 from workers.db import batches, jobs, status_reads
 from workers.db.models import Batch, JobState
 
-router = APIRouter(prefix="/v1/batches", tags=["batches"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
 
 def batch_location(batch_id: object) -> str:
     return f"/v1/batches/{batch_id}"
 
 
-@router.post("", status_code=202, response_model=BatchAccepted,
-             responses={200: {"model": BatchAccepted, "description": "Replay"}})
+@router.post(
+    "", status_code=202, response_model=BatchAccepted, summary="Submit a batch",
+    response_description="Accepted: the batch and its jobs, queued; its URL is in `Location`.",
+    responses=responses(
+        "body-too-large", "validation-error", "idempotency-key-reused", "database-unavailable",
+        _200={"model": BatchAccepted, "description": (
+            "A replay: this `Idempotency-Key` was used before with the same body; the batch "
+            "it created. Nothing new was queued."),
+            "headers": {"Location": {"description": "The batch's URL.",
+                                     "schema": {"type": "string"}}}},
+        _202={"headers": {"Location": {"description": "The batch's URL, to poll.",
+                                       "schema": {"type": "string"}}}},
+    ),
+)
 def submit_batch(
     body: BatchCreate, response: Response, session: SessionDep, tenant: TenantDep,
     settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> BatchAccepted:
+    """Queue up to 500 tailorings in one request, one job each, in one of two shapes: one
+    `resume` with `postings` (the postings are then ranked by how well they fit that resume),
+    or `items`, each a resume with a posting. Every item is checked before anything is
+    recorded; one bad item fails the whole request with a 422 naming it (`postings[3]`,
+    `items[2].resume.work[0].startDate`), and nothing is created.
+
+    **Answer**: 202 with the batch id, its job ids in request order and its URL in
+    `Location`. Each job is an ordinary job (`GET /v1/jobs/{job_id}`, artifacts, cancel).
+    Poll the batch, or give a `webhook_url`: the batch announces itself once, with
+    `batch.completed`, when every job has finished; its jobs send no webhooks of their own.
+
+    **Idempotency**: as for a job, an `Idempotency-Key` with the same body answers 200 with
+    the batch it created and queues nothing; with a different body it is a 422.
+
+    **Errors**: 413 when the body exceeds the batch size limit, 422 for invalid input or a
+    reused key, 503 when the database is unavailable."""
     submit.check_idempotency_key(idempotency_key)
     submit.check_template(body.template)
     submit.check_provider(body.provider, settings)
@@ -84,8 +112,19 @@ def _accepted(batch: Batch, job_ids: list, response: Response) -> BatchAccepted:
     return BatchAccepted(id=batch.id, total=batch.total, job_ids=job_ids, location=location)
 
 
-@router.get("/{batch_id}", response_model=BatchOut)
-def get_batch(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchOut:
+@router.get("/{batch_id}", response_model=BatchOut, summary="Get a batch",
+            responses=responses("not-found", "database-unavailable"))
+def get_batch(batch_id: BatchIdPath, session: SessionDep, tenant: TenantDep) -> BatchOut:
+    """The batch as it is now: `running` until every job has finished, then `completed`;
+    how many jobs are in each state, each item with its job's state and match, and for a
+    one-resume batch the `ranking` of the postings scored so far, best fit first (it grows
+    as jobs get past scoring, so a posting's rank may change until the batch completes).
+
+    Read-only and safe to repeat; poll with a growing interval (a batch of hundreds takes
+    minutes).
+
+    **Errors**: 404 when there is no such batch for your tenant, 503 when the database is
+    unavailable."""
     batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
     if batch is None:
         raise not_found("batch")

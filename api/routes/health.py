@@ -4,24 +4,49 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field
 
 from api import readiness
 from api.deps import SettingsDep
-from api.errors import FieldError, problem_response
+from api.errors import FieldError, problem_response, responses
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+class Health(BaseModel):
+    """The process answers."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
+    status: Literal["ok"] = Field(description="Always `ok`.")
+
+
+class Ready(BaseModel):
+    """Every dependency answers."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ready"}]})
+
+    status: Literal["ready"] = Field(description="Always `ready`.")
+
+
+@router.get("/healthz", response_model=Health, summary="Liveness",
+            responses=responses())
 def healthz() -> dict[str, str]:
+    """200 while the process can answer at all; it checks no dependency. For a liveness
+    probe: restart the instance when this fails."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "A dependency is down (problem+json)."}})
+@router.get("/readyz", response_model=Ready, summary="Readiness",
+            responses=responses("not-ready"))
 async def readyz(settings: SettingsDep) -> Response:
+    """200 when Postgres, the broker and the object store all answer within the readiness
+    timeout; else 503 (`not-ready`) naming each that does not, with why. For a readiness
+    probe: route no traffic to an instance that is not ready. Each call checks afresh."""
     checks: dict[str, Callable[[], None]] = {
         "postgres": readiness.check_postgres,
         "broker": lambda: readiness.check_broker(settings, settings.api_readiness_timeout_s),

@@ -4,15 +4,16 @@ do the work."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import database, submit
-from api.deps import IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
-from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found
+from api.deps import IdempotencyKey, JobIdPath, SessionDep, SettingsDep, TenantDep, parse_id
+from api.errors import ApiProblem, not_found, responses
 from api.schemas import ARTIFACT_NAMES, JobCreate, JobOut
 from api.views import job_location, job_out, queued_out, report_skills
 from workers import chain, storage
@@ -22,7 +23,7 @@ from workers.db.session import new_session
 from workers.db.status_reads import SkillNames
 from workers.settings import Settings
 
-router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 
 def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | None]:
@@ -32,12 +33,42 @@ def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | 
     return found
 
 
-@router.post("", status_code=202, response_model=JobOut,
-             responses={200: {"model": JobOut, "description": "Replay of an earlier submit"}})
+@router.post(
+    "", status_code=202, response_model=JobOut, summary="Submit a job",
+    response_description="Accepted: the job, `queued`; its URL is in `Location`.",
+    responses=responses(
+        "body-too-large", "validation-error", "idempotency-key-reused", "database-unavailable",
+        _200={"model": JobOut, "description": (
+            "A replay: this `Idempotency-Key` was used before with the same body; the "
+            "job it created, as it is now. Nothing new was queued."),
+            "headers": {"Location": {"description": "The job's URL.",
+                                     "schema": {"type": "string"}}}},
+        _202={"headers": {"Location": {"description": "The job's URL, to poll.",
+                                       "schema": {"type": "string"}}}},
+    ),
+)
 async def submit_job(
     body: JobCreate, request: Request, response: Response, tenant: TenantDep,
     settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> JobOut | Response:
+    """Queue one tailoring: a JSON Resume and a job posting in, a one-page PDF (and the other
+    artifacts) out. The body is checked in full before anything is recorded (the resume
+    against JSON Resume, the template and provider against what this server offers, the
+    webhook URL against the SSRF guard); an invalid body is a 422 naming every bad field, and
+    nothing is created.
+
+    **Answer**: 202 with the job (`state: queued`) and its URL in `Location`. Poll it
+    (`GET /v1/jobs/{job_id}`) or give a `webhook_url` to be told once it succeeds or fails.
+
+    **Idempotency**: send an `Idempotency-Key` (any 1 to 255 printable characters, unique per
+    job you mean) to make the submit safe to retry: the same key with the same body answers
+    200 with the job the first request created, and queues nothing; the same key with a
+    different body is a 422 (`idempotency-key-reused`). Without a key every submit creates a
+    job. Keys are per tenant and kept as long as the job.
+
+    **Errors**: 413 when the body exceeds the size limit, 422 for invalid input or a reused
+    key, 503 when the database is unavailable (retry after `Retry-After`; with a key, a retry
+    cannot create a second job)."""
     # In the event loop (see api.database): checks are CPU only, the insert awaits, and
     # anything that could block (a DNS lookup, the replay's queries) goes to a thread.
     submit.check_idempotency_key(idempotency_key)
@@ -89,17 +120,55 @@ def replay(
         return job_out(job, settings, skills)
 
 
-@router.get("/{job_id}", response_model=JobOut)
-def get_job(job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep) -> JobOut:
+@router.get("/{job_id}", response_model=JobOut, summary="Get a job",
+            responses=responses("not-found", "database-unavailable"))
+def get_job(
+    job_id: JobIdPath, session: SessionDep, tenant: TenantDep, settings: SettingsDep
+) -> JobOut:
+    """The job as it is now: its `state` (`queued → parsing → scoring → rewriting → compiling
+    → uploading → succeeded`, or `failed` / `cancelled`), the stages run so far with their
+    timings, the match before and after tailoring once scored, and once `succeeded` presigned
+    download URLs of its artifacts (valid `artifacts_expire_in_s` seconds; poll again for
+    fresh ones). A failed job carries `error`, naming the stage and, for bad input, the field.
+
+    Read-only and safe to repeat. Poll with a growing interval (start near 1 s, cap near
+    10 s): a job takes seconds to a minute. A `Retry-After` on a 503 says when to retry.
+
+    **Errors**: 404 when there is no such job for your tenant (a malformed id included), 503
+    when the database is unavailable."""
     job, skills = load(session, tenant, job_id)
     return job_out(job, settings, skills)
 
 
-@router.get("/{job_id}/artifacts/{name}", status_code=302,
-            responses={302: {"description": "Redirect to a presigned download URL"}})
+@router.get(
+    "/{job_id}/artifacts/{name}", status_code=302, summary="Download an artifact",
+    response_class=RedirectResponse,
+    responses=responses(
+        "not-found", "artifact-not-ready", "database-unavailable",
+        _302={"description": (
+            "A redirect to a presigned URL of the file, valid for minutes; follow it "
+            "(`curl -L`). Not cacheable: ask again for a fresh URL."),
+            "headers": {"Location": {"description": "The presigned download URL.",
+                                     "schema": {"type": "string", "format": "uri"}}}},
+    ),
+)
 def get_artifact(
-    job_id: str, name: str, session: SessionDep, tenant: TenantDep
+    job_id: JobIdPath,
+    name: Annotated[str, Path(
+        description="The artifact's file name: `resume.pdf`, `resume.tex`, `report.json`, "
+                    "`tailored.json`, and with a letter `letter.pdf`, `letter.tex`, "
+                    "`letter.md` (`GET /v1/meta` lists them).",
+        examples=["resume.pdf"])],
+    session: SessionDep, tenant: TenantDep,
 ) -> RedirectResponse:
+    """One file the job wrote, as a 302 redirect to a presigned URL in the object store
+    (the file itself never passes through the API). The URL expires in minutes and carries
+    its own signature: no credentials are needed to follow it.
+
+    Read-only and safe to repeat; each answer signs a new URL.
+
+    **Errors**: 404 for an unknown job or artifact name; 409 (`artifact-not-ready`) while the
+    job has not succeeded; 503 when the database is unavailable."""
     job, _ = load(session, tenant, job_id)
     if name not in ARTIFACT_NAMES:
         raise not_found(f"artifact {name!r} (one of {', '.join(ARTIFACT_NAMES)})")
@@ -114,10 +183,20 @@ def get_artifact(
                             headers={"Cache-Control": "no-store"})
 
 
-@router.delete("/{job_id}", response_model=JobOut)
+@router.delete("/{job_id}", response_model=JobOut, summary="Cancel a job",
+               responses=responses("not-found", "job-finished", "database-unavailable"))
 def cancel_job(
-    job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep
+    job_id: JobIdPath, session: SessionDep, tenant: TenantDep, settings: SettingsDep
 ) -> JobOut:
+    """Stop a job that has not finished: its state becomes `cancelled` at once, the stages
+    not yet started never run, and a stage already running is not interrupted but cannot
+    move the job on: it stays cancelled, with no artifacts. A cancelled job sends no
+    webhook; a job in a batch counts as cancelled in it.
+
+    **Idempotent**: cancelling a cancelled job answers 200 with the job again.
+
+    **Errors**: 404 when there is no such job; 409 (`job-finished`) when it already succeeded
+    or failed; 503 when the database is unavailable."""
     change = transitions.cancel_job(session, tenant, parse_id(job_id))
     if change.job is None:
         job, skills = load(session, tenant, job_id)  # 404 when missing or another tenant's

@@ -7,12 +7,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep
-from api.errors import PROBLEM_RESPONSES
+from api.errors import responses
 from api.schemas import ARTIFACT_NAMES, MAX_BATCH_ITEMS, MAX_POSTING_CHARS
 from pipeline.compile.render import list_templates
 from pipeline.providers.config import PROVIDERS
 
-router = APIRouter(prefix="/v1", tags=["meta"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["meta"])
 
 
 class TemplateOut(BaseModel):
@@ -35,8 +35,14 @@ class MetaOut(BaseModel):
     artifacts: list[str]
 
 
-@router.get("/meta", response_model=MetaOut)
+@router.get("/meta", response_model=MetaOut, summary="What this server offers",
+            responses=responses())
 async def get_meta(settings: SettingsDep) -> MetaOut:
+    """The templates, AI providers and artifact names a submit may use on this server, and
+    the limits it checks, so a client offers only what would be accepted. It changes only
+    when the server's configuration does: cache it for minutes.
+
+    Read-only; no errors beyond the common ones."""
     config = settings.provider_config()
     return MetaOut(
         templates=[TemplateOut(name=name, description=text) for name, text in list_templates()],

@@ -10,18 +10,29 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import SessionDep, SettingsDep, TenantDep, parse_id
-from api.errors import PROBLEM_RESPONSES, not_found
+from api.deps import BatchIdPath, JobIdPath, SessionDep, SettingsDep, TenantDep, parse_id
+from api.errors import not_found, responses
 from api.job_report import JobReportOut, job_report
 from workers.db import batches, jobs, outbox
 
-router = APIRouter(prefix="/v1", tags=["reports"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["reports"])
 
 
-@router.get("/jobs/{job_id}/report", response_model=JobReportOut)
+@router.get("/jobs/{job_id}/report", response_model=JobReportOut, summary="Get a job's report",
+            responses=responses("not-found", "database-unavailable"))
 def get_job_report(
-    job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep
+    job_id: JobIdPath, session: SessionDep, tenant: TenantDep, settings: SettingsDep
 ) -> JobReportOut:
+    """What tailoring did so far, for a person reading it: the posting's analysis once
+    parsed, the match before tailoring once scored, every reworded line beside the lines it
+    came from and what was left out (and why) once rewritten, the compile's facts, and the
+    match of the tailored resume once uploaded. `report.json` holds the same facts once the
+    job succeeded; this answer exists before that and quotes the lines' texts.
+
+    Read-only, but heavier than `GET /v1/jobs/{job_id}`: read it when showing a job, do not
+    poll it.
+
+    **Errors**: 404 when there is no such job, 503 when the database is unavailable."""
     job = jobs.get_job(session, tenant, parse_id(job_id))
     if job is None:
         raise not_found("job")
@@ -46,8 +57,19 @@ class BatchWebhooksOut(BaseModel):
         description="Empty until the batch completes: it announces itself once, then.")
 
 
-@router.get("/batches/{batch_id}/webhooks", response_model=BatchWebhooksOut)
-def get_batch_webhooks(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchWebhooksOut:
+@router.get("/batches/{batch_id}/webhooks", response_model=BatchWebhooksOut,
+            summary="List a batch's webhook deliveries",
+            responses=responses("not-found", "database-unavailable"))
+def get_batch_webhooks(
+    batch_id: BatchIdPath, session: SessionDep, tenant: TenantDep
+) -> BatchWebhooksOut:
+    """Every delivery of the batch's webhook with its attempts so far: whether it is still
+    being retried (`pending`), was accepted by your receiver (`succeeded`), or was given up
+    (`failed`, after the retry schedule or a 410 from the receiver), with the last status
+    or error. Use it to debug a receiver.
+
+    Read-only. **Errors**: 404 when there is no such batch, 503 when the database is
+    unavailable."""
     batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
     if batch is None:
         raise not_found("batch")
