@@ -20,6 +20,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from api.errors import Problem
 from api.problems import PROBLEM_TYPES
@@ -89,6 +90,9 @@ _RESUME_GAPS: dict[str, str] = {
     "Resume.education": "Schools, degrees and courses.",
     "Resume.interests": "Interests outside work.",
     "Basics": "Name, contact details, summary, location and online profiles.",
+    "Basics.name": "Your full name, as the resume's heading shows it.",
+    "Basics.location": "Where you live.",
+    "Interest.keywords": "Keywords of the interest, e.g. Ferrets, Unicorns",
     "Location": "Where you live.",
     "Location.postalCode": "e.g. 94103",
     "Location.city": "e.g. San Francisco",
@@ -130,7 +134,31 @@ def build(app: FastAPI) -> dict[str, Any]:
     schemas.pop("ValidationError", None)
     _add_problem(schemas)
     _describe_resume(schemas)
+    _restore_examples(schemas)
     return document
+
+
+def _models_with_examples() -> dict[str, type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {}
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        extra = model.model_config.get("json_schema_extra")
+        if isinstance(extra, dict) and "examples" in extra and model.__module__.startswith(
+                ("api.", "pipeline.")):
+            found[model.__name__] = model
+    return found
+
+
+def _restore_examples(schemas: dict[str, Any]) -> None:
+    """FastAPI writes the document without null values, examples included; an event's
+    `"error": null` is part of what a receiver gets, so the examples are put back whole."""
+    for name, model in _models_with_examples().items():
+        if name in schemas:
+            extra = model.model_config.get("json_schema_extra")
+            assert isinstance(extra, dict)
+            schemas[name]["examples"] = extra["examples"]
 
 
 def _drop_generic_422(document: dict[str, Any]) -> None:

@@ -33,7 +33,7 @@ class Ready(BaseModel):
     status: Literal["ready"] = Field(description="Always `ready`.")
 
 
-@router.get("/healthz", response_model=Health, summary="Liveness",
+@router.get("/healthz", response_model=Health, summary="Liveness probe",
             responses=responses())
 def healthz() -> dict[str, str]:
     """200 while the process can answer at all; it checks no dependency. For a liveness
@@ -41,7 +41,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=Ready, summary="Readiness",
+@router.get("/readyz", response_model=Ready, summary="Readiness probe",
             responses=responses("not-ready"))
 async def readyz(settings: SettingsDep) -> Response:
     """200 when Postgres, the broker and the object store all answer within the readiness

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import BatchIdPath, JobIdPath, SessionDep, SettingsDep, TenantDep, parse_id
 from api.errors import not_found, responses
@@ -40,19 +40,34 @@ def get_job_report(
 
 
 class DeliveryOut(BaseModel):
+    """One webhook event and its delivery attempts."""
+
     event_id: str = Field(description="The `webhook-id` header it is sent with.")
-    event_type: str
+    event_type: str = Field(description="`batch.completed`, ... (see the `webhooks` section).")
     state: str = Field(description="pending, succeeded or failed (gave up).")
-    attempts: int
-    last_status: int | None = None
-    last_error: str | None = None
-    next_attempt_at: datetime | None = None
-    updated_at: datetime
+    attempts: int = Field(description="Attempts so far.")
+    last_status: int | None = Field(default=None, description=(
+        "The receiver's last HTTP status; null when it did not answer."))
+    last_error: str | None = Field(default=None, description="Why the last attempt failed.")
+    next_attempt_at: datetime | None = Field(default=None, description=(
+        "When it is tried again, while pending."))
+    updated_at: datetime = Field(description="When the delivery last changed.")
 
 
 class BatchWebhooksOut(BaseModel):
-    batch_id: uuid.UUID
-    webhook_url: str | None
+    """A batch's webhook deliveries."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "batch_id": "0b6d7c1e-2a3f-4e5d-9c8b-7a6f5e4d3c2b",
+        "webhook_url": "https://hooks.example.com/resume-tailor",
+        "deliveries": [{"event_id": "msg_8f14e45fceea167a5a36dedd4bea2543",
+                        "event_type": "batch.completed", "state": "succeeded", "attempts": 1,
+                        "last_status": 204, "last_error": None, "next_attempt_at": None,
+                        "updated_at": "2025-03-01T12:04:10.900000Z"}],
+    }]})
+
+    batch_id: uuid.UUID = Field(description="The batch's id.")
+    webhook_url: str | None = Field(description="Where its events go; null: none are sent.")
     deliveries: list[DeliveryOut] = Field(
         description="Empty until the batch completes: it announces itself once, then.")
 

@@ -1,0 +1,156 @@
+"""The OpenAPI document read as an integrator would: every operation explained, every schema
+and field described, every example valid against its schema, each route listing only the
+answers it can give. In-process: no services needed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from api.app import create_app
+from api.problems import PROBLEM_TYPES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return create_app().openapi()
+
+
+def validator(document: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:
+    """Validates against `schema`, its `$ref`s resolved in the document's components."""
+    rooted = {**schema, "components": document["components"]}
+    return Draft202012Validator(rooted, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for section in ("paths", "webhooks"):
+        for path, item in document.get(section, {}).items():
+            for method, operation in item.items():
+                yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_has_a_summary_and_a_description(document: dict[str, Any]) -> None:
+    lacking = [name for name, op in operations(document)
+               if not op.get("summary") or len(op.get("description", "")) < 80]
+    assert lacking == []
+    undescribed = [(name, p["name"]) for name, op in operations(document)
+                   for p in op.get("parameters", []) if not p.get("description")]
+    assert undescribed == []
+    generated = [name for name, op in operations(document)
+                 if re.fullmatch(r"([A-Z][a-z]+ ?)+", op["summary"]) and
+                 op["summary"].title() == op["summary"]]
+    assert generated == [], "summaries generated from function names"
+
+
+def test_every_schema_and_field_is_described(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    assert len(schemas) > 40
+    assert [name for name, s in schemas.items() if not s.get("description")] == []
+    assert [f"{name}.{prop}" for name, s in schemas.items()
+            for prop, spec in s.get("properties", {}).items()
+            if not spec.get("description")] == []
+
+
+def _media_examples(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(where, schema, example) for every example on a request or response body."""
+    for name, op in operations(document):
+        bodies = [("request", op.get("requestBody", {}))]
+        bodies += [(status, answer) for status, answer in op.get("responses", {}).items()]
+        for label, body in bodies:
+            for media, content in body.get("content", {}).items():
+                where = f"{name} {label} {media}"
+                if "example" in content:
+                    yield where, content["schema"], content["example"]
+                for key, example in content.get("examples", {}).items():
+                    yield f"{where} {key}", content["schema"], example["value"]
+
+
+def test_every_example_validates_against_its_schema(document: dict[str, Any]) -> None:
+    checked = 0
+    errors = []
+    for name, schema in document["components"]["schemas"].items():
+        for index, example in enumerate(schema.get("examples", [])):
+            found = [e.message for e in validator(document, schema).iter_errors(example)]
+            errors += [f"{name}.examples[{index}]: {m}" for m in found]
+            checked += 1
+    for where, schema, example in _media_examples(document):
+        errors += [f"{where}: {e.message}"
+                   for e in validator(document, schema).iter_errors(example)]
+        checked += 1
+    assert errors == []
+    # Request and response bodies of both resources carry examples, and each error kind too.
+    for name in ("JobCreate", "JobOut", "BatchCreate", "BatchOut", "BatchAccepted",
+                 "JobEvent", "BatchEvent", "Problem"):
+        assert document["components"]["schemas"][name].get("examples"), name
+    assert checked >= 30
+
+
+def test_an_invalid_example_is_caught(document: dict[str, Any]) -> None:
+    """The check above is not vacuous: a body missing a required field fails it."""
+    schema = {"$ref": "#/components/schemas/JobOut"}
+    example = dict(document["components"]["schemas"]["JobOut"]["examples"][0])
+    del example["state"]
+    assert list(validator(document, schema).iter_errors(example))
+
+
+def _answers(document: dict[str, Any], method: str, path: str) -> set[str]:
+    return set(document["paths"][path][method]["responses"])
+
+
+def test_each_route_lists_only_the_answers_it_can_give(document: dict[str, Any]) -> None:
+    for name, op in operations(document):
+        if name.startswith("GET") or name.startswith("DELETE"):
+            assert "413" not in op["responses"], name  # no body, nothing too large
+            assert "422" not in op["responses"], name  # no input to be invalid
+    assert _answers(document, "post", "/v1/jobs") == {"200", "202", "413", "422", "500",
+                                                      "503"}
+    assert _answers(document, "get", "/v1/jobs/{job_id}") == {"200", "404", "500", "503"}
+    assert _answers(document, "get", "/v1/jobs/{job_id}/artifacts/{name}") == {
+        "302", "404", "409", "500", "503"}
+    assert _answers(document, "get", "/v1/meta") == {"200", "500"}
+    assert _answers(document, "get", "/healthz") == {"200", "500"}
+    assert _answers(document, "get", "/readyz") == {"200", "500", "503"}
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def _problem_types(answer: dict[str, Any]) -> list[str]:
+    schema = answer["content"]["application/problem+json"]["schema"]
+    types: list[str] = schema["properties"]["type"]["enum"]
+    return types
+
+
+def test_every_error_answer_names_its_problem_types(document: dict[str, Any]) -> None:
+    known = {problem.uri for problem in PROBLEM_TYPES.values()}
+    for name, op in operations(document):
+        if name.split()[1] in document.get("webhooks", {}):
+            continue  # the receiver's answers, not ours
+        for status, answer in op["responses"].items():
+            if int(status) < 400:
+                continue
+            types = _problem_types(answer)
+            assert types and set(types) <= known, (name, status)
+            assert all(PROBLEM_TYPES[t.rsplit("/", 1)[1]].status == int(status) for t in types)
+    cancel = document["paths"]["/v1/jobs/{job_id}"]["delete"]["responses"]
+    assert _problem_types(cancel["409"]) == ["/problems/job-finished"]
+    submit = document["paths"]["/v1/jobs"]["post"]["responses"]
+    assert _problem_types(submit["422"]) == ["/problems/validation-error",
+                                             "/problems/idempotency-key-reused"]
+    assert "Retry-After" in submit["503"]["headers"]
+
+
+def test_every_problem_type_the_code_raises_is_in_the_catalog() -> None:
+    """`slug="..."` anywhere in api/ names a catalogued type, and docs/api.md lists each."""
+    used = set()
+    for source in (ROOT / "api").rglob("*.py"):
+        used |= set(re.findall(r'slug="([a-z-]+)"', source.read_text()))
+    used.add("body-too-large")  # api/limits.py writes its body by hand, from the catalog
+    assert used and used <= set(PROBLEM_TYPES), used - set(PROBLEM_TYPES)
+    listed = (ROOT / "docs" / "api.md").read_text()
+    assert [p.uri for p in PROBLEM_TYPES.values() if f"`{p.uri}`" not in listed] == []
