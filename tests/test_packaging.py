@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("pipeline", "workers", "api", "latex_templates")
-RESOURCE_DIRS = ("latex_templates", "pipeline/data", "pipeline/prompts", "pipeline/schema")
+PACKAGES = ("pipeline", "workers", "api", "latex_templates", "resume_tailor_client")
+RESOURCE_DIRS = ("latex_templates", "pipeline/data", "pipeline/prompts", "pipeline/schema",
+                 "api/static")
 
 
 def _resource_files() -> list[str]:
