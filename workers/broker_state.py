@@ -26,9 +26,11 @@ from workers.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-# Queues longer than this are not read (a backlog that long is being worked through, and a
-# message in it is as likely as not to be the one looked for).
-READ_LIMIT = 20_000
+# Queues longer than this are not read: each look reads a queue whole (a Redis list cannot be
+# searched for a message by its id, and reading it in pieces while workers pop from it would
+# skip some), and a backlog that long is being worked through anyway; its waiting jobs are
+# taken as queued.
+READ_LIMIT = 10_000
 # Left in the broker's Redis; its absence means the data went (a restart without
 # persistence, a flush, a failover to an empty replica) and every message with it.
 MARK = "rt:broker-mark"
