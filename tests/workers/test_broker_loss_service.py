@@ -44,20 +44,20 @@ SHORT_DEADLINES = {
 
 @dataclass
 class OwnBroker:
-    redis: RedisServer
+    server: RedisServer
     workers: WorkerPool
     env: dict[str, str]
 
     def lose_data(self, down_s: float = 3.0) -> float:
         """SIGKILL the broker, start it again empty `down_s` later; when it answered again
         (time.monotonic())."""
-        self.redis.kill()
+        self.server.kill()
         time.sleep(down_s)
-        self.redis.start()
+        self.server.start()
         return time.monotonic()
 
     def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.redis.url)
+        return redis.Redis.from_url(self.server.url)
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +175,11 @@ def test_a_worker_killed_with_its_main_process_leaves_no_job_behind(
     slow = workers.start("compile", name="compile-slow",
                          extra_env={"RT_TEX_BIN_DIR": str(slow_tex(tmp_path / "slow-tex", 5))})
     job_id = submit()
-    job = wait_for(lambda: (j := load(job_id)).state == "compiling" and j, timeout=90,
-                   interval=0.05, what="compile to start")
+    def compiling() -> Job | None:
+        job = load(job_id)
+        return job if job.state == "compiling" else None
+
+    job = wait_for(compiling, timeout=90, interval=0.05, what="compile to start")
     compile_task = job.task_ids[STAGES.index("compile")]
     wait_for(lambda: workers.received(compile_task) is slow, timeout=10,
              what="the slow worker to take the compile")
