@@ -91,6 +91,9 @@ def build_config(settings: Settings) -> dict[str, Any]:
             "reap-stuck-jobs": {
                 "task": REAP_TASK,
                 "schedule": float(settings.reaper_interval_s),
+                # A run not started by the next one's time is dropped (its pool was busy or
+                # down), so runs never pile up behind each other.
+                "options": {"expires": float(settings.reaper_interval_s)},
             },
             # Outbox rows no message carries: long webhook retries, sends lost after commit.
             "sweep-webhook-outbox": {"task": SWEEP_TASK, "schedule": 30.0},

@@ -95,11 +95,23 @@ class Settings(BaseSettings):
     # Task events for monitoring. Off by default: Flower switches them on while it runs (it
     # broadcasts `enable_events`), and otherwise they cost every task several Redis publishes.
     task_events: bool = False
-    # Jobs whose stage has run longer than its hard limit plus this grace are reaped.
+    # Beat runs the reaper this often; one run is a query over the active jobs (and, when
+    # some look lost, a look into the broker's queues), so it can run often.
+    reaper_interval_s: float = Field(default=10, ge=1)
+    # A running stage holds a lease on its job, renewed by a thread in the worker every
+    # `stage_heartbeat_s`; a lease not renewed for `stage_lease_s` (its worker died with it)
+    # lets the reaper send the stage again. Above a few heartbeats, so a busy machine that
+    # delays one renewal does not lose a live task its lease.
+    stage_heartbeat_s: float = Field(default=5, gt=0)
+    stage_lease_s: float = Field(default=30, gt=0)
+    # A job waiting this long for its next task (queued, or its last stage finished) whose
+    # message the broker no longer holds is sent again (workers/reaper.py).
+    reaper_waiting_after_s: float = Field(default=30, ge=1)
+    # For brokers the reaper cannot look into (RabbitMQ), and for stages started without a
+    # lease: jobs in a stage longer than its hard limit plus the longest retry backoff plus
+    # this grace are reaped, and a job `queued` longer than `reaper_queued_after_s` was
+    # probably never sent (long, as a legitimate backlog also leaves jobs queued).
     reaper_grace_s: int = Field(default=60, ge=0)
-    reaper_interval_s: int = Field(default=60, ge=5)
-    # A job still `queued` this long was probably never sent (the API died between its commit
-    # and the send); it is long because a legitimate backlog also leaves jobs queued.
     reaper_queued_after_s: int = Field(default=3600, ge=60)
 
     # ---------------------------------------------------------------- webhooks
@@ -210,6 +222,14 @@ class Settings(BaseSettings):
             )
         if self.environment != "development":
             self._refuse_placeholders()
+        return self
+
+    @model_validator(mode="after")
+    def _check_lease(self) -> Settings:
+        if self.stage_lease_s < 3 * self.stage_heartbeat_s:
+            # One late renewal (a busy machine, a slow commit) must not cost a live stage.
+            raise ValueError(
+                f"stage_lease_s: must be at least 3 heartbeats ({3 * self.stage_heartbeat_s}s)")
         return self
 
     def _refuse_placeholders(self) -> None:

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from pipeline.errors import CompileError, InvalidInput, ProviderError, Transient
+from workers import leases
 from workers.chain import send_deliveries
 from workers.db import transitions
 from workers.db.models import Job
@@ -113,7 +114,8 @@ def _attempt(
     jid = uuid.UUID(job_id)
     deliveries: list[uuid.UUID] = []
     with session_scope() as session:
-        outcome, job = transitions.start_stage(session, jid, stage, task_id=task_id, load=load)
+        outcome, job = transitions.start_stage(session, jid, stage, task_id=task_id, load=load,
+                                               lease=leases.lease_length())
         if outcome is StartOutcome.started and job is not None:
             limit = get_settings().max_stage_attempts
             if job.attempts > limit:
@@ -132,7 +134,8 @@ def _attempt(
         raise Ignore()
     if outcome is StartOutcome.done:
         return job_id
-    result = work(job)
+    with leases.heartbeat(jid, stage, task_id):
+        result = work(job)
     with session_scope() as session:
         # Only the outcome is needed: read back none of the heavy columns just written.
         if final:
@@ -160,6 +163,7 @@ def _retry_or_fail(task: Task, job_id: str, stage: str, exc: BaseException) -> N
     if isinstance(exc, Transient) and exc.retry_after:
         countdown = max(countdown, min(exc.retry_after, settings.retry_backoff_max_s))
     log.info("job %s: %s retry %d in %.1fs: %s", job_id, stage, retries + 1, countdown, exc)
+    leases.hold_for(uuid.UUID(job_id), stage, task.request.id, countdown)
     raise task.retry(exc=exc, countdown=countdown, max_retries=settings.task_max_retries)
 
 
