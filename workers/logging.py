@@ -27,6 +27,7 @@ from celery.worker.request import Request
 REQUEST_ID = "request_id"
 CARRIED = {REQUEST_ID: "rt_request_id", "tenant": "rt_tenant"}
 MAX_REQUEST_ID = 128
+_HANDLER_NAME = "resume-tailor-json"
 
 # Task id → what its message carried, for the lines Celery logs in a worker's main process
 # (which runs no task, so has no task context); bounded, oldest dropped first.
@@ -119,8 +120,11 @@ def configure(*, json: bool = True, level: str = "INFO") -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replaces only our own handler (configured again, e.g. by each app a test builds); others
+    # (pytest's capture) stay.
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != _HANDLER_NAME] + [handler]
     root.setLevel(level)
     # uvicorn and Celery install handlers of their own on these; one format for all.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.task",

@@ -13,7 +13,7 @@ class InvalidTenant(ValueError):
     pass
 
 
-def check_tenant(tenant: str, *, field: str = "tenant") -> str:
+def check_tenant(tenant: object, *, field: str = "tenant") -> str:
     """`tenant` unchanged if it matches `TENANT_PATTERN` (lowercase letters, digits and
     hyphens, 1-63, not starting with a hyphen); InvalidTenant naming `field` otherwise."""
     if not isinstance(tenant, str) or TENANT_PATTERN.fullmatch(tenant) is None:
