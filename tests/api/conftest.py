@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.api.receiver import Receiver, running_receiver
+from tests.service_fixtures import Credential
 
 TERMINAL = {"succeeded", "failed", "cancelled"}
 
@@ -66,14 +67,15 @@ def api_url(
 
 
 @pytest.fixture
-def http(api_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=api_url, timeout=30) as client:
+def http(api_url: str, api_key: Credential) -> Iterator[httpx.Client]:
+    """A client of the API as the `default` tenant (its key on every request)."""
+    with httpx.Client(base_url=api_url, timeout=30, headers=api_key.headers) as client:
         yield client
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as state:
+def receiver(webhook_port: int) -> Iterator[Receiver]:
+    with running_receiver(webhook_port) as state:
         yield state
 
 

@@ -21,7 +21,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(webhook_port: int) -> Iterator[Receiver]:
+    """On the session's webhook port, which its settings allow callbacks to."""
     state = Receiver(url="", statuses=[204])
 
     class Handler(BaseHTTPRequestHandler):
@@ -45,7 +46,7 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", webhook_port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state.url = f"http://localhost:{server.server_address[1]}/hook?src=test"
