@@ -216,6 +216,7 @@ def service_stack(s3: S3Server, webhook_port: int | None = None) -> Iterator[dic
     from workers.db.session import reset_engine
 
     token = secrets.token_hex(4)
+    webhook_ports = [webhook_port] if webhook_port else []
     db_name = f"rt_test_{token}"
     database_url = create_database(BASE_DATABASE_URL, db_name)
     prefix = f"rt_test_{token}:"
@@ -231,10 +232,12 @@ def service_stack(s3: S3Server, webhook_port: int | None = None) -> Iterator[dic
         "RT_S3_SECRET_KEY": s3.secret_key,
         "RT_S3_BUCKET": f"rt-test-{token}",
         "RT_ALLOW_PRIVATE_WEBHOOKS": "true",
-        "RT_WEBHOOK_ALLOWED_PORTS": json.dumps([80, 443, *([webhook_port] if webhook_port else [])]),
+        "RT_WEBHOOK_ALLOWED_PORTS": json.dumps([80, 443, *webhook_ports]),
         # Far above what any test sends (the rate-limit test sets its own).
         "RT_API_RATE_LIMIT_PER_IP": "1000000",
         "RT_API_RATE_LIMIT_PER_KEY": "1000000",
+        # A revoked key is refused at once (the cache is tested on its own).
+        "RT_API_KEY_CACHE_S": "0",
         "RT_WEBHOOK_SECRET_DEFAULT": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
         # Fast retries, so tests of the retry paths take seconds ...
         "RT_RETRY_BACKOFF_BASE_S": "0.2",

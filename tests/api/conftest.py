@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +42,15 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
     raise RuntimeError(f"uvicorn did not answer within 30 s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def api_url(
-    service_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The API alone; tests that need jobs to finish also ask for `celery_workers`."""
+@contextmanager
+def running_api(env: dict[str, str], log: Path) -> Iterator[str]:
+    """A uvicorn process of the API with `env` over ours, on a free loopback port; its URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("uvicorn") / "uvicorn.log"
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env={**os.environ, **service_env}, stdout=out,
+        process = subprocess.Popen(command, env={**os.environ, **env}, stdout=out,
                                    stderr=subprocess.STDOUT, cwd=Path(__file__).parents[2])
     try:
         _wait_until_up(process, url, log)
@@ -64,6 +62,15 @@ def api_url(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def api_url(
+    service_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The API alone; tests that need jobs to finish also ask for `celery_workers`."""
+    with running_api(service_env, tmp_path_factory.mktemp("uvicorn") / "uvicorn.log") as url:
+        yield url
 
 
 @pytest.fixture
