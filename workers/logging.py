@@ -83,10 +83,10 @@ def remember_task(task_id: str, context: dict[str, str]) -> None:
 def _task_lines(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """Celery's lines that name a task (its id in the record's arguments) get that task's
     carried context, where the process has no task context of its own."""
-    record = event.get("_record")
-    if record is None or REQUEST_ID in event:
+    # The record's own arguments (`pass_foreign_args`), used here and not written out.
+    args = event.pop("positional_args", None)
+    if REQUEST_ID in event:
         return event
-    args = record.args
     ids: list[Any] = []
     if isinstance(args, Mapping):
         ids = [args.get("id")]
@@ -115,6 +115,7 @@ def configure(*, json: bool = True, level: str = "INFO") -> None:
                      else structlog.dev.ConsoleRenderer(colors=False))
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
+        pass_foreign_args=True,
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                     structlog.processors.format_exc_info, renderer],
     )
