@@ -31,14 +31,14 @@ TASK_ROUTES: dict[str, str] = {
     # The reaper is light housekeeping; it shares the webhooks pool rather than adding a queue.
     "workers.reaper.*": "webhooks",
     # So is the retention sweep (personal data deleted after `retention_days`).
-    "workers.retention.*": "webhooks",
+    "workers.retention_task.*": "webhooks",
 }
 
 # The stage tasks by stage, in chain order; the chain builder sends them by name, so a
 # process that only enqueues (the API) never imports the pipeline.
 STAGE_TASKS: dict[str, str] = {stage: f"workers.tasks.{stage}.run" for stage in STAGES}
 REAP_TASK = "workers.reaper.reap"
-RETENTION_TASK = "workers.retention.purge_expired"
+RETENTION_TASK = "workers.retention_task.purge_expired"
 # A sweep deletes S3 objects job by job: give it longer than the reaper.
 RETENTION_SOFT_LIMIT_S = 600.0
 DELIVER_TASK = "workers.webhooks.deliver"
@@ -47,7 +47,7 @@ SWEEP_TASK = "workers.webhooks.sweep"
 app = Celery(
     "resume_tailor",
     include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.reaper",
-             "workers.retention", "workers.webhooks.tasks"],
+             "workers.retention_task", "workers.webhooks.tasks"],
     # Remembers each message's request id before Celery logs its receipt.
     task_cls="workers.logging:ContextTask",
 )

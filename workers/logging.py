@@ -47,6 +47,13 @@ def clean_request_id(value: str | None) -> str:
     return new_request_id()
 
 
+def error_summary(exc: BaseException) -> str:
+    """An exception for a log line: its type, and the field for input errors. Not its message,
+    which may quote the resume or the posting (pydantic's does, `input_value=...`)."""
+    field = getattr(exc, "field", None)
+    return f"{type(exc).__name__}" + (f" (field {field})" if isinstance(field, str) else "")
+
+
 def bind(**values: object) -> None:
     structlog.contextvars.bind_contextvars(**values)
 

@@ -1,6 +1,6 @@
-"""Personal data deleted on time: beat runs `purge_expired` every `retention_interval_s`, which
-deletes the artifacts and clears the personal columns of jobs created more than
-`retention_days` ago (`workers.db.purges`), and then of their batches. The API's
+"""Personal data deleted on time: beat runs `purge_expired` (workers.retention_task) every
+`retention_interval_s`, which deletes the artifacts and clears the personal columns of jobs
+created more than `retention_days` ago (`workers.db.purges`), then of their batches. The API's
 `DELETE …?purge=true` uses `delete_artifacts` and the same queries for one job or batch at once.
 
 Artifacts go first, then the rows: should the rows fail, the next sweep finds the job again
@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from workers import storage
-from workers.app import RETENTION_TASK, app
 from workers.db import purges
 from workers.db.session import session_scope
 from workers.settings import get_settings
@@ -51,8 +50,3 @@ def purge_expired_jobs(*, now: datetime | None = None, max_rounds: int = 50) -> 
     if total:
         log.info("retention: purged %d job(s) created before %s", total, cutoff.isoformat())
     return total
-
-
-@app.task(name=RETENTION_TASK)
-def purge_expired() -> int:
-    return purge_expired_jobs()
