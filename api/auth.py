@@ -125,7 +125,8 @@ def _from_jwt(token: str, settings: Settings) -> Principal:
     except InvalidTenant as exc:
         raise unauthorized(str(exc)) from None
     scopes = _scopes(claims.get(settings.jwt_scopes_claim))
-    return Principal(tenant, scopes, f"jwt:{claims.get('sub', '?')}"[:100])
+    # Per tenant and subject: a `sub` is only unique within its issuer's tenant.
+    return Principal(tenant, scopes, f"jwt:{tenant}:{claims.get('sub', '?')}"[:160])
 
 
 def _scopes(value: Any) -> frozenset[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 from sqlalchemy import func, update
 from typer.testing import CliRunner
 
@@ -194,3 +195,14 @@ def test_a_tenant_reaches_storage_and_cache_keys_only_by_its_pattern(
             analysis_key(bad, "posting")
     # One posting, two tenants: two cache entries, so neither learns of the other's.
     assert analysis_key("one", "Python") != analysis_key("two", "Python")
+
+
+def test_the_bucket_expires_objects_after_the_retention_where_supported(
+        service_env: dict[str, str]) -> None:
+    bucket = service_env["RT_S3_BUCKET"]
+    if storage.set_retention_rule(bucket, 30):
+        rules = storage.client().get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+        assert [rule["Expiration"]["Days"] for rule in rules] == [30]
+    else:  # the store refused as unsupported: no rule is kept, the sweep alone deletes
+        with pytest.raises(ClientError):
+            storage.client().get_bucket_lifecycle_configuration(Bucket=bucket)
