@@ -208,3 +208,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": title}
     for code, title in ((404, "Not found"), (413, "Content too large"), (422, "Invalid request"))
 }
+# ... and those of every authenticated route.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": title}
+    for code, title in ((401, "No valid credentials"), (403, "The credential lacks the scope"),
+                        (429, "Rate limited (Retry-After, RateLimit-* headers)"))
+}

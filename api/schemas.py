@@ -190,6 +190,9 @@ class JobOut(BaseModel):
     cost_usd: float = Field(default=0.0, description="Estimated cost of those calls.")
     ats: list[AtsReport] = Field(
         default_factory=list, description="ATS checks of each PDF and DOCX, once compiled.")
+    purged_at: datetime | None = Field(
+        default=None, description="When the resume, posting, outputs and artifacts were "
+                                  "deleted (on request, or after the retention period).")
 
 
 class BatchItemOut(BaseModel):
@@ -223,6 +226,7 @@ class BatchOut(BaseModel):
     counts: dict[str, int]
     created_at: datetime
     finished_at: datetime | None = None
+    purged_at: datetime | None = None
     items: list[BatchItemOut]
     ranking: list[RankedOut] | None = Field(
         default=None, description="One-resume batches: the postings by fit, best first."

@@ -38,8 +38,14 @@ WORKERS_FOR_API = frozenset({
     "workers.db.outbox",
     "workers.db.status_reads",
     "workers.webhooks.targets",
+    "workers.logging",
+    "workers.tenants",
+    "workers.db.api_keys",
+    "workers.db.purges",
+    "workers.retention",
 })
-TASK_MODULES = ("workers.tasks", "workers.webhooks.tasks", "workers.reaper")
+TASK_MODULES = ("workers.tasks", "workers.webhooks.tasks", "workers.reaper",
+                "workers.retention_task")
 
 
 def _modules(package: str) -> list[Path]:

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from collections import Counter
 
-from fastapi import APIRouter, Response
+import anyio.from_thread
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session
 
-from api import submit
-from api.deps import IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
-from api.errors import PROBLEM_RESPONSES, not_found
+from api import rate_limit, submit
+from api.deps import (
+    BatchesWrite,
+    IdempotencyKey,
+    JobsRead,
+    SessionDep,
+    SettingsDep,
+    parse_id,
+)
+from api.errors import AUTH_RESPONSES, PROBLEM_RESPONSES, not_found
+from api.purge import cancel_unfinished, purge_jobs_now
 from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
 from api.views import job_error, top_missing
 from pipeline.models import FitParts
 from workers import chain
-from workers.db import batches, jobs, status_reads
+from workers.db import batches, jobs, purges, status_reads
 from workers.db.models import Batch, JobState
 
-router = APIRouter(prefix="/v1/batches", tags=["batches"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/batches", tags=["batches"],
+                   responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
 
 
 def batch_location(batch_id: object) -> str:
@@ -26,14 +37,19 @@ def batch_location(batch_id: object) -> str:
 @router.post("", status_code=202, response_model=BatchAccepted,
              responses={200: {"model": BatchAccepted, "description": "Replay"}})
 def submit_batch(
-    body: BatchCreate, response: Response, session: SessionDep, tenant: TenantDep,
-    settings: SettingsDep, idempotency_key: IdempotencyKey = None,
+    body: BatchCreate, request: Request, response: Response, session: SessionDep,
+    caller: BatchesWrite, settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> BatchAccepted:
+    tenant = caller.tenant
     submit.check_idempotency_key(idempotency_key)
     submit.check_template(body.template)
     submit.check_provider(body.provider, settings)
     submit.check_webhook_url(body.webhook_url, settings)
     items = _checked_items(body)
+    # A batch is as much work as its items: the request already counted one.
+    if len(items) > 1:
+        anyio.from_thread.run(rate_limit.charge_credential, request, caller, settings,
+                              len(items) - 1)
     fingerprint = submit.request_hash(body)
 
     batch, created = batches.create_batch(
@@ -85,7 +101,32 @@ def _accepted(batch: Batch, job_ids: list, response: Response) -> BatchAccepted:
 
 
 @router.get("/{batch_id}", response_model=BatchOut)
-def get_batch(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchOut:
+def get_batch(batch_id: str, session: SessionDep, caller: JobsRead) -> BatchOut:
+    return batch_out(session, caller.tenant, batch_id)
+
+
+@router.delete("/{batch_id}", response_model=BatchOut)
+def cancel_batch(
+    batch_id: str, session: SessionDep, caller: BatchesWrite,
+    purge: bool = Query(False, description="Also delete every item's resume, posting, outputs "
+                                           "and artifacts now."),
+) -> BatchOut:
+    """Cancel the batch's unfinished items; with `purge`, delete their personal data too."""
+    tenant = caller.tenant
+    batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
+    if batch is None:
+        raise not_found("batch")
+    job_ids = purges.batch_job_ids(session, batch.id)
+    cancel_unfinished(session, tenant, job_ids)
+    if purge:
+        purge_jobs_now(session, tenant, job_ids)
+        purges.purge_batch(session, batch.id)
+        session.commit()
+        session.expire_all()
+    return batch_out(session, tenant, batch_id)
+
+
+def batch_out(session: Session, tenant: str, batch_id: str) -> BatchOut:
     batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
     if batch is None:
         raise not_found("batch")
@@ -119,6 +160,7 @@ def get_batch(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchOut
     return BatchOut(
         id=batch.id, kind=batch.kind, state=batch.state, total=batch.total,
         counts={state.value: counts.get(state.value, 0) for state in JobState},
-        created_at=batch.created_at, finished_at=batch.finished_at, items=items,
+        created_at=batch.created_at, finished_at=batch.finished_at,
+        purged_at=batch.purged_at, items=items,
         ranking=ranking,
     )

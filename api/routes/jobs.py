@@ -5,24 +5,27 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import database, submit
-from api.deps import IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
-from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found
+from api.deps import IdempotencyKey, JobsRead, JobsWrite, SessionDep, SettingsDep, parse_id
+from api.errors import AUTH_RESPONSES, PROBLEM_RESPONSES, ApiProblem, not_found
+from api.purge import purge_jobs_now
 from api.schemas import ARTIFACT_NAMES, JobCreate, JobOut
 from api.views import job_location, job_out, queued_out, report_skills
 from workers import chain, storage
+from workers import logging as logs
 from workers.db import jobs, status_reads, transitions
 from workers.db.models import Job, JobState
 from workers.db.session import new_session
 from workers.db.status_reads import SkillNames
 from workers.settings import Settings
 
-router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"],
+                   responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
 
 
 def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | None]:
@@ -35,9 +38,10 @@ def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | 
 @router.post("", status_code=202, response_model=JobOut,
              responses={200: {"model": JobOut, "description": "Replay of an earlier submit"}})
 async def submit_job(
-    body: JobCreate, request: Request, response: Response, tenant: TenantDep,
+    body: JobCreate, request: Request, response: Response, caller: JobsWrite,
     settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> JobOut | Response:
+    tenant = caller.tenant
     # In the event loop (see api.database): checks are CPU only, the insert awaits, and
     # anything that could block (a DNS lookup, the replay's queries) goes to a thread.
     submit.check_idempotency_key(idempotency_key)
@@ -45,11 +49,12 @@ async def submit_job(
     posting = submit.posting_text(body.posting)
     submit.check_template(body.template)
     submit.check_provider(body.provider, settings)
-    if body.webhook_url is not None:
-        await run_in_threadpool(submit.check_webhook_url, body.webhook_url, settings)
+    # The lookup runs in the guard's own threads, within `webhook_dns_timeout_s`.
+    await submit.check_webhook_url_async(body.webhook_url, settings)
     fingerprint = submit.request_hash(body)
 
     job_id = uuid.uuid4()
+    logs.bind(job_id=str(job_id))
     job_chain = chain.build_chain(job_id)
     created = await database.insert_queued_job(request.app.state.submit_engine,
                                                jobs.queued_job_row(
@@ -90,17 +95,17 @@ def replay(
 
 
 @router.get("/{job_id}", response_model=JobOut)
-def get_job(job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep) -> JobOut:
-    job, skills = load(session, tenant, job_id)
+def get_job(job_id: str, session: SessionDep, caller: JobsRead, settings: SettingsDep) -> JobOut:
+    job, skills = load(session, caller.tenant, job_id)
     return job_out(job, settings, skills)
 
 
 @router.get("/{job_id}/artifacts/{name}", status_code=302,
             responses={302: {"description": "Redirect to a presigned download URL"}})
 def get_artifact(
-    job_id: str, name: str, session: SessionDep, tenant: TenantDep
+    job_id: str, name: str, session: SessionDep, caller: JobsRead
 ) -> RedirectResponse:
-    job, _ = load(session, tenant, job_id)
+    job, _ = load(session, caller.tenant, job_id)
     if name not in ARTIFACT_NAMES:
         raise not_found(f"artifact {name!r} (one of {', '.join(ARTIFACT_NAMES)})")
     key = (job.artifacts or {}).get(name)
@@ -116,9 +121,14 @@ def get_artifact(
 
 @router.delete("/{job_id}", response_model=JobOut)
 def cancel_job(
-    job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep
+    job_id: str, session: SessionDep, caller: JobsWrite, settings: SettingsDep,
+    purge: bool = Query(False, description="Also delete the resume, posting, outputs and "
+                                           "artifacts now (a running job is cancelled first)."),
 ) -> JobOut:
+    tenant = caller.tenant
     change = transitions.cancel_job(session, tenant, parse_id(job_id))
+    if purge:
+        return _purge(session, tenant, job_id, change, settings)
     if change.job is None:
         job, skills = load(session, tenant, job_id)  # 404 when missing or another tenant's
         if job.state == JobState.cancelled:
@@ -133,3 +143,17 @@ def cancel_job(
     chain.revoke(change.job.task_ids or [])
     chain.send_deliveries(change.deliveries)
     return job_out(change.job, settings, report_skills(change.job), presign=False)
+
+
+def _purge(
+    session: Session, tenant: str, job_id: str, change: transitions.Change, settings: Settings
+) -> JobOut:
+    if change.job is None:
+        load(session, tenant, job_id)  # 404 when missing or another tenant's
+    session.commit()
+    if change.job is not None:
+        chain.revoke(change.job.task_ids or [])
+        chain.send_deliveries(change.deliveries)
+    purge_jobs_now(session, tenant, [parse_id(job_id)])
+    job, skills = load(session, tenant, job_id)
+    return job_out(job, settings, skills, presign=False)

@@ -10,7 +10,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import SessionDep, SettingsDep, TenantDep, parse_id
+from api.deps import JobsRead, SessionDep, SettingsDep, parse_id
 from api.errors import PROBLEM_RESPONSES, not_found
 from api.job_report import JobReportOut, job_report
 from workers.db import batches, jobs, outbox
@@ -20,9 +20,9 @@ router = APIRouter(prefix="/v1", tags=["reports"], responses=PROBLEM_RESPONSES)
 
 @router.get("/jobs/{job_id}/report", response_model=JobReportOut)
 def get_job_report(
-    job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep
+    job_id: str, session: SessionDep, caller: JobsRead, settings: SettingsDep
 ) -> JobReportOut:
-    job = jobs.get_job(session, tenant, parse_id(job_id))
+    job = jobs.get_job(session, caller.tenant, parse_id(job_id))
     if job is None:
         raise not_found("job")
     return job_report(job, settings)
@@ -47,8 +47,8 @@ class BatchWebhooksOut(BaseModel):
 
 
 @router.get("/batches/{batch_id}/webhooks", response_model=BatchWebhooksOut)
-def get_batch_webhooks(batch_id: str, session: SessionDep, tenant: TenantDep) -> BatchWebhooksOut:
-    batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
+def get_batch_webhooks(batch_id: str, session: SessionDep, caller: JobsRead) -> BatchWebhooksOut:
+    batch = batches.get_batch(session, caller.tenant, parse_id(batch_id, "batch"))
     if batch is None:
         raise not_found("batch")
     return BatchWebhooksOut(

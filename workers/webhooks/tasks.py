@@ -20,7 +20,7 @@ from workers.db.session import session_scope
 from workers.settings import Settings, get_settings
 from workers.webhooks.post import Attempt, post_signed
 from workers.webhooks.signing import signed_headers
-from workers.webhooks.targets import UnsafeURL, resolve_target
+from workers.webhooks.targets import UnsafeURL, guard_options, resolve_target
 
 # A claimed row is leased for the attempt's timeout plus this, then due again.
 LEASE_MARGIN_S = 30.0
@@ -60,7 +60,7 @@ def attempt(
 ) -> Attempt:
     """Resolve (SSRF guard) and POST once, signed with the tenant's secret."""
     try:
-        target = resolve_target(delivery.url, allow_private=settings.allow_private_webhooks)
+        target = resolve_target(delivery.url, **guard_options(settings))
     except UnsafeURL as exc:
         # Checked at submit time too; a name that now resolves inside is refused for good.
         return Attempt(None, f"refused: {exc}", 0.0, refused=True)
