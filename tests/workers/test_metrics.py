@@ -35,7 +35,9 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 POOL_SCRIPT = r"""
 import json, os, signal, sys, time
 import httpx
-from celery.signals import task_postrun, task_prerun, worker_process_init, worker_process_shutdown
+from celery.exceptions import Retry
+from celery.signals import (task_postrun, task_prerun, task_retry, worker_process_init,
+                            worker_process_shutdown)
 from workers import metrics, metrics_server
 from workers.tasks import compile as compile_task, parse as parse_task
 
@@ -52,7 +54,11 @@ def child(body):
 
 def clean_exit():
     task_prerun.send(sender=parse_task.run, task_id="a", task=parse_task.run)
-    task_postrun.send(sender=parse_task.run, task_id="a", task=parse_task.run, state="SUCCESS")
+    task_retry.send(sender=parse_task.run, request=None, reason=Retry(exc=TimeoutError("db")),
+                    einfo=None)
+    task_postrun.send(sender=parse_task.run, task_id="a", task=parse_task.run, state="RETRY")
+    task_prerun.send(sender=parse_task.run, task_id="a2", task=parse_task.run)
+    task_postrun.send(sender=parse_task.run, task_id="a2", task=parse_task.run, state="SUCCESS")
     metrics.tex_compiles("resume", "modern", 3)
     worker_process_shutdown.send(sender=None, pid=os.getpid(), exitcode=0)
 
@@ -109,6 +115,11 @@ def test_forked_children_add_up_and_dead_ones_stop_running(tmp_path: Path) -> No
                  document="resume", template="modern") == 8
     assert value(while_running, "resume_tailor_stage_duration_seconds_count",
                  stage="parse", outcome="success") == 1
+    assert value(while_running, "resume_tailor_stage_duration_seconds_count",
+                 stage="parse", outcome="retry") == 1
+    # The retry, by what caused it (Celery's Retry wraps the error).
+    assert value(while_running, "resume_tailor_task_retries_total",
+                 task="parse", reason="TimeoutError") == 1
     # The killed child's task is not running any more; the live child's is.
     assert value(while_running, "resume_tailor_tasks_running", task="compile") == 1
     # The child that left cleanly took its gauge with it (worker_process_shutdown).
