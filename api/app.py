@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from api import database, errors, submit, web
 from api.limits import BodySizeLimit
-from api.metrics import RequestMetrics
+from api.metrics import RequestMetrics, exposed_registry
 from api.rate_limit import ClientRateLimit, RateLimiter
 from api.request_id import RequestId
 from api.routes import batches, docs, health, jobs, meta, reports
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     web.mount_page(app, settings.api_web_dir)  # last: the page at `/` must not shadow any route
 
     registry = CollectorRegistry()
-    app.state.metrics_registry = registry
+    app.state.metrics_registry = exposed_registry(registry, settings)
 
     def limit_for(path: str) -> int:
         if path.startswith("/v1/batches"):

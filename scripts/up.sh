@@ -88,10 +88,17 @@ umask 022
 start api "$BIN/uvicorn" api.app:create_app --factory --host 127.0.0.1 --port 8000
 # Compile (TeX) is most of a job's CPU; its pool gets two processes per core unless told
 # otherwise, so its waits on Postgres, S3 and the broker do not leave a core idle.
+# Each worker serves its metrics on 127.0.0.1:METRICS_PORT_BASE+1.. in this order (parse 9801,
+# score 9802, rewrite 9803, compile 9804, upload 9805, webhooks 9806), from a directory of
+# its own (docs/operations.md, "Metrics").
+port="${METRICS_PORT_BASE:-9800}"
 for queue in parse score rewrite compile upload webhooks; do
   concurrency=1
+  port=$(( port + 1 ))
   [[ "$queue" == compile ]] && concurrency="${COMPILE_CONCURRENCY:-$(( 2 * $(nproc) ))}"
-  start "worker-$queue" "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork \
+  start "worker-$queue" env RT_METRICS_PORT="$port" \
+    PROMETHEUS_MULTIPROC_DIR="$PWD/$RUN/prometheus/$queue" \
+    "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork \
     -c "$concurrency" -O fair -n "$queue@%h" --loglevel INFO --without-gossip --without-mingle
 done
 start beat "$BIN/celery" -A workers beat --loglevel INFO --schedule "$RUN/celerybeat-schedule"

@@ -23,7 +23,8 @@ FORBIDDEN = {
 }
 
 # The workers modules the API may import: settings, persistence, the chain builder (which
-# sends tasks by name), storage, the webhook target check. Never a Celery task module: those
+# sends tasks by name), storage, the webhook target check, the metrics (the job counters and
+# the Redis readings /metrics serves). Never a Celery task module: those
 # load the pipeline and register tasks, which the API process has no use for.
 WORKERS_FOR_API = frozenset({
     "workers.settings",
@@ -43,6 +44,8 @@ WORKERS_FOR_API = frozenset({
     "workers.db.api_keys",
     "workers.db.purges",
     "workers.retention",
+    "workers.metrics",
+    "workers.broker_metrics",
 })
 TASK_MODULES = ("workers.tasks", "workers.webhooks.tasks", "workers.reaper",
                 "workers.retention_task")

@@ -230,3 +230,8 @@ def _after_fork(**_: Any) -> None:
     reset_engine()
     cache.reset_client()
     storage.reset_client()
+
+
+# Connects the metrics' signal handlers: the exporter at worker start, task timings and
+# retries in the pool children (workers.metrics_server).
+from workers import metrics_server  # noqa: E402,F401

@@ -176,6 +176,12 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # ---------------------------------------------------------------- metrics
+    # A worker serves its Prometheus metrics on this port (None: no exporter). Its pool
+    # children count in PROMETHEUS_MULTIPROC_DIR, which must then be set (workers.metrics_server).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a container, so Prometheus reaches it
+
     # ---------------------------------------------------------------- the API (RT_API_*)
     api_max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     # A batch carries up to 500 postings (or resume + posting pairs), so it may be larger.

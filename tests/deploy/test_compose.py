@@ -89,6 +89,13 @@ def test_compose_services_run_a_job(service_env: dict[str, str], tmp_path: Path)
         "api": {"UVICORN_HOST": "127.0.0.1", "UVICORN_PORT": str(api_port)},
         "flower": {"FLOWER_ADDRESS": "127.0.0.1", "FLOWER_PORT": str(flower_port)},
     }
+    # Each worker's exporter: a free port and a directory of its own (each container has its
+    # own /tmp; here they share one).
+    workers = [name for name, svc in services.items() if "RT_METRICS_PORT" in environment(svc)]
+    assert workers, "no worker exports metrics"
+    for name, port in zip(workers, free_ports(len(workers)), strict=True):
+        extra[name] = {"RT_METRICS_HOST": "127.0.0.1", "RT_METRICS_PORT": str(port),
+                       "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus" / name)}
     envs = {name: _process_env(svc, service_env, extra.get(name, {}))
             for name, svc in services.items()}
     workdirs = {}
@@ -121,6 +128,11 @@ def test_compose_services_run_a_job(service_env: dict[str, str], tmp_path: Path)
             wait_for(check, timeout=240, interval=1.0, what=f"{name}'s health check")
 
         _submit_and_see_it_succeed(f"http://127.0.0.1:{api_port}")
+        for name in workers:
+            scraped = httpx.get(f"http://127.0.0.1:{extra[name]['RT_METRICS_PORT']}/metrics")
+            assert scraped.status_code == 200, name
+        upload = httpx.get(f"http://127.0.0.1:{extra['worker-upload']['RT_METRICS_PORT']}/metrics")
+        assert 'resume_tailor_jobs_finished_total{outcome="succeeded"' in upload.text
     finally:
         _stop_all(processes)
 

@@ -25,6 +25,7 @@ from workers.db.jobs import JOBS, load_job, returned_columns
 from workers.db.models import ACTIVE, FLOW, STAGE_STATE, Job, JobState
 from workers.db.outbox import add_delivery
 from workers.events import job_event
+from workers.metrics import job_finished
 
 
 @dataclass
@@ -277,6 +278,7 @@ def _after_terminal(session: Session, job: Job | None) -> Change:
     change = Change(job)
     if job is None:
         return change
+    job_finished(session, job)  # counted once the transaction commits
     if job.webhook_url and job.state != JobState.cancelled:
         event_type, payload = job_event(job)
         change.deliveries.append(

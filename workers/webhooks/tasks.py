@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from workers import metrics
 from workers.app import DELIVER_TASK, SWEEP_TASK, app
 from workers.db import outbox
 from workers.db.models import DeliveryState
@@ -74,12 +75,15 @@ def record(delivery_id: uuid.UUID, result: Attempt, settings: Settings) -> float
     """Log the attempt in the row; the delay before the next one, or None when final."""
     # A refused URL gets no retries: an empty schedule makes this attempt the last.
     schedule = () if result.refused else settings.webhook_retry_schedule_s
+    metrics.webhook_attempt(result)
     with session_scope() as session:
         row = outbox.record_delivery_attempt(
             session, delivery_id, status=result.status_code, error=result.error,
             duration_ms=result.duration_ms, retry_schedule_s=schedule,
         )
         if row.state != DeliveryState.pending.value:
+            if row.state == DeliveryState.failed.value:
+                metrics.webhook_given_up(result)
             return None
         return float(schedule[row.attempts])
 
