@@ -35,6 +35,7 @@ def create_submit_engine(settings: Settings, pool_size: int) -> AsyncEngine:
         pool_recycle=1800,
         isolation_level="AUTOCOMMIT",
         connect_args={"application_name": APPLICATION_NAME},
+        hide_parameters=True,  # a failed insert would otherwise log the resume and posting
     )
     ping_idle_connections(engine.sync_engine, settings.database_ping_idle_s)
     return engine

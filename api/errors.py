@@ -227,19 +227,50 @@ _REASONS = {
 # ---------------------------------------------------------------- OpenAPI declarations
 
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+HEADER_REF = "#/components/headers/{name}"  # api.openapi adds each of HEADERS there
 
-# The problems every route can answer. Authentication (401/403) and rate limits (429) belong
-# here once they exist: adding their slugs to `api.problems` and to this tuple declares them
-# on every route at once.
+# The headers an answer may carry, by name, as `components.headers` describes them.
+HEADERS: dict[str, dict[str, Any]] = {
+    "Retry-After": {"description": "Seconds to wait before retrying.",
+                    "schema": {"type": "integer", "minimum": 0}, "example": 1},
+    "WWW-Authenticate": {"description": "The credentials the API takes: "
+                                        "`Bearer realm=\"resume-tailor\", ApiKey "
+                                        "header=\"X-API-Key\"`.",
+                         "schema": {"type": "string"}},
+    "RateLimit-Limit": {"description": "Requests (a batch: items) allowed in the current "
+                                       "window by the tighter of your two limits (per "
+                                       "credential, per client address).",
+                        "schema": {"type": "integer"}, "example": 600},
+    "RateLimit-Remaining": {"description": "How many of them are left in this window.",
+                            "schema": {"type": "integer", "minimum": 0}, "example": 599},
+    "RateLimit-Reset": {"description": "Seconds until the window ends and the count starts "
+                                       "again.",
+                        "schema": {"type": "integer", "minimum": 0}, "example": 42},
+    "X-Request-ID": {"description": "The request's correlation id: the `X-Request-ID` you "
+                                    "sent (short printable ASCII) or one made for it. It is "
+                                    "in every log line the request causes; quote it when "
+                                    "reporting a problem.",
+                     "schema": {"type": "string"}, "example": "4bf92f3577b34da6a3ce929d0e0e4736"},
+}
+RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+
+# The problems every route can answer.
 COMMON_PROBLEMS: tuple[str, ...] = ("internal-error",)
+# ... and those of every route that takes a caller (`api.deps.require`): no or bad
+# credentials, a scope the credential lacks, over a rate limit, and (an API key is looked up
+# in Postgres) the database unavailable. tests/api/test_openapi_document.py checks that every
+# operation whose dependencies declare a credential (its `security`) lists them.
+AUTHENTICATED: tuple[str, ...] = (
+    "unauthorized", "forbidden", "rate-limited", "database-unavailable")
 
 
 def responses(*slugs: str, **successes: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     """A route's `responses=`: the problem types it can answer (by slug, see
-    `api.problems`), grouped by status, plus `COMMON_PROBLEMS`; each lists its `type` URIs and
-    an example body. `successes` adds other responses by status (`_200={...}`)."""
+    `api.problems`), grouped by status, plus `COMMON_PROBLEMS`; each lists its `type` URIs, an
+    example body and the headers it carries. `successes` adds other responses by status
+    (`_200={...}`)."""
     by_status: dict[int, list[str]] = {}
-    for slug in (*slugs, *COMMON_PROBLEMS):
+    for slug in dict.fromkeys((*slugs, *COMMON_PROBLEMS)):
         problem = PROBLEM_TYPES[slug]  # a KeyError here is a typo in a route's declaration
         by_status.setdefault(problem.status, []).append(slug)
     out: dict[int | str, dict[str, Any]] = {
@@ -260,9 +291,9 @@ def responses(*slugs: str, **successes: dict[str, Any]) -> dict[int | str, dict[
                              for t in types},
             }},
         }
-        if any(t.retry_after for t in types):
-            answer["headers"] = {"Retry-After": {
-                "description": "Seconds to wait before retrying.",
-                "schema": {"type": "integer"}}}
+        names = [name for t in types for name in t.headers]
+        if names:
+            answer["headers"] = {name: {"$ref": HEADER_REF.format(name=name)}
+                                 for name in dict.fromkeys(names)}
         out[status] = answer
     return out

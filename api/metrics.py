@@ -1,14 +1,39 @@
-"""Prometheus metrics: requests by route template and status, and their latency.
+"""Prometheus metrics: requests by route template and status, and their latency; what
+`/metrics` shows.
 
 A per-app registry, so building several apps in one process (tests) never collides.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess, values
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from workers import metrics as job_metrics
+from workers.broker_metrics import BreakerCollector, QueueCollector
+from workers.settings import Settings
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def exposed_registry(requests: CollectorRegistry, settings: Settings) -> CollectorRegistry:
+    """What `/metrics` serves: this app's request metrics (`requests`) and the job metrics
+    counted in this process (cancellations), or, with PROMETHEUS_MULTIPROC_DIR set (uvicorn
+    `--workers N`), every API process's values from that directory; and in both cases the
+    queue lengths and breaker states, read from Redis at each scrape. The directory is the
+    API processes' own, empty when they start (uvicorn's supervisor runs none of this code,
+    so nothing here may empty it: sibling processes are already counting)."""
+    if os.environ.get(MULTIPROC_ENV) and getattr(values.ValueClass, "_multiprocess", False):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = job_metrics.register(requests)
+    registry.register(QueueCollector(settings))
+    registry.register(BreakerCollector(settings))
+    return registry
 
 
 class RequestMetrics:

@@ -6,6 +6,9 @@
   422 declares it with its problem types.
 - The JSON Resume models' descriptions, from the JSON Resume schema the pipeline validates
   with, so the two cannot disagree.
+- `security` where a probe takes an optional credential (`OPTIONAL_ADMIN`); on the `/v1`
+  operations FastAPI declares it from their dependencies (`api.deps.require`).
+- The headers every answer carries (`X-Request-ID`, and on rate-limited paths `RateLimit-*`).
 
 `API_VERSION` is the document's `info.version`; CHANGELOG.md's top section names it, and
 docs/api.md says when it changes.
@@ -13,6 +16,7 @@ docs/api.md says when it changes.
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from importlib import resources
@@ -22,10 +26,17 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from api.errors import Problem
+from api.deps import API_KEY_SCHEME, BEARER_SCHEME
+from api.errors import HEADER_REF, HEADERS, RATE_LIMIT_HEADERS, Problem
 from api.problems import PROBLEM_TYPES
+from api.rate_limit import EXEMPT_PATHS, LIMITED_PREFIXES
 
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
+
+# Anyone may call; a credential with the `admin` scope is told more (`/readyz`), or, where the
+# deployment requires it, needed (`/metrics`). `{}` is "no credential".
+OPTIONAL_ADMIN: list[dict[str, list[str]]] = [
+    {}, {API_KEY_SCHEME: ["admin"]}, {BEARER_SCHEME: ["admin"]}]
 
 DESCRIPTION = """\
 Tailor a [JSON Resume](https://jsonresume.org) to a job posting: a one-page, ATS-readable PDF,
@@ -38,9 +49,22 @@ with a growing interval, or give a `webhook_url` and be told when it is done. On
 `succeeded`, download its artifacts (`GET /v1/jobs/{job_id}/artifacts/resume.pdf`, a redirect
 to a presigned URL).
 
+**Authentication.** Every `/v1` operation but `GET /v1/meta` needs a credential: an API key
+in `X-API-Key`, or a JWT in `Authorization: Bearer` (one of the two, not both). Each names a
+tenant, which owns everything it creates (another tenant's ids answer 404), and scopes:
+`jobs:write`, `jobs:read`, `batches:write`, or `admin` for all. Without a valid credential
+the answer is 401; without the operation's scope, 403. Each operation's `security` names the
+scope it needs.
+
+**Rate limits.** Requests per client address and units of work per credential (a batch
+counts its items) are limited per window, across every server: over a limit the answer is
+429 with `Retry-After`, and answers carry `RateLimit-Limit`, `RateLimit-Remaining` and
+`RateLimit-Reset`. Every answer carries `X-Request-ID` (yours, if you sent one): quote it
+when reporting a problem.
+
 **Retries.** Send an `Idempotency-Key` with every submit: a retry with the same key and body
 answers with what the first request created, so a timeout never makes two jobs. Every `GET`
-is safe to repeat. A 503 carries `Retry-After`.
+is safe to repeat. A 429 or 503 carries `Retry-After`.
 
 **Errors** are `application/problem+json` (RFC 9457). Branch on `type` (a URI such as
 `/problems/not-found`); input errors list each offending field by its path in the request
@@ -65,7 +89,8 @@ TAGS = [
     {"name": "reports", "description": "What a person reads beside a job or batch: the "
                                        "report so far, webhook deliveries."},
     {"name": "meta", "description": "What this server offers: templates, providers, limits."},
-    {"name": "health", "description": "Probes for load balancers and orchestrators."},
+    {"name": "health", "description": "Probes for load balancers and orchestrators, metrics "
+                                      "for Prometheus."},
 ]
 
 # The JSON Resume models (pipeline/jsonresume.py) and where each stands in the JSON Resume
@@ -123,11 +148,13 @@ def install(app: FastAPI) -> None:
 
 
 def build(app: FastAPI) -> dict[str, Any]:
-    document = get_openapi(
+    # A copy: FastAPI shares the routes' declared dicts with the document, which is changed
+    # below.
+    document = copy.deepcopy(get_openapi(
         title=app.title, version=API_VERSION, summary=app.summary, description=DESCRIPTION,
         routes=app.routes, webhooks=app.webhooks.routes, tags=TAGS,
         license_info={"name": "MIT", "identifier": "MIT"},
-    )
+    ))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     _drop_generic_422(document)
     schemas.pop("HTTPValidationError", None)
@@ -135,7 +162,22 @@ def build(app: FastAPI) -> dict[str, Any]:
     _add_problem(schemas)
     _describe_resume(schemas)
     _restore_examples(schemas)
+    document["components"]["headers"] = copy.deepcopy(HEADERS)
+    _declare_common_headers(document)
     return document
+
+
+def _declare_common_headers(document: dict[str, Any]) -> None:
+    """Every answer carries `X-Request-ID` (api.request_id); answers on rate-limited paths
+    (api.rate_limit) carry the `RateLimit-*` headers while the limits are counted."""
+    for path, item in document.get("paths", {}).items():
+        limited = path.startswith(LIMITED_PREFIXES) and path not in EXEMPT_PATHS
+        names = ("X-Request-ID", *(RATE_LIMIT_HEADERS if limited else ()))
+        for operation in item.values():
+            for answer in operation.get("responses", {}).values():
+                headers = answer.setdefault("headers", {})
+                for name in names:
+                    headers.setdefault(name, {"$ref": HEADER_REF.format(name=name)})
 
 
 def _models_with_examples() -> dict[str, type[BaseModel]]:

@@ -21,6 +21,11 @@ class ProblemType:
     example_detail: str
     example_errors: tuple[tuple[str, str], ...] = ()  # (field, message)
     retry_after: bool = False  # the answer carries `Retry-After`
+    extra_headers: tuple[str, ...] = ()  # and these (`api.errors.HEADERS` describes each)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (("Retry-After",) if self.retry_after else ()) + self.extra_headers
 
     @property
     def uri(self) -> str:
@@ -64,6 +69,34 @@ _CATALOG = (
         "their own, larger limit). It was refused before being read; split a batch.",
         "request body exceeds the limit of 2097152 bytes",
         (("body", "larger than 2097152 bytes"),),
+    ),
+    ProblemType(
+        "unauthorized", 401, "Unauthorized",
+        "No credential, or one that is not valid: an unknown or revoked API key, a bearer "
+        "token that is expired, not yet valid, for another issuer or audience, or badly "
+        "signed, or both an `X-API-Key` and an `Authorization` header. `detail` says which. "
+        "The body is not validated before the caller is known. Send one valid credential; "
+        "retrying unchanged fails again.",
+        "credentials required: X-API-Key or Authorization: Bearer",
+        extra_headers=("WWW-Authenticate",),
+    ),
+    ProblemType(
+        "forbidden", 403, "Forbidden",
+        "The credential is valid but lacks the scope this operation needs (`jobs:write`, "
+        "`jobs:read`, `batches:write`; `admin` implies all). Use a credential with that "
+        "scope.",
+        "this credential lacks the 'jobs:write' scope",
+    ),
+    ProblemType(
+        "rate-limited", 429, "Too many requests",
+        "Over a rate limit: requests per client address, or units of work per credential (a "
+        "request counts one, a batch its items), in a fixed window shared by every server. "
+        "Nothing was done; retry after the `Retry-After` seconds (a submit with the same "
+        "`Idempotency-Key`). The `RateLimit-*` headers say where you stand.",
+        "requests for credential key:3f9a1c2e: more than 600 in 42s left of this window; "
+        "retry after it",
+        retry_after=True, extra_headers=("RateLimit-Limit", "RateLimit-Remaining",
+                                         "RateLimit-Reset"),
     ),
     ProblemType(
         "not-found", 404, "Not found",

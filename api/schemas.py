@@ -271,6 +271,9 @@ class JobOut(BaseModel):
     cost_usd: float = Field(default=0.0, description="Estimated cost of those calls.")
     ats: list[AtsReport] = Field(
         default_factory=list, description="ATS checks of each PDF and DOCX, once compiled.")
+    purged_at: datetime | None = Field(
+        default=None, description="When the resume, posting, outputs and artifacts were "
+                                  "deleted (on request, or after the retention period).")
 
 
 class BatchItemOut(BaseModel):
@@ -335,6 +338,9 @@ class BatchOut(BaseModel):
     counts: dict[str, int] = Field(description="Jobs per state, every state listed.")
     created_at: datetime = Field(description="When it was submitted.")
     finished_at: datetime | None = Field(default=None, description="When it completed.")
+    purged_at: datetime | None = Field(
+        default=None, description="When its jobs' resumes, postings, outputs and artifacts "
+                                  "were deleted (on request, or after the retention period).")
     items: list[BatchItemOut] = Field(description="Every job, in request order.")
     ranking: list[RankedOut] | None = Field(
         default=None, description="One-resume batches: the postings by fit, best first."

@@ -17,7 +17,12 @@ from pipeline.inputs import posting_to_text
 from pipeline.jsonresume import Resume
 from pipeline.schema import is_valid_fast, validate_jsonresume
 from workers.settings import Settings
-from workers.webhooks.targets import UnsafeURL, resolve_target
+from workers.webhooks.targets import (
+    UnsafeURL,
+    guard_options,
+    resolve_target,
+    resolve_target_async,
+)
 
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -67,10 +72,23 @@ def check_provider(provider: str, settings: Settings, field: str = "provider") -
 
 
 def check_webhook_url(url: str | None, settings: Settings, field: str = "webhook_url") -> None:
+    """The SSRF guard at submit (blocks up to `webhook_dns_timeout_s`: for sync routes)."""
     if url is None:
         return
     try:
-        resolve_target(url, allow_private=settings.allow_private_webhooks)
+        resolve_target(url, **guard_options(settings))
+    except UnsafeURL as exc:
+        raise invalid(field, str(exc)) from None
+
+
+async def check_webhook_url_async(
+    url: str | None, settings: Settings, field: str = "webhook_url"
+) -> None:
+    """`check_webhook_url` for the event loop: the lookup runs in the guard's own threads."""
+    if url is None:
+        return
+    try:
+        await resolve_target_async(url, **guard_options(settings))
     except UnsafeURL as exc:
         raise invalid(field, str(exc)) from None
 

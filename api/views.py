@@ -47,6 +47,7 @@ def job_out(
         usage=(usage := stage_usage(job.stages or {})),
         cost_usd=round(sum(row.cost_usd for row in usage), 6),
         ats=(job.stages or {}).get("compile", {}).get("ats", []),
+        purged_at=job.purged_at,
     )
 
 

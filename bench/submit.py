@@ -98,10 +98,12 @@ def _request(host: str, index: int, size: str) -> bytes:
 
 
 def post_request(host: str, path: str, payload: object) -> bytes:
-    """A keep-alive HTTP/1.1 POST of `payload` as JSON, encoded once, ahead of the clock."""
+    """A keep-alive HTTP/1.1 POST of `payload` as JSON, encoded once, ahead of the clock, with
+    the API key in RT_BENCH_API_KEY (`serve_api` makes one for the API it starts)."""
     body = json.dumps(payload, separators=(",", ":")).encode()
+    key = os.environ.get(BENCH_KEY_VARIABLE, "")
     head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n")
+            f"X-API-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
 
 
@@ -195,7 +197,11 @@ def local_api(workers: int) -> Iterator[tuple[str, int]]:
     try:
         migrate_database(database_url)
         # The submit route runs in the event loop (api.database): no route threads to size.
-        env = {"RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix}
+        # Every request comes from one address at hundreds a second: no rate limit here.
+        env = {"RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix,
+               "RT_API_RATE_LIMIT_PER_IP": "100000000", "RT_API_RATE_LIMIT_PER_KEY": "100000000",
+               "RT_ENVIRONMENT": os.environ.get("RT_ENVIRONMENT", "development")}
+        os.environ[BENCH_KEY_VARIABLE] = make_bench_key(database_url)
         from tests.api_server import serve_api
 
         with serve_api(env, workers=workers) as served:
@@ -207,6 +213,27 @@ def local_api(workers: int) -> Iterator[tuple[str, int]]:
         keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
         if keys:
             client.delete(*keys)
+
+
+BENCH_KEY_VARIABLE = "RT_BENCH_API_KEY"
+
+
+def make_bench_key(database_url: str) -> str:
+    """A key (tenant `bench`) in the database the benchmarked API uses."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from workers.db import api_keys
+
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            _, key = api_keys.create_key(session, tenant="bench", name="bench",
+                                         scopes=("jobs:write", "jobs:read", "batches:write"))
+            session.commit()
+    finally:
+        engine.dispose()
+    return key
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ honours `Retry-After`, download artifacts, and verify webhook signatures (Standa
 
     from resume_tailor_client import Client
 
-    with Client("http://127.0.0.1:8000") as api:
+    with Client("http://127.0.0.1:8000", api_key="rt_...") as api:
         job = api.submit_job(resume, posting, template="modern", idempotency_key="order-4711")
         job = api.wait_for_job(job.id)
         api.download_artifact(job.id, "resume.pdf", "resume.pdf")

@@ -62,18 +62,36 @@ def retry_after_s(response: httpx.Response) -> float | None:
         return None
 
 
+def credential_headers(api_key: str | None, bearer_token: str | None) -> dict[str, str]:
+    """The header for one credential; the API refuses a request that carries both."""
+    if api_key is not None and bearer_token is not None:
+        raise ValueError("api_key, bearer_token: give one credential, not both")
+    for name, value in (("api_key", api_key), ("bearer_token", bearer_token)):
+        if value is not None and (not value.strip() or any(c in value for c in "\r\n")):
+            raise ValueError(f"{name}: empty, or a line break inside")
+    if api_key is not None:
+        return {"X-API-Key": api_key.strip()}
+    if bearer_token is not None:
+        return {"Authorization": f"Bearer {bearer_token.strip()}"}
+    return {}
+
+
 class Client:
-    """`base_url`: the API's root (`http://127.0.0.1:8000`). `headers` go with every API
-    request (an `Authorization` header, say), never with the presigned artifact downloads."""
+    """`base_url`: the API's root (`http://127.0.0.1:8000`). The credential, `api_key` (sent
+    as `X-API-Key`) or `bearer_token` (a JWT, sent as `Authorization: Bearer`), and `headers`
+    go with every API request, never with the presigned artifact downloads. Every `/v1`
+    operation but `meta()` needs a credential: without one they answer 401 (`ApiError`)."""
 
     def __init__(
-        self, base_url: str, *, timeout_s: float = 30.0, headers: Mapping[str, str] | None = None,
+        self, base_url: str, *, api_key: str | None = None, bearer_token: str | None = None,
+        timeout_s: float = 30.0, headers: Mapping[str, str] | None = None,
         max_retries: int = 5, backoff_base_s: float = 0.5, backoff_max_s: float = 30.0,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s,
-                                  headers=dict(headers or {}), transport=transport)
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport,
+            headers={**dict(headers or {}), **credential_headers(api_key, bearer_token)})
         self._downloads = httpx.Client(timeout=timeout_s, transport=transport,
                                        follow_redirects=True)
         self.max_retries = max_retries
@@ -100,9 +118,12 @@ class Client:
     def get_job(self, job_id: uuid.UUID | str) -> Job:
         return _parse(Job, self._request("GET", f"/v1/jobs/{job_id}"))
 
-    def cancel_job(self, job_id: uuid.UUID | str) -> Job:
-        """Cancel (cancelling a cancelled job is fine; a finished one is an ApiError 409)."""
-        return _parse(Job, self._request("DELETE", f"/v1/jobs/{job_id}", retry=True))
+    def cancel_job(self, job_id: uuid.UUID | str, *, purge: bool = False) -> Job:
+        """Cancel (cancelling a cancelled job is fine; a finished one is an ApiError 409).
+        `purge`: also delete the job's resume, posting, outputs and artifacts now (a
+        finished job may be purged; the answer has `purged_at`)."""
+        return _parse(Job, self._request("DELETE", f"/v1/jobs/{job_id}", retry=True,
+                                         params={"purge": "true"} if purge else None))
 
     def wait_for_job(
         self, job_id: uuid.UUID | str, *, timeout_s: float = 600.0, first_delay_s: float = 0.5,
@@ -123,7 +144,8 @@ class Client:
         if answer.status_code != 302 or "location" not in answer.headers:
             raise ApiError(Problem(status=answer.status_code, title="Unexpected answer",
                                    detail=f"expected a redirect, got {answer.status_code}"))
-        file = self._downloads.get(answer.headers["location"])
+        # Relative to the API's URL when it is not absolute (HTTP allows either).
+        file = self._downloads.get(answer.url.join(answer.headers["location"]))
         file.raise_for_status()
         if destination is not None:
             Path(destination).write_bytes(file.content)
@@ -153,6 +175,18 @@ class Client:
 
     def get_batch(self, batch_id: uuid.UUID | str) -> Batch:
         return _parse(Batch, self._request("GET", f"/v1/batches/{batch_id}"))
+
+    def cancel_batch(self, batch_id: uuid.UUID | str, *, purge: bool = False) -> Batch:
+        """Cancel the batch's unfinished jobs (a finished batch is not an error); `purge`:
+        also delete every job's personal data now."""
+        return _parse(Batch, self._request("DELETE", f"/v1/batches/{batch_id}", retry=True,
+                                           params={"purge": "true"} if purge else None))
+
+    def meta(self) -> dict[str, Any]:
+        """What a submit may choose on this server (templates, providers, limits); the one
+        operation that needs no credential."""
+        answer: dict[str, Any] = self._request("GET", "/v1/meta").json()
+        return answer
 
     def wait_for_batch(
         self, batch_id: uuid.UUID | str, *, timeout_s: float = 3600.0,
@@ -185,6 +219,7 @@ class Client:
     def _request(
         self, method: str, path: str, *, json: Any = None,
         headers: Mapping[str, str] | None = None, retry: bool | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """One API call, retried when that is safe: GETs, and requests carrying an
         idempotency key (or `retry=True`). Problem answers become ApiError."""
@@ -193,7 +228,8 @@ class Client:
         attempt = 0
         while True:
             try:
-                answer = self._http.request(method, path, json=json, headers=headers)
+                answer = self._http.request(method, path, json=json, headers=headers,
+                                            params=params)
             except httpx.TransportError:
                 if not safe or attempt >= self.max_retries:
                     raise

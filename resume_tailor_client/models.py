@@ -63,6 +63,7 @@ class Job(_Answer):
     artifacts: dict[str, str] | None = None  # name → presigned URL, once succeeded
     artifacts_expire_in_s: int | None = None
     error: JobError | None = None
+    purged_at: datetime | None = None  # its personal data deleted (on request or by age)
 
     @property
     def is_final(self) -> bool:
@@ -106,6 +107,7 @@ class Batch(_Answer):
     counts: dict[str, int]
     created_at: datetime
     finished_at: datetime | None = None
+    purged_at: datetime | None = None
     items: list[BatchItem]
     ranking: list[RankedPosting] | None = None
 

@@ -3,14 +3,18 @@
 # Postgres and Redis (URLs from RT_* settings, defaults in workers/settings.py):
 #   its own database (`resume_tailor`, created when missing; RT_DATABASE_URL chooses another),
 #   SeaweedFS S3 on 127.0.0.1:8333, migrations, API on 127.0.0.1:8000, one Celery worker per
-#   queue, beat (reaper + webhook sweep), Flower on 127.0.0.1:5555.
-# Logs in var/log/, pids in var/run/; `make down` (scripts/down.sh) stops exactly those.
+#   queue, beat (reaper, webhook sweep, retention), Flower on 127.0.0.1:5555 behind a login.
+# Logs in var/log/ (JSON lines), pids in var/run/; `make down` (scripts/down.sh) stops exactly
+# those. The development API key is in var/run/api-key, Flower's login in var/run/flower-auth.
 # Flower alone: .venv/bin/celery -A workers flower --address=127.0.0.1 --port=5555
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 LOG=var/log RUN=var/run DATA=var/s3
 mkdir -p "$LOG" "$RUN" "$DATA"
+# The settings refuse their placeholder secrets everywhere but development (the default is
+# production): this is development.
+export RT_ENVIRONMENT="${RT_ENVIRONMENT:-development}"
 # Not the machine's shared `test` database, which test runs create and drop databases beside.
 export RT_DATABASE_URL="${RT_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/resume_tailor}"
 export RT_S3_ENDPOINT_URL="${RT_S3_ENDPOINT_URL:-http://127.0.0.1:8333}"
@@ -67,16 +71,38 @@ EOF_PY
 $BIN/resume-tailor-admin migrate
 $BIN/resume-tailor-admin ensure-bucket
 
+# A development API key (tenant `dev`), made once and kept while the database knows it.
+umask 077
+if ! { [[ -s "$RUN/api-key" ]] && $BIN/resume-tailor-admin keys list --tenant dev \
+       | grep -q "^$(cut -d_ -f2 "$RUN/api-key")	.*revoked=-"; }; then
+  $BIN/resume-tailor-admin keys create --tenant dev --name "make up" > "$RUN/api-key"
+fi
+# Flower's login: FLOWER_BASIC_AUTH (user:password, Flower's own setting), else one made here.
+if [[ -z "${FLOWER_BASIC_AUTH:-}" ]]; then
+  [[ -s "$RUN/flower-auth" ]] || printf 'admin:%s\n' "$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" > "$RUN/flower-auth"
+  FLOWER_BASIC_AUTH="$(cat "$RUN/flower-auth")"
+fi
+export FLOWER_BASIC_AUTH  # read by Flower from its environment: not on its command line
+umask 022
+
 start api "$BIN/uvicorn" api.app:create_app --factory --host 127.0.0.1 --port 8000
 # Compile (TeX) is most of a job's CPU; its pool gets two processes per core unless told
 # otherwise, so its waits on Postgres, S3 and the broker do not leave a core idle.
+# Each worker serves its metrics on 127.0.0.1:METRICS_PORT_BASE+1.. in this order (parse 9801,
+# score 9802, rewrite 9803, compile 9804, upload 9805, webhooks 9806), from a directory of
+# its own (docs/operations.md, "Metrics").
+port="${METRICS_PORT_BASE:-9800}"
 for queue in parse score rewrite compile upload webhooks; do
   concurrency=1
+  port=$(( port + 1 ))
   [[ "$queue" == compile ]] && concurrency="${COMPILE_CONCURRENCY:-$(( 2 * $(nproc) ))}"
-  start "worker-$queue" "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork \
+  start "worker-$queue" env RT_METRICS_PORT="$port" \
+    PROMETHEUS_MULTIPROC_DIR="$PWD/$RUN/prometheus/$queue" \
+    "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork \
     -c "$concurrency" -O fair -n "$queue@%h" --loglevel INFO --without-gossip --without-mingle
 done
 start beat "$BIN/celery" -A workers beat --loglevel INFO --schedule "$RUN/celerybeat-schedule"
 start flower "$BIN/celery" -A workers flower --address=127.0.0.1 --port=5555
 wait_port 8000 api
 echo "API http://127.0.0.1:8000/docs  Flower http://127.0.0.1:5555  S3 $RT_S3_ENDPOINT_URL"
+echo "API key (tenant dev): key=\$(cat $RUN/api-key)   Flower login: $RUN/flower-auth"

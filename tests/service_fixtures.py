@@ -207,14 +207,16 @@ def _apply_env(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def service_stack(s3: S3Server) -> Iterator[dict[str, str]]:
+def service_stack(s3: S3Server, webhook_port: int | None = None) -> Iterator[dict[str, str]]:
     """A fresh database (migrated), a Redis key prefix and a bucket on `s3`, applied to this
-    process; yields the RT_* env to give subprocesses; removes it all afterwards."""
+    process; yields the RT_* env to give subprocesses; removes it all afterwards.
+    `webhook_port`: a loopback port callbacks may use besides 80 and 443."""
     from workers import storage
     from workers.admin import migrate_database
     from workers.db.session import reset_engine
 
     token = secrets.token_hex(4)
+    webhook_ports = [webhook_port] if webhook_port else []
     db_name = f"rt_test_{token}"
     database_url = create_database(BASE_DATABASE_URL, db_name)
     prefix = f"rt_test_{token}:"
@@ -230,6 +232,12 @@ def service_stack(s3: S3Server) -> Iterator[dict[str, str]]:
         "RT_S3_SECRET_KEY": s3.secret_key,
         "RT_S3_BUCKET": f"rt-test-{token}",
         "RT_ALLOW_PRIVATE_WEBHOOKS": "true",
+        "RT_WEBHOOK_ALLOWED_PORTS": json.dumps([80, 443, *webhook_ports]),
+        # Far above what any test sends (the rate-limit test sets its own).
+        "RT_API_RATE_LIMIT_PER_IP": "1000000",
+        "RT_API_RATE_LIMIT_PER_KEY": "1000000",
+        # A revoked key is refused at once (the cache is tested on its own).
+        "RT_API_KEY_CACHE_S": "0",
         "RT_WEBHOOK_SECRET_DEFAULT": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
         # Fast retries, so tests of the retry paths take seconds ...
         "RT_RETRY_BACKOFF_BASE_S": "0.2",
@@ -259,11 +267,46 @@ def service_stack(s3: S3Server) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def service_env(s3_server: S3Server) -> Iterator[dict[str, str]]:
+def webhook_port() -> int:
+    """The loopback port the tests' webhook receivers listen on: the session's settings allow
+    callbacks to it (RT_WEBHOOK_ALLOWED_PORTS), besides 80 and 443."""
+    return free_ports(1)[0]
+
+
+@pytest.fixture(scope="session")
+def service_env(s3_server: S3Server, webhook_port: int) -> Iterator[dict[str, str]]:
     """The RT_* environment of this test session, applied to os.environ as well; pass it to
     any subprocess (workers, uvicorn) so they all share the session's database and prefix."""
-    with service_stack(s3_server) as env:
+    with service_stack(s3_server, webhook_port) as env:
         yield env
+
+
+@dataclass(frozen=True)
+class Credential:
+    key: str
+    tenant: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.key}
+
+
+def create_api_key(tenant: str, scopes: tuple[str, ...] = (
+        "jobs:write", "jobs:read", "batches:write")) -> Credential:
+    """A real API key for `tenant` in the session's database (what `resume-tailor-admin keys
+    create` does)."""
+    from workers.db import api_keys
+    from workers.db.session import session_scope
+
+    with session_scope() as session:
+        _, key = api_keys.create_key(session, tenant=tenant, scopes=scopes, name="tests")
+    return Credential(key, tenant)
+
+
+@pytest.fixture(scope="session")
+def api_key(service_env: dict[str, str]) -> Credential:
+    """The `default` tenant's key with every job and batch scope: what the tests call with."""
+    return create_api_key("default")
 
 
 @pytest.fixture

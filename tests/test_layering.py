@@ -24,7 +24,8 @@ FORBIDDEN = {
 }
 
 # The workers modules the API may import: settings, persistence, the chain builder (which
-# sends tasks by name), storage, the webhook target check. Never a Celery task module: those
+# sends tasks by name), storage, the webhook target check, the metrics (the job counters and
+# the Redis readings /metrics serves). Never a Celery task module: those
 # load the pipeline and register tasks, which the API process has no use for.
 WORKERS_FOR_API = frozenset({
     "workers.settings",
@@ -39,8 +40,16 @@ WORKERS_FOR_API = frozenset({
     "workers.db.outbox",
     "workers.db.status_reads",
     "workers.webhooks.targets",
+    "workers.logging",
+    "workers.tenants",
+    "workers.db.api_keys",
+    "workers.db.purges",
+    "workers.retention",
+    "workers.metrics",
+    "workers.broker_metrics",
 })
-TASK_MODULES = ("workers.tasks", "workers.webhooks.tasks", "workers.reaper")
+TASK_MODULES = ("workers.tasks", "workers.webhooks.tasks", "workers.reaper",
+                "workers.retention_task")
 
 
 def _modules(package: str) -> list[Path]:

@@ -56,8 +56,9 @@ class Receiver:
 
 
 @contextmanager
-def running_receiver(host: str = "127.0.0.1") -> Iterator[Receiver]:
-    """The receiver on a free loopback port; `host` is the name its URLs use for it."""
+def running_receiver(host: str = "127.0.0.1", port: int = 0) -> Iterator[Receiver]:
+    """On `port` (0: any free one; the service tests' settings allow callbacks to theirs);
+    `host` is the name its URLs use for it."""
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -80,7 +81,7 @@ def running_receiver(host: str = "127.0.0.1") -> Iterator[Receiver]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state.base_url = f"http://{host}:{server.server_address[1]}"

@@ -11,8 +11,16 @@ import gc
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init
+from celery.signals import (
+    before_task_publish,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_init,
+)
 
+from workers import logging as logs
 from workers.broker import TRANSPORT
 from workers.settings import QUEUES, STAGES, Settings, get_settings
 
@@ -22,19 +30,26 @@ TASK_ROUTES: dict[str, str] = {
     "workers.webhooks.*": "webhooks",
     # The reaper is light housekeeping; it shares the webhooks pool rather than adding a queue.
     "workers.reaper.*": "webhooks",
+    # So is the retention sweep (personal data deleted after `retention_days`).
+    "workers.retention_task.*": "webhooks",
 }
 
 # The stage tasks by stage, in chain order; the chain builder sends them by name, so a
 # process that only enqueues (the API) never imports the pipeline.
 STAGE_TASKS: dict[str, str] = {stage: f"workers.tasks.{stage}.run" for stage in STAGES}
 REAP_TASK = "workers.reaper.reap"
+RETENTION_TASK = "workers.retention_task.purge_expired"
+# A sweep deletes S3 objects job by job: give it longer than the reaper.
+RETENTION_SOFT_LIMIT_S = 600.0
 DELIVER_TASK = "workers.webhooks.deliver"
 SWEEP_TASK = "workers.webhooks.sweep"
 
 app = Celery(
     "resume_tailor",
     include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.reaper",
-             "workers.webhooks.tasks"],
+             "workers.retention_task", "workers.webhooks.tasks"],
+    # Remembers each message's request id before Celery logs its receipt.
+    task_cls="workers.logging:ContextTask",
 )
 
 
@@ -86,14 +101,26 @@ def build_config(settings: Settings) -> dict[str, Any]:
                 "reaper": REAP_TASK,
                 "webhooks": DELIVER_TASK,
             }.items()
+        } | {
+            RETENTION_TASK: {
+                "soft_time_limit": RETENTION_SOFT_LIMIT_S,
+                "time_limit": RETENTION_SOFT_LIMIT_S + settings.time_limit_grace_s,
+            },
         },
         "beat_schedule": {
             "reap-stuck-jobs": {
                 "task": REAP_TASK,
                 "schedule": float(settings.reaper_interval_s),
+                # A run not started by the next one's time is dropped (its pool was busy or
+                # down), so runs never pile up behind each other.
+                "options": {"expires": float(settings.reaper_interval_s)},
             },
             # Outbox rows no message carries: long webhook retries, sends lost after commit.
             "sweep-webhook-outbox": {"task": SWEEP_TASK, "schedule": 30.0},
+            "purge-expired-personal-data": {
+                "task": RETENTION_TASK,
+                "schedule": float(settings.retention_interval_s),
+            },
         },
     }
     return config
@@ -102,6 +129,39 @@ def build_config(settings: Settings) -> dict[str, Any]:
 @app.on_configure.connect
 def _configure(sender: Celery, **_: Any) -> None:
     sender.conf.update(build_config(get_settings()))
+
+
+@setup_logging.connect
+def _setup_logging(**_: Any) -> None:
+    # Connected, so Celery configures no logging of its own (nor redirects stdout into it).
+    settings = get_settings()
+    logs.configure(json=settings.log_format == "json", level=settings.log_level)
+
+
+@before_task_publish.connect
+def _carry_context(headers: dict[str, Any] | None = None, **_: Any) -> None:
+    # Whatever sends a task (the API's submit, a stage sending the next, a retry, a webhook
+    # delivery) passes its request id and tenant on in the message's headers.
+    if headers is not None:
+        for header, value in logs.carried_headers().items():
+            headers.setdefault(header, value)
+
+
+@task_prerun.connect
+def _bind_task_context(task_id: str = "", task: Any = None, args: Any = None,
+                       **_: Any) -> None:
+    logs.clear()
+    request = getattr(task, "request", None)
+    carried = logs.context_from_headers(getattr(request, "__dict__", None))
+    carried |= logs.context_from_headers(getattr(request, "headers", None))
+    job_id = logs.stage_job_id(getattr(task, "name", None), args)
+    logs.bind(task_id=task_id, task=getattr(task, "name", None), **carried,
+              **({"job_id": job_id} if job_id else {}))
+
+
+@task_postrun.connect
+def _unbind_task_context(**_: Any) -> None:
+    logs.clear()
 
 
 # Pipeline modules each queue's tasks use. A worker loads those of its queues (and the skills
@@ -170,3 +230,8 @@ def _after_fork(**_: Any) -> None:
     reset_engine()
     cache.reset_client()
     storage.reset_client()
+
+
+# Connects the metrics' signal handlers: the exporter at worker start, task timings and
+# retries in the pool children (workers.metrics_server).
+from workers import metrics_server  # noqa: E402,F401

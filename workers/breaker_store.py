@@ -57,10 +57,15 @@ class RedisBreakerStore:
 
     def opened_until(self, key: str) -> float | None:
         try:
-            raw = self._redis.get(self._key(key, "open_until"))
+            return self.read_opened_until(key)
         except redis.RedisError as exc:
             log.warning("breaker store unavailable, treating breaker as closed: %s", exc)
             return None
+
+    def read_opened_until(self, key: str) -> float | None:
+        """`opened_until` that lets Redis errors through: for the metrics, which must not
+        report a breaker closed when they could not read it."""
+        raw = self._redis.get(self._key(key, "open_until"))
         if raw is None:
             return None
         try:

@@ -1,5 +1,9 @@
-"""Redis cache of posting analyses, keyed by a hash of the normalised posting text, so a
-second job on the same posting skips the parse work."""
+"""Redis cache of posting analyses, keyed by tenant and a hash of the normalised posting text,
+so a tenant's second job on the same posting skips the parse work.
+
+Per tenant, not shared: a shared entry would tell one tenant that another submitted the same
+posting, through the job's `cache_hit` and, even without that flag, through the parse stage's
+duration. The cost is one parse per tenant and posting instead of one per posting."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pydantic import ValidationError
 
 from pipeline.models import JobAnalysis
 from workers.settings import get_settings
+from workers.tenants import check_tenant
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +53,16 @@ def normalise_posting(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
-def analysis_key(text: str) -> str:
+def analysis_key(tenant: str, text: str) -> str:
     digest = hashlib.sha256(normalise_posting(text).encode()).hexdigest()
-    return f"{get_settings().key_prefix}rt:analysis:{CACHE_VERSION}:{digest}"
+    return (f"{get_settings().key_prefix}rt:analysis:{CACHE_VERSION}:{check_tenant(tenant)}:"
+            f"{digest}")
 
 
-def get_analysis(text: str) -> JobAnalysis | None:
-    """The cached analysis, or None on a miss or an entry that no longer validates. Redis
-    errors propagate: the caller treats them as transient."""
-    raw = _redis().get(analysis_key(text))
+def get_analysis(tenant: str, text: str) -> JobAnalysis | None:
+    """The tenant's cached analysis, or None on a miss or an entry that no longer validates.
+    Redis errors propagate: the caller treats them as transient."""
+    raw = _redis().get(analysis_key(tenant, text))
     if raw is None:
         return None
     try:
@@ -66,7 +72,7 @@ def get_analysis(text: str) -> JobAnalysis | None:
         return None
 
 
-def put_analysis(text: str, analysis: JobAnalysis) -> None:
+def put_analysis(tenant: str, text: str, analysis: JobAnalysis) -> None:
     ttl = get_settings().analysis_cache_ttl_s
     if ttl > 0:
-        _redis().set(analysis_key(text), analysis.model_dump_json(), ex=ttl)
+        _redis().set(analysis_key(tenant, text), analysis.model_dump_json(), ex=ttl)

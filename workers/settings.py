@@ -2,13 +2,17 @@
 read from the environment, `RT_*` variables (`RT_API_*` for the API's own) plus the AI SDKs'
 `OPENAI_*`/`ANTHROPIC_*` credentials and endpoints.
 
-Defaults fit the development machine (Postgres, Redis on loopback, SeaweedFS on 8333).
-Outside development, placeholder secrets are refused at start-up, so a deployment cannot run
-with the credentials printed in this file.
+Defaults fit the development machine (Postgres, Redis on loopback, SeaweedFS on 8333), but
+the environment defaults to `production`, where the placeholder secrets printed in this file are
+refused at start-up: a deployment that forgets `RT_ENVIRONMENT` fails closed. `make up` and the
+tests set `RT_ENVIRONMENT=development` (or `test` with real secrets) themselves.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +23,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from pipeline.errors import InvalidInput
 from pipeline.providers.config import JsonMode, ProviderConfig, check_provider, parse_chain
+from workers.tenants import check_tenant
+from workers.webhooks.signing import SECRET_PREFIX, secret_key
 
 STAGES = ("parse", "score", "rewrite", "compile", "upload")
 QUEUES = (*STAGES, "webhooks")
@@ -41,7 +47,8 @@ class Settings(BaseSettings):
     # `populate_by_name`: the SDK variables are aliases; code and tests use the field names.
     model_config = SettingsConfigDict(env_prefix="RT_", extra="ignore", populate_by_name=True)
 
-    environment: Literal["development", "test", "staging", "production"] = "development"
+    # Fails closed: only `development` accepts the placeholder secrets below.
+    environment: Literal["development", "test", "staging", "production"] = "production"
 
     # ---------------------------------------------------------------- Postgres
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -95,11 +102,23 @@ class Settings(BaseSettings):
     # Task events for monitoring. Off by default: Flower switches them on while it runs (it
     # broadcasts `enable_events`), and otherwise they cost every task several Redis publishes.
     task_events: bool = False
-    # Jobs whose stage has run longer than its hard limit plus this grace are reaped.
+    # Beat runs the reaper this often; one run is a query over the active jobs (and, when
+    # some look lost, a look into the broker's queues), so it can run often.
+    reaper_interval_s: float = Field(default=10, ge=1)
+    # A running stage holds a lease on its job, renewed by a thread in the worker every
+    # `stage_heartbeat_s`; a lease not renewed for `stage_lease_s` (its worker died with it)
+    # lets the reaper send the stage again. Above a few heartbeats, so a busy machine that
+    # delays one renewal does not lose a live task its lease.
+    stage_heartbeat_s: float = Field(default=5, gt=0)
+    stage_lease_s: float = Field(default=30, gt=0)
+    # A job waiting this long for its next task (queued, or its last stage finished) whose
+    # message the broker no longer holds is sent again (workers/reaper.py).
+    reaper_waiting_after_s: float = Field(default=30, ge=1)
+    # For brokers the reaper cannot look into (RabbitMQ), and for stages started without a
+    # lease: jobs in a stage longer than its hard limit plus the longest retry backoff plus
+    # this grace are reaped, and a job `queued` longer than `reaper_queued_after_s` was
+    # probably never sent (long, as a legitimate backlog also leaves jobs queued).
     reaper_grace_s: int = Field(default=60, ge=0)
-    reaper_interval_s: int = Field(default=60, ge=5)
-    # A job still `queued` this long was probably never sent (the API died between its commit
-    # and the send); it is long because a legitimate backlog also leaves jobs queued.
     reaper_queued_after_s: int = Field(default=3600, ge=60)
 
     # ---------------------------------------------------------------- webhooks
@@ -109,10 +128,59 @@ class Settings(BaseSettings):
     )
     webhook_timeout_s: float = Field(default=15.0, gt=0)
     allow_private_webhooks: bool = False
-    # Per-tenant secrets as JSON (`RT_WEBHOOK_SECRETS='{"acme": "whsec_..."}'`); tenants not
-    # listed use `webhook_secret_default`.
+    # Ports a callback URL may name (tests with a local receiver add theirs).
+    webhook_allowed_ports: list[int] = Field(default_factory=lambda: [80, 443])
+    # A callback host that takes longer to resolve is refused (at submit and at send).
+    webhook_dns_timeout_s: float = Field(default=2.0, gt=0, le=30)
+    # Per-tenant secrets as JSON (`RT_WEBHOOK_SECRETS='{"acme": "whsec_..."}'`); a tenant not
+    # listed gets its own secret derived from `webhook_secret_default` (HMAC of its name), so
+    # no two tenants share one (`resume-tailor-admin webhook-secret TENANT` prints it).
     webhook_secrets: dict[str, str] = Field(default_factory=dict)
     webhook_secret_default: str = _DEV_WEBHOOK_SECRET
+
+    # ---------------------------------------------------------------- authentication
+    # API keys live in Postgres (`resume-tailor-admin keys`); a verified key is trusted for
+    # this long per API process, so a revoke takes effect within it.
+    api_key_cache_s: float = Field(default=10.0, ge=0, le=300)
+    # JWTs (`Authorization: Bearer`): HS256 with `jwt_secret`, or RS256 with a PEM public key
+    # file or a JWKS file (keys chosen by `kid`). Off while none of the three is set.
+    jwt_secret: str | None = Field(default=None, repr=False)
+    jwt_public_key_file: str | None = None
+    jwt_jwks_file: str | None = None
+    jwt_issuer: str | None = None  # required (`iss`) once JWTs are on
+    jwt_audience: str | None = None  # required (`aud`) once JWTs are on
+    jwt_leeway_s: float = Field(default=30.0, ge=0, le=300)  # clock skew allowed on exp/nbf
+    jwt_tenant_claim: str = "tenant"
+    # Space-separated string (`scope`, RFC 8693) or a list (`scopes`).
+    jwt_scopes_claim: str = "scope"
+    # /metrics and /docs (with /openapi.json) answer only to a key with the `admin` scope
+    # (metrics) or any valid key (docs).
+    api_metrics_require_key: bool = False
+    api_docs_require_key: bool = False
+
+    # ---------------------------------------------------------------- rate limits
+    # Requests per window from one client IP (every route but the probes), and units of work
+    # per window per credential (a request, or a batch's items). Counted in Redis
+    # (`redis_url`), so every API replica shares them.
+    api_rate_limit_per_ip: int = Field(default=60, ge=1)
+    api_rate_limit_per_key: int = Field(default=600, ge=1)
+    api_rate_limit_window_s: int = Field(default=60, ge=1, le=3600)
+
+    # ---------------------------------------------------------------- personal data
+    # Resumes, postings, stage outputs and artifacts are deleted this long after a job was
+    # created (beat, every `retention_interval_s`; the bucket's lifecycle rule as a backstop).
+    retention_days: int = Field(default=30, ge=1, le=3650)
+    retention_interval_s: int = Field(default=3600, ge=60)
+
+    # ---------------------------------------------------------------- logs
+    log_format: Literal["json", "console"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # ---------------------------------------------------------------- metrics
+    # A worker serves its Prometheus metrics on this port (None: no exporter). Its pool
+    # children count in PROMETHEUS_MULTIPROC_DIR, which must then be set (workers.metrics_server).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a container, so Prometheus reaches it
 
     # ---------------------------------------------------------------- the API (RT_API_*)
     api_max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
@@ -128,7 +196,6 @@ class Settings(BaseSettings):
     # Postgres connections the submit route's async engine keeps (each insert holds one for
     # a round trip; the route awaits one when all are busy).
     api_submit_connections: int = Field(default=5, ge=1, le=100)
-    api_tenant: str = "default"  # every request's tenant until authentication lands
     # The built web page (web/dist) the API serves at `/`; None: the checkout's build, if any.
     api_web_dir: Path | None = None
 
@@ -208,9 +275,36 @@ class Settings(BaseSettings):
                 "visibility_timeout_s: must exceed the longest task time limit "
                 f"({longest}s) and retry_backoff_max_s ({self.retry_backoff_max_s}s)"
             )
+        self._check_jwt()
+        for tenant in self.webhook_secrets:
+            check_tenant(tenant, field=f"webhook_secrets.{tenant}")
         if self.environment != "development":
             self._refuse_placeholders()
         return self
+
+    @model_validator(mode="after")
+    def _check_lease(self) -> Settings:
+        if self.stage_lease_s < 3 * self.stage_heartbeat_s:
+            # One late renewal (a busy machine, a slow commit) must not cost a live stage.
+            raise ValueError(
+                f"stage_lease_s: must be at least 3 heartbeats ({3 * self.stage_heartbeat_s}s)")
+        return self
+
+    @property
+    def jwt_enabled(self) -> bool:
+        return bool(self.jwt_secret or self.jwt_public_key_file or self.jwt_jwks_file)
+
+    def _check_jwt(self) -> None:
+        keys = [n for n in ("jwt_secret", "jwt_public_key_file", "jwt_jwks_file")
+                if getattr(self, n)]
+        if len(keys) > 1:
+            raise ValueError(f"{keys[0]}: set one of jwt_secret, jwt_public_key_file, "
+                             f"jwt_jwks_file, not {len(keys)}")
+        if keys and not (self.jwt_issuer and self.jwt_audience):
+            raise ValueError("jwt_issuer, jwt_audience: both required once JWTs are on")
+        if self.jwt_secret is not None and len(self.jwt_secret.encode()) < 32:
+            # RFC 7518 §3.2: an HS256 key at least as long as the hash.
+            raise ValueError("jwt_secret: shorter than 32 bytes")
 
     def _refuse_placeholders(self) -> None:
         secrets = {
@@ -218,6 +312,7 @@ class Settings(BaseSettings):
             "s3_secret_key": self.s3_secret_key,
             "webhook_secret_default": self.webhook_secret_default,
             **{f"webhook_secrets.{k}": v for k, v in self.webhook_secrets.items()},
+            **({"jwt_secret": self.jwt_secret} if self.jwt_secret else {}),
         }
         for name, value in secrets.items():
             if value == _DEV_WEBHOOK_SECRET or _PLACEHOLDER_MARK in value:
@@ -236,7 +331,16 @@ class Settings(BaseSettings):
         return f"{self.key_prefix}{queue}"
 
     def webhook_secret_for(self, tenant: str) -> str:
-        return self.webhook_secrets.get(tenant, self.webhook_secret_default)
+        """The tenant's signing secret: its own if listed, else one derived from the default
+        (`whsec_` + base64 of HMAC-SHA256(default key, tenant)), never the default itself,
+        so one tenant's receiver cannot verify, or be sent forgeries of, another's events."""
+        listed = self.webhook_secrets.get(tenant)
+        if listed is not None:
+            return listed
+        derived = hmac.new(secret_key(self.webhook_secret_default),
+                           b"resume-tailor tenant webhook secret:" + tenant.encode(),
+                           hashlib.sha256).digest()
+        return SECRET_PREFIX + base64.b64encode(derived).decode()
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,13 @@
 """Artifacts in any S3-compatible store (boto3, path-style addressing, Signature V4).
 
 Keys are fixed per job (`{tenant}/{job}/resume.pdf`), so a retried stage overwrites rather
-than duplicates."""
+than duplicates; the tenant is checked against `workers.tenants` before it becomes part of one.
+The bucket expires objects after the retention period where the store supports lifecycle rules
+(`workers.retention` deletes them on time either way)."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -13,6 +16,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from workers.settings import get_settings
+from workers.tenants import check_tenant
+
+log = logging.getLogger(__name__)
 
 ARTIFACTS = {
     "resume.pdf": "application/pdf",
@@ -58,7 +64,7 @@ def client() -> Any:
 
 
 def artifact_prefix(tenant: str, job_id: uuid.UUID | str) -> str:
-    return f"{tenant}/{job_id}/"
+    return f"{check_tenant(tenant)}/{uuid.UUID(str(job_id))}/"
 
 
 def artifact_key(tenant: str, job_id: uuid.UUID | str, name: str) -> str:
@@ -75,6 +81,25 @@ def ensure_bucket() -> None:
         if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
             raise
         client().create_bucket(Bucket=bucket)
+    set_retention_rule(bucket, get_settings().retention_days)
+
+
+def set_retention_rule(bucket: str, days: int) -> bool:
+    """Expire every object `days` after it was written; False when the store has no lifecycle
+    support (SeaweedFS answers NotImplemented), which only loses the backstop."""
+    rule = {"ID": "resume-tailor-retention", "Status": "Enabled", "Filter": {"Prefix": ""},
+            "Expiration": {"Days": days}}
+    try:
+        client().put_bucket_lifecycle_configuration(
+            Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code not in ("NotImplemented", "MethodNotAllowed", "501"):
+            raise
+        log.warning("the S3 store has no lifecycle rules (%s); artifacts are deleted by the "
+                    "retention sweep only", code)
+        return False
+    return True
 
 
 def put(key: str, body: bytes, content_type: str) -> None:
@@ -103,6 +128,20 @@ def list_keys(prefix: str) -> list[str]:
     for page in paginator.paginate(Bucket=get_settings().s3_bucket, Prefix=prefix):
         keys += [obj["Key"] for obj in page.get("Contents", [])]
     return keys
+
+
+def delete_prefix(prefix: str) -> int:
+    """Delete every object under `prefix` (a job's artifacts); how many there were."""
+    keys = list_keys(prefix)
+    bucket = get_settings().s3_bucket
+    for start in range(0, len(keys), 1000):  # DeleteObjects takes up to 1000 keys
+        chunk = keys[start:start + 1000]
+        answer = client().delete_objects(
+            Bucket=bucket, Delete={"Objects": [{"Key": key} for key in chunk], "Quiet": True})
+        if answer.get("Errors"):
+            first = answer["Errors"][0]
+            raise RuntimeError(f"S3 refused to delete {first.get('Key')}: {first.get('Code')}")
+    return len(keys)
 
 
 def presigned_url(key: str, *, expires_s: int | None = None, filename: str | None = None) -> str:

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+import anyio.from_thread
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session
 
-from api import submit
-from api.deps import BatchIdPath, IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
-from api.errors import not_found, responses
+from api import rate_limit, submit
+from api.deps import (
+    BatchesWrite,
+    BatchIdPath,
+    IdempotencyKey,
+    JobsRead,
+    SessionDep,
+    SettingsDep,
+    parse_id,
+)
+from api.errors import AUTHENTICATED, not_found, responses
+from api.purge import cancel_unfinished, purge_jobs_now
 from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
 from api.views import job_error, top_missing
 from pipeline.models import FitParts
 from workers import chain
-from workers.db import batches, jobs, status_reads
+from workers.db import batches, jobs, purges, status_reads
 from workers.db.models import Batch, JobState
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
@@ -27,7 +39,7 @@ def batch_location(batch_id: object) -> str:
     "", status_code=202, response_model=BatchAccepted, summary="Submit a batch",
     response_description="Accepted: the batch and its jobs, queued; its URL is in `Location`.",
     responses=responses(
-        "body-too-large", "validation-error", "idempotency-key-reused", "database-unavailable",
+        *AUTHENTICATED, "body-too-large", "validation-error", "idempotency-key-reused",
         _200={"model": BatchAccepted, "description": (
             "A replay: this `Idempotency-Key` was used before with the same body; the batch "
             "it created. Nothing new was queued."),
@@ -38,14 +50,16 @@ def batch_location(batch_id: object) -> str:
     ),
 )
 def submit_batch(
-    body: BatchCreate, response: Response, session: SessionDep, tenant: TenantDep,
-    settings: SettingsDep, idempotency_key: IdempotencyKey = None,
+    body: BatchCreate, request: Request, response: Response, session: SessionDep,
+    caller: BatchesWrite, settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> BatchAccepted:
     """Queue up to 500 tailorings in one request, one job each, in one of two shapes: one
     `resume` with `postings` (the postings are then ranked by how well they fit that resume),
     or `items`, each a resume with a posting. Every item is checked before anything is
     recorded; one bad item fails the whole request with a 422 naming it (`postings[3]`,
-    `items[2].resume.work[0].startDate`), and nothing is created.
+    `items[2].resume.work[0].startDate`), and nothing is created. Needs the `batches:write`
+    scope. A batch counts as many units against the credential's rate limit as it has
+    items (a batch larger than the limit waits for a fresh window).
 
     **Answer**: 202 with the batch id, its job ids in request order and its URL in
     `Location`. Each job is an ordinary job (`GET /v1/jobs/{job_id}`, artifacts, cancel).
@@ -57,11 +71,16 @@ def submit_batch(
 
     **Errors**: 413 when the body exceeds the batch size limit, 422 for invalid input or a
     reused key, 503 when the database is unavailable."""
+    tenant = caller.tenant
     submit.check_idempotency_key(idempotency_key)
     submit.check_template(body.template)
     submit.check_provider(body.provider, settings)
     submit.check_webhook_url(body.webhook_url, settings)
     items = _checked_items(body)
+    # A batch is as much work as its items: the request already counted one.
+    if len(items) > 1:
+        anyio.from_thread.run(rate_limit.charge_credential, request, caller, settings,
+                              len(items) - 1)
     fingerprint = submit.request_hash(body)
 
     batch, created = batches.create_batch(
@@ -113,18 +132,60 @@ def _accepted(batch: Batch, job_ids: list, response: Response) -> BatchAccepted:
 
 
 @router.get("/{batch_id}", response_model=BatchOut, summary="Get a batch",
-            responses=responses("not-found", "database-unavailable"))
-def get_batch(batch_id: BatchIdPath, session: SessionDep, tenant: TenantDep) -> BatchOut:
+            responses=responses(*AUTHENTICATED, "not-found"))
+def get_batch(batch_id: BatchIdPath, session: SessionDep, caller: JobsRead) -> BatchOut:
     """The batch as it is now: `running` until every job has finished, then `completed`;
     how many jobs are in each state, each item with its job's state and match, and for a
     one-resume batch the `ranking` of the postings scored so far, best fit first (it grows
     as jobs get past scoring, so a posting's rank may change until the batch completes).
 
     Read-only and safe to repeat; poll with a growing interval (a batch of hundreds takes
-    minutes).
+    minutes). Needs the `jobs:read` scope.
 
     **Errors**: 404 when there is no such batch for your tenant, 503 when the database is
     unavailable."""
+    return batch_out(session, caller.tenant, batch_id)
+
+
+@router.delete("/{batch_id}", response_model=BatchOut, summary="Cancel (and purge) a batch",
+               responses=responses(*AUTHENTICATED, "not-found", "validation-error"))
+def cancel_batch(
+    batch_id: BatchIdPath, session: SessionDep, caller: BatchesWrite,
+    purge: Annotated[bool, Query(
+        description="Also delete every item's resume, posting, stage outputs and artifacts "
+                    "now, and the batch's webhook URL and sent deliveries. The answer is the "
+                    "batch with `purged_at` set.",
+        examples=[True])] = False,
+) -> BatchOut:
+    """Cancel every job of the batch that has not finished (as `DELETE /v1/jobs/{job_id}`
+    does for one); jobs that already succeeded or failed keep their results. Once its last
+    job is final the batch is `completed` and announces itself (`batch.completed`) as usual.
+    Needs the `batches:write` scope.
+
+    **Purge** (`?purge=true`): also delete the personal data of every job in it at once, as
+    the retention period would later, and the batch's webhook URL and sent deliveries. The
+    jobs and the batch keep their ids, states and counts and get `purged_at`.
+
+    **Idempotent**: cancelling a batch with nothing left to cancel, or purging a purged one,
+    answers 200 with the batch again; a finished batch is not an error.
+
+    **Errors**: 404 when there is no such batch for your tenant; 422 when `purge` is not a
+    boolean; 503 when the database is unavailable."""
+    tenant = caller.tenant
+    batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
+    if batch is None:
+        raise not_found("batch")
+    job_ids = purges.batch_job_ids(session, batch.id)
+    cancel_unfinished(session, tenant, job_ids)
+    if purge:
+        purge_jobs_now(session, tenant, job_ids)
+        purges.purge_batch(session, batch.id)
+        session.commit()
+        session.expire_all()
+    return batch_out(session, tenant, batch_id)
+
+
+def batch_out(session: Session, tenant: str, batch_id: str) -> BatchOut:
     batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
     if batch is None:
         raise not_found("batch")
@@ -158,6 +219,7 @@ def get_batch(batch_id: BatchIdPath, session: SessionDep, tenant: TenantDep) -> 
     return BatchOut(
         id=batch.id, kind=batch.kind, state=batch.state, total=batch.total,
         counts={state.value: counts.get(state.value, 0) for state in JobState},
-        created_at=batch.created_at, finished_at=batch.finished_at, items=items,
+        created_at=batch.created_at, finished_at=batch.finished_at,
+        purged_at=batch.purged_at, items=items,
         ranking=ranking,
     )

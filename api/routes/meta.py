@@ -49,13 +49,15 @@ class MetaOut(BaseModel):
 
 
 @router.get("/meta", response_model=MetaOut, summary="What this server offers",
-            responses=responses())
+            responses=responses("rate-limited"))
 async def get_meta(settings: SettingsDep) -> MetaOut:
     """The templates, AI providers and artifact names a submit may use on this server, and
     the limits it checks, so a client offers only what would be accepted. It changes only
     when the server's configuration does: cache it for minutes.
 
-    Read-only; no errors beyond the common ones."""
+    The one `/v1` operation that needs no credential: it names only what any caller may
+    choose, and a form (the web page) reads it before a key is entered. A credential sent
+    anyway is ignored. Read-only; counted against the per-address rate limit (429)."""
     config = settings.provider_config()
     return MetaOut(
         templates=[TemplateOut(name=name, description=text) for name, text in list_templates()],

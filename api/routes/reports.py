@@ -10,8 +10,8 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import BatchIdPath, JobIdPath, SessionDep, SettingsDep, TenantDep, parse_id
-from api.errors import not_found, responses
+from api.deps import BatchIdPath, JobIdPath, JobsRead, SessionDep, SettingsDep, parse_id
+from api.errors import AUTHENTICATED, not_found, responses
 from api.job_report import JobReportOut, job_report
 from workers.db import batches, jobs, outbox
 
@@ -19,9 +19,9 @@ router = APIRouter(prefix="/v1", tags=["reports"])
 
 
 @router.get("/jobs/{job_id}/report", response_model=JobReportOut, summary="Get a job's report",
-            responses=responses("not-found", "database-unavailable"))
+            responses=responses(*AUTHENTICATED, "not-found"))
 def get_job_report(
-    job_id: JobIdPath, session: SessionDep, tenant: TenantDep, settings: SettingsDep
+    job_id: JobIdPath, session: SessionDep, caller: JobsRead, settings: SettingsDep
 ) -> JobReportOut:
     """What tailoring did so far, for a person reading it: the posting's analysis once
     parsed, the match before tailoring once scored, every reworded line beside the lines it
@@ -30,10 +30,11 @@ def get_job_report(
     job succeeded; this answer exists before that and quotes the lines' texts.
 
     Read-only, but heavier than `GET /v1/jobs/{job_id}`: read it when showing a job, do not
-    poll it.
+    poll it. A purged job's report is empty: what it quoted was deleted. Needs the
+    `jobs:read` scope.
 
     **Errors**: 404 when there is no such job, 503 when the database is unavailable."""
-    job = jobs.get_job(session, tenant, parse_id(job_id))
+    job = jobs.get_job(session, caller.tenant, parse_id(job_id))
     if job is None:
         raise not_found("job")
     return job_report(job, settings)
@@ -67,25 +68,27 @@ class BatchWebhooksOut(BaseModel):
     }]})
 
     batch_id: uuid.UUID = Field(description="The batch's id.")
-    webhook_url: str | None = Field(description="Where its events go; null: none are sent.")
+    webhook_url: str | None = Field(description="Where its events go; null: none are sent "
+                                                "(or the batch was purged).")
     deliveries: list[DeliveryOut] = Field(
         description="Empty until the batch completes: it announces itself once, then.")
 
 
 @router.get("/batches/{batch_id}/webhooks", response_model=BatchWebhooksOut,
             summary="List a batch's webhook deliveries",
-            responses=responses("not-found", "database-unavailable"))
+            responses=responses(*AUTHENTICATED, "not-found"))
 def get_batch_webhooks(
-    batch_id: BatchIdPath, session: SessionDep, tenant: TenantDep
+    batch_id: BatchIdPath, session: SessionDep, caller: JobsRead
 ) -> BatchWebhooksOut:
     """Every delivery of the batch's webhook with its attempts so far: whether it is still
     being retried (`pending`), was accepted by your receiver (`succeeded`), or was given up
     (`failed`, after the retry schedule or a 410 from the receiver), with the last status
-    or error. Use it to debug a receiver.
+    or error. Use it to debug a receiver. A purged batch lists only deliveries still
+    pending. Needs the `jobs:read` scope.
 
     Read-only. **Errors**: 404 when there is no such batch, 503 when the database is
     unavailable."""
-    batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
+    batch = batches.get_batch(session, caller.tenant, parse_id(batch_id, "batch"))
     if batch is None:
         raise not_found("batch")
     return BatchWebhooksOut(

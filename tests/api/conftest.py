@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.api_server import serve_api
+from tests.service_fixtures import Credential
 from tests.webhook_receiver import Receiver, running_receiver
 
 TERMINAL = {"succeeded", "failed", "cancelled"}
+
+
+@contextmanager
+def running_api(env: dict[str, str], log: Path) -> Iterator[str]:
+    """A uvicorn process of the API with `env` over ours, on a free loopback port; its URL."""
+    with serve_api(env, log=log) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -21,20 +31,20 @@ def api_url(
     service_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The API alone; tests that need jobs to finish also ask for `celery_workers`."""
-    log = tmp_path_factory.mktemp("uvicorn") / "uvicorn.log"
-    with serve_api(service_env, log=log) as (url, _):
+    with running_api(service_env, tmp_path_factory.mktemp("uvicorn") / "uvicorn.log") as url:
         yield url
 
 
 @pytest.fixture
-def http(api_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=api_url, timeout=30) as client:
+def http(api_url: str, api_key: Credential) -> Iterator[httpx.Client]:
+    """A client of the API as the `default` tenant (its key on every request)."""
+    with httpx.Client(base_url=api_url, timeout=30, headers=api_key.headers) as client:
         yield client
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as state:
+def receiver(webhook_port: int) -> Iterator[Receiver]:
+    with running_receiver(port=webhook_port) as state:
         yield state
 
 

@@ -1,7 +1,8 @@
 """What in a change of the OpenAPI document would break a client written against the old one
 (docs/api.md, "Versioning"): removed operations, webhooks, schemas or fields; a field whose
-type changed; a request field or parameter newly required; an enum value a request could send
-that is no longer accepted. Adding is never breaking: new operations, optional fields, enum
+type changed; a request field or parameter newly required; credentials newly required by an
+operation (`security` added, or no longer optional); an enum value a request could send that
+is no longer accepted. Adding is never breaking: new operations, optional fields, enum
 values in answers (documented as open)."""
 
 from __future__ import annotations
@@ -89,6 +90,12 @@ def _enum(spec: dict[str, Any]) -> set[Any]:
     return values
 
 
+def _anonymous(operation: dict[str, Any]) -> bool:
+    """Callable without a credential: no `security`, or one that lists `{}`."""
+    security = operation.get("security")
+    return not security or {} in security
+
+
 def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Breaking]:
     found: list[Breaking] = []
     for section, label in (("paths", ""), ("webhooks", "webhook ")):
@@ -97,6 +104,8 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Breaking]
             if name not in current:
                 found.append(Breaking(f"{label}{name}", "removed"))
                 continue
+            if _anonymous(operation) and not _anonymous(current[name]):
+                found.append(Breaking(f"{label}{name}", "credentials newly required"))
             was = {p["name"] for p in operation.get("parameters", []) if p.get("required")}
             for parameter in current[name].get("parameters", []):
                 if parameter.get("required") and parameter["name"] not in was:

@@ -1,6 +1,7 @@
 """`resume_tailor_client` against the real service: uvicorn, Postgres, Redis, SeaweedFS and
-the Celery workers the API tests start. Submit with an idempotency key, wait, download,
-batch, and a webhook verified with the client's own verifier."""
+the Celery workers the API tests start, called with a real API key. Submit with an
+idempotency key, wait, download, purge, batch, and a webhook verified with the client's own
+verifier."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from resume_tailor_client import ApiError, Client, verify_webhook
 from tests.api import factories
+from tests.service_fixtures import Credential
 from tests.webhook_receiver import Receiver
 from workers.settings import get_settings
 
@@ -18,10 +20,10 @@ pytestmark = pytest.mark.service
 
 
 def test_submit_wait_download_and_verify_the_webhook(
-    api_url: str, celery_workers: Any, receiver: Receiver, tmp_path: Path,
+    api_url: str, api_key: Credential, celery_workers: Any, receiver: Receiver, tmp_path: Path,
 ) -> None:
     hook = receiver.url("/client")
-    with Client(api_url) as client:
+    with Client(api_url, api_key=api_key.key) as client:
         job = client.submit_job(factories.resume(), factories.posting(0), template="modern",
                                 webhook_url=hook, idempotency_key="client-test-1")
         again = client.submit_job(factories.resume(), factories.posting(0), template="modern",
@@ -49,9 +51,31 @@ def test_submit_wait_download_and_verify_the_webhook(
     assert event.type == "job.succeeded" and event.data["job_id"] == str(job.id)
     assert event.id == received.headers["webhook-id"]
 
+    with Client(api_url, api_key=api_key.key) as client:
+        purged = client.cancel_job(job.id, purge=True)  # a finished job: purged, not cancelled
+        assert purged.state == "succeeded" and purged.purged_at is not None
+        with pytest.raises(ApiError) as gone:
+            client.download_artifact(job.id, "resume.pdf")
+        assert gone.value.problem.type == "/problems/artifact-not-ready"
 
-def test_submit_a_batch_and_wait_for_its_ranking(api_url: str, celery_workers: Any) -> None:
-    with Client(api_url) as client:
+
+def test_without_a_credential_only_meta_answers(api_url: str) -> None:
+    with Client(api_url) as anonymous:
+        assert "templates" in anonymous.meta()
+        with pytest.raises(ApiError) as refused:
+            anonymous.get_job("00000000-0000-0000-0000-000000000000")
+    assert refused.value.status == 401
+    assert refused.value.problem.type == "/problems/unauthorized"
+    with Client(api_url, api_key="rt_00000000_not-a-key") as wrong, \
+            pytest.raises(ApiError) as unknown:
+        wrong.get_job("00000000-0000-0000-0000-000000000000")
+    assert unknown.value.status == 401 and "unknown or revoked" in unknown.value.problem.detail
+
+
+def test_submit_a_batch_and_wait_for_its_ranking(
+    api_url: str, api_key: Credential, celery_workers: Any,
+) -> None:
+    with Client(api_url, api_key=api_key.key) as client:
         accepted = client.submit_batch(
             resume=factories.resume(),
             postings=[{"label": "backend", "posting": factories.posting(0)},

@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.deps import current_settings
 from api.schemas import JobCreate
+from tests.api.tokens import bearer, jwt_settings
 from workers.settings import Settings
 
 BODY: dict[str, Any] = {
@@ -21,7 +23,9 @@ BODY: dict[str, Any] = {
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings()), raise_server_exceptions=True) as test_client:
+    app = create_app(Settings())
+    app.dependency_overrides[current_settings] = lambda: jwt_settings()
+    with TestClient(app, raise_server_exceptions=True, headers=bearer()) as test_client:
         yield test_client
 
 

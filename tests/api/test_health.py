@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from tests.api.tokens import JWT_SETTINGS, bearer
 from tests.service_fixtures import free_ports
 from workers import storage
 from workers.db.session import reset_engine
@@ -27,6 +28,8 @@ def dead_dependencies(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("RT_BROKER_URL", f"redis://127.0.0.1:{broker}/0")
     monkeypatch.setenv("RT_S3_ENDPOINT_URL", f"http://127.0.0.1:{s3}")
     monkeypatch.setenv("RT_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{postgres}/x")
+    for name, value in JWT_SETTINGS.items():
+        monkeypatch.setenv(f"RT_{name.upper()}", value)
     _reset_clients()
     yield
     monkeypatch.undo()
@@ -42,3 +45,16 @@ def test_readyz_names_every_dependency_that_is_down(dead_dependencies: None) -> 
     problem = response.json()
     assert {e["field"] for e in problem["errors"]} == {"postgres", "broker", "s3"}
     assert "postgres" in problem["detail"] and "s3" in problem["detail"]
+    # Anonymous callers learn what is down, not why (hosts, ports, driver messages).
+    assert {e["message"] for e in problem["errors"]} == {"not ready"}
+    assert "127.0.0.1" not in response.text
+
+
+def test_readyz_says_why_to_an_admin(dead_dependencies: None) -> None:
+    with TestClient(create_app()) as client:
+        anonymous_scope = client.get("/readyz", headers=bearer(scope="jobs:read")).json()
+        admin = client.get("/readyz", headers=bearer(scope="admin")).json()
+    assert {e["message"] for e in anonymous_scope["errors"]} == {"not ready"}
+    reasons = {e["field"]: e["message"] for e in admin["errors"]}
+    assert all(message != "not ready" for message in reasons.values())
+    assert "Error" in reasons["postgres"] or "no answer" in reasons["postgres"]

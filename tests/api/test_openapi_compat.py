@@ -85,7 +85,12 @@ def test_breaking_changes_are_found(current: dict[str, Any]) -> None:
     _schema(new, "BatchItemOut")["properties"]["index"] = {"type": "string"}
     _schema(new, "JobCreate")["required"].append("webhook_url")
     del new["webhooks"]["job.failed"]
+    del new["paths"]["/v1/jobs/{job_id}"]["get"]["security"]  # anonymous before, say
+    new["paths"]["/readyz"]["get"]["security"] = [{"ApiKey": ["admin"]}]  # no longer optional
+    assert {str(change) for change in breaking_changes(new, current)} >= {
+        "GET /v1/jobs/{job_id}: credentials newly required"}
     assert {str(change) for change in breaking_changes(current, new)} == {
+        "GET /readyz: credentials newly required",
         "DELETE /v1/jobs/{job_id}: removed",
         "JobOut.state: field removed",
         "BatchItemOut.index: type integer → string",

@@ -104,20 +104,72 @@ def _answers(document: dict[str, Any], method: str, path: str) -> set[str]:
     return set(document["paths"][path][method]["responses"])
 
 
+AUTH = {"401", "403", "429"}
+
+
 def test_each_route_lists_only_the_answers_it_can_give(document: dict[str, Any]) -> None:
     for name, op in operations(document):
         if name.startswith("GET") or name.startswith("DELETE"):
             assert "413" not in op["responses"], name  # no body, nothing too large
+        if name.startswith("GET"):
             assert "422" not in op["responses"], name  # no input to be invalid
     assert _answers(document, "post", "/v1/jobs") == {"200", "202", "413", "422", "500",
-                                                      "503"}
-    assert _answers(document, "get", "/v1/jobs/{job_id}") == {"200", "404", "500", "503"}
+                                                      "503"} | AUTH
+    assert _answers(document, "get", "/v1/jobs/{job_id}") == {"200", "404", "500", "503"} | AUTH
     assert _answers(document, "get", "/v1/jobs/{job_id}/artifacts/{name}") == {
-        "302", "404", "409", "500", "503"}
-    assert _answers(document, "get", "/v1/meta") == {"200", "500"}
+        "302", "404", "409", "500", "503"} | AUTH
+    # `?purge=` is the one input of a DELETE: a value that is not a boolean is a 422.
+    assert _answers(document, "delete", "/v1/jobs/{job_id}") == {
+        "200", "404", "409", "422", "500", "503"} | AUTH
+    assert _answers(document, "delete", "/v1/batches/{batch_id}") == {
+        "200", "404", "422", "500", "503"} | AUTH
+    assert _answers(document, "get", "/v1/meta") == {"200", "429", "500"}  # anonymous
     assert _answers(document, "get", "/healthz") == {"200", "500"}
-    assert _answers(document, "get", "/readyz") == {"200", "500", "503"}
+    assert _answers(document, "get", "/readyz") == {"200", "500", "503"}  # never a 401
+    assert _answers(document, "get", "/metrics") == {"200", "500", "503"} | AUTH
     assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def test_authenticated_operations_declare_their_credentials_and_scope(
+        document: dict[str, Any]) -> None:
+    """`security` comes from each route's dependency (api.deps.require); every operation that
+    has it answers 401, 403 and 429, and names one scope for both credentials."""
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["ApiKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                                 "description": schemes["ApiKey"]["description"]}
+    assert schemes["BearerJWT"]["scheme"] == "bearer"
+    open_v1 = []
+    for name, op in operations(document):
+        path = name.split()[1]
+        if path in document.get("webhooks", {}):
+            continue
+        security = op.get("security")
+        if security is None:
+            assert not AUTH & set(op["responses"]) - {"429"}, name
+            open_v1 += [name] if path.startswith("/v1/") else []
+            continue
+        if {} in security:
+            continue  # optional: /readyz tells an admin more, /metrics may need one
+        assert set(op["responses"]) >= AUTH, name
+        scopes = {tuple(requirement[scheme]) for requirement in security
+                  for scheme in requirement}
+        assert [set(r) for r in security] == [{"ApiKey"}, {"BearerJWT"}], name
+        assert len(scopes) == 1 and len(next(iter(scopes))) == 1, (name, scopes)
+    assert open_v1 == ["GET /v1/meta"]
+    scope = document["paths"]["/v1/batches"]["post"]["security"][0]["ApiKey"]
+    assert scope == ["batches:write"]
+
+
+def test_answers_carry_the_request_id_and_rate_limit_headers(document: dict[str, Any]) -> None:
+    answers = document["paths"]["/v1/jobs/{job_id}"]["get"]["responses"]
+    assert {"X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining",
+            "RateLimit-Reset"} <= set(answers["200"]["headers"])
+    assert {"Retry-After", "RateLimit-Reset"} <= set(answers["429"]["headers"])
+    assert "WWW-Authenticate" in answers["401"]["headers"]
+    probe = document["paths"]["/healthz"]["get"]["responses"]["200"]["headers"]
+    assert set(probe) == {"X-Request-ID"}  # probes are never rate limited
+    for header in ("X-Request-ID", "Retry-After", "RateLimit-Limit", "WWW-Authenticate"):
+        assert document["components"]["headers"][header]["description"]
 
 
 def _problem_types(answer: dict[str, Any]) -> list[str]:

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from tests.api import factories
 from tests.api.conftest import poll
-from tests.api.receiver import Receiver
 from tests.service_fixtures import wait_for
+from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.service
 

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.deps import current_settings
 from api.errors import field_path
+from tests.api.tokens import bearer, jwt_settings
 from workers.settings import Settings
 
 LIMIT = 64 * 1024
@@ -25,8 +26,10 @@ LIMIT = 64 * 1024
 def client() -> Iterator[TestClient]:
     app = create_app(Settings(api_max_body_bytes=LIMIT, api_max_batch_body_bytes=2 * LIMIT))
     # Whatever the environment says (service tests allow private webhooks), these refuse them.
-    app.dependency_overrides[current_settings] = lambda: Settings(allow_private_webhooks=False)
-    with TestClient(app, raise_server_exceptions=True) as test_client:
+    # Callers authenticate with a JWT: no Postgres behind these tests.
+    app.dependency_overrides[current_settings] = lambda: jwt_settings(
+        allow_private_webhooks=False)
+    with TestClient(app, raise_server_exceptions=True, headers=bearer()) as test_client:
         yield test_client
 
 

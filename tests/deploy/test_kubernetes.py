@@ -166,8 +166,10 @@ def test_network_policy_denies_ingress_but_to_the_api_and_flower() -> None:
     labels = {doc["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/part-of"]
               for doc in _workloads().values()}
     assert labels == set(default["podSelector"]["matchLabels"].values())
+    # The workers' metrics port has its own policy (tests/deploy/test_monitoring.py).
     opened = {p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
-              for name, p in policies.items() if name != "resume-tailor-deny-ingress"}
+              for name, p in policies.items()
+              if name not in ("resume-tailor-deny-ingress", "resume-tailor-worker-metrics-ingress")}
     assert opened == {"api", "flower"}
 
 

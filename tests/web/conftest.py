@@ -20,6 +20,10 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 # The served API (which serves the page) and the webhook receiver, as fixtures here too.
 from tests.api.conftest import api_url, receiver  # noqa: F401
+from tests.service_fixtures import Credential
+
+# web/src/api.ts keeps the key under this name.
+KEY_STORAGE = "resume-tailor.api-key"
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,8 +66,13 @@ def page_url(built_page: Path, api_url: str) -> str:  # noqa: F811 - the importe
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, api_key: Credential) -> Iterator[Page]:
+    """A fresh tab that already holds the `default` tenant's API key, as a person who pasted
+    it into the key field would."""
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    context.add_init_script(
+        f"if (!sessionStorage.getItem({json.dumps(KEY_STORAGE)})) "
+        f"sessionStorage.setItem({json.dumps(KEY_STORAGE)}, {json.dumps(api_key.key)});")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -16,9 +16,9 @@ from playwright.sync_api import Page, Request, expect
 from pypdf import PdfReader
 
 from tests.api import factories
-from tests.api.receiver import Receiver
 from tests.service_fixtures import WorkerPool
 from tests.web.conftest import assert_accessible, assert_fits_phone, screenshot
+from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.service
 

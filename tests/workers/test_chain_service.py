@@ -64,7 +64,7 @@ def test_job_runs_every_stage_and_stores_its_artifacts(live_workers: WorkerPool)
     assert job.stages["parse"]["cache_hit"] is False
     assert again.stages["parse"]["cache_hit"] is True
     assert again.analysis == job.analysis
-    ttl = redis.Redis.from_url(get_settings().redis_url).ttl(analysis_key(posting))
+    ttl = redis.Redis.from_url(get_settings().redis_url).ttl(analysis_key(TENANT, posting))
     assert 0 < ttl <= get_settings().analysis_cache_ttl_s
 
 

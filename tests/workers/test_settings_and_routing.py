@@ -21,12 +21,40 @@ def _no_rt_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in [n for n in os.environ if n.startswith(("RT_", "OPENAI_", "ANTHROPIC_"))]:
         monkeypatch.delenv(name)
+    # The shipped placeholders, which only development accepts (the default refuses them).
+    monkeypatch.setenv("RT_ENVIRONMENT", "development")
 
 
 REAL = {
     "s3_access_key": "AKREALKEY", "s3_secret_key": "a-real-secret",
     "webhook_secret_default": "whsec_cmVhbGx5LXJlYWxseS1yZWFsLXNlY3JldA==",
 }
+
+
+def test_the_default_environment_refuses_placeholders(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deployment that forgets RT_ENVIRONMENT gets production, not the development secrets.
+    monkeypatch.delenv("RT_ENVIRONMENT")
+    with pytest.raises(ValidationError, match="s3_access_key: placeholder"):
+        Settings()
+    assert Settings(**REAL).environment == "production"
+    with pytest.raises(ValidationError, match="jwt_secret: placeholder"):
+        Settings(**REAL, jwt_secret="change-me-" + "x" * 40, jwt_issuer="i", jwt_audience="a")
+
+
+def test_jwt_settings_are_checked() -> None:
+    with pytest.raises(ValidationError, match="jwt_issuer, jwt_audience"):
+        Settings(jwt_secret="s" * 32)
+    with pytest.raises(ValidationError, match="shorter than 32 bytes"):
+        Settings(jwt_secret="short", jwt_issuer="i", jwt_audience="a")
+    with pytest.raises(ValidationError, match="set one of"):
+        Settings(jwt_secret="s" * 32, jwt_jwks_file="/k.json", jwt_issuer="i", jwt_audience="a")
+    assert not Settings().jwt_enabled
+    assert Settings(jwt_jwks_file="/k.json", jwt_issuer="i", jwt_audience="a").jwt_enabled
+
+
+def test_tenant_names_in_settings_are_checked() -> None:
+    with pytest.raises(ValidationError, match="webhook_secrets.Acme"):
+        Settings(webhook_secrets={"Acme": "whsec_x"})
 
 
 def test_placeholder_secrets_are_refused_outside_development() -> None:
@@ -40,7 +68,15 @@ def test_placeholder_secrets_are_refused_outside_development() -> None:
         Settings(environment="staging", webhook_secrets={"acme": "whsec_change-me"}, **REAL)
     settings = Settings(environment="production", webhook_secrets={"acme": "whsec_x"}, **REAL)
     assert settings.webhook_secret_for("acme") == "whsec_x"
-    assert settings.webhook_secret_for("other") == REAL["webhook_secret_default"]
+
+
+def test_each_tenant_gets_its_own_webhook_secret() -> None:
+    from workers.webhooks.signing import secret_key
+
+    settings = Settings(**REAL)
+    one, other = settings.webhook_secret_for("one"), settings.webhook_secret_for("other")
+    assert len({one, other, REAL["webhook_secret_default"]}) == 3
+    assert len(secret_key(one)) == 32 and one == Settings(**REAL).webhook_secret_for("one")
 
 
 def test_visibility_timeout_must_exceed_time_limits_and_backoff() -> None:
@@ -94,9 +130,10 @@ def test_provider_settings_default_to_local_only() -> None:
 
 def test_api_settings_keep_their_rt_api_names(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RT_API_MAX_BODY_BYTES", "4096")
-    monkeypatch.setenv("RT_API_TENANT", "acme")
+    monkeypatch.setenv("RT_API_RATE_LIMIT_PER_IP", "7")
     settings = Settings()
-    assert (settings.api_max_body_bytes, settings.api_tenant) == (4096, "acme")
+    assert (settings.api_max_body_bytes, settings.api_rate_limit_per_ip) == (4096, 7)
+    assert Settings().retention_days == 30
     monkeypatch.setenv("RT_API_THREADS", "0")
     with pytest.raises(ValidationError, match="api_threads"):
         Settings()

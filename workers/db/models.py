@@ -1,4 +1,4 @@
-"""Tables: jobs, batches, webhook_deliveries (the transactional outbox).
+"""Tables: jobs, batches, webhook_deliveries (the transactional outbox), api_keys.
 
 A job's state only moves forward through `JobState.FLOW`, or to failed/cancelled; every
 change is one guarded UPDATE in `workers.db.transitions`.
@@ -97,6 +97,8 @@ class Batch(Base):
     webhook_url: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(_tz, server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(_tz)
+    # When its personal data was deleted (workers.retention); the counts stay.
+    purged_at: Mapped[datetime | None] = mapped_column(_tz)
 
     @property
     def done(self) -> int:
@@ -110,6 +112,8 @@ class Job(Base):
         CheckConstraint(_in("state", JobState), name="state"),
         Index(None, "state", "state_changed_at"),
         Index(None, "batch_id"),
+        # The retention sweep's scan: old jobs not yet purged.
+        Index(None, "created_at", postgresql_where=text("purged_at IS NULL")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -149,6 +153,9 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(_tz, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(_tz, server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(_tz)
+    # When the resume, posting, stage outputs and artifacts were deleted (workers.retention):
+    # what is left is ids, tenant, state, timestamps, rates and usage.
+    purged_at: Mapped[datetime | None] = mapped_column(_tz)
 
 
 # The job's large columns (the inputs and every stage's output). A stage loads only those it
@@ -183,3 +190,19 @@ class WebhookDelivery(Base):
     log: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     created_at: Mapped[datetime] = mapped_column(_tz, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(_tz, server_default=func.now())
+
+
+class ApiKey(Base):
+    """A credential: `rt_<prefix>_<secret>`. Only the SHA-256 of the whole key is kept; the
+    prefix (public, unique) finds the row, then the hashes are compared in constant time."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))  # hex SHA-256 of the full key
+    tenant: Mapped[str] = mapped_column(String(64), index=True)
+    scopes: Mapped[list[str]] = mapped_column(JSONB)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(_tz, server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(_tz)

@@ -31,6 +31,8 @@ def get_engine() -> Engine:
             pool_size=settings.database_pool_size,
             pool_recycle=1800,
             connect_args={"application_name": _application_name},
+            # Errors quote their statement's parameters otherwise: resumes and postings in logs.
+            hide_parameters=True,
         )
         ping_idle_connections(
             _engine, settings.database_ping_idle_s if _ping_idle_s is None else _ping_idle_s)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -17,13 +18,14 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, bindparam, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Text
+from sqlalchemy.types import Interval, Text
 
 from workers.db.batches import count_batch_item
 from workers.db.jobs import JOBS, load_job, returned_columns
 from workers.db.models import ACTIVE, FLOW, STAGE_STATE, Job, JobState
 from workers.db.outbox import add_delivery
 from workers.events import job_event
+from workers.metrics import job_finished
 
 
 @dataclass
@@ -87,6 +89,7 @@ def start_stage(
     *,
     task_id: str | None = None,
     load: Iterable[str] | None = None,
+    lease: timedelta | None = None,
 ) -> tuple[StartOutcome, Job | None]:
     """Move the job into `stage` (from the previous state, or again after a redelivery or a
     retry of the same stage), counting the attempt.
@@ -94,9 +97,18 @@ def start_stage(
     `task_id` must belong to the job's current chain (`job.task_ids`, set before the chain
     was sent; a retry or a redelivery keeps its id). A task of a superseded or duplicated
     chain is refused, so duplicates never run a stage twice at once nor use up its attempts.
+
+    `lease`: the stage is claimed until Postgres's now() plus this (`stages[stage]
+    ["lease_until"]`), for a caller that keeps renewing it while it runs (workers.leases); the
+    reaper sends the stage again once the lease runs out.
     """
-    stmt = _start_statement(stage, _shape(load), in_chain=task_id is not None)
-    params = {"job_id": job_id} if task_id is None else {"job_id": job_id, "task_id": task_id}
+    stmt = _start_statement(stage, _shape(load), in_chain=task_id is not None,
+                            leased=lease is not None)
+    params: dict[str, object] = {"job_id": job_id}
+    if task_id is not None:
+        params["task_id"] = task_id
+    if lease is not None:
+        params["lease"] = lease
     job = session.execute(stmt, params).scalar_one_or_none()
     if job is not None:
         return StartOutcome.started, job
@@ -119,10 +131,13 @@ def _shape(load: Iterable[str] | None) -> tuple[str, ...] | None:
 
 
 @lru_cache(maxsize=64)
-def _start_statement(stage: str, load: tuple[str, ...] | None, *, in_chain: bool) -> Any:
+def _start_statement(
+    stage: str, load: tuple[str, ...] | None, *, in_chain: bool, leased: bool
+) -> Any:
     own = STAGE_STATE[stage].value
     not_finished = ~Job.stages[stage].has_key("finished")  # noqa: W601 (JSONB ? operator)
     attempts = func.coalesce(Job.stages[stage]["attempts"].astext.cast(Job.attempts.type), 0) + 1
+    lease = {"lease_until": func.now() + bindparam("lease", type_=Interval)} if leased else {}
     return _guarded(
         _JOB_ID,
         [previous_state(stage), own],
@@ -130,7 +145,7 @@ def _start_statement(stage: str, load: tuple[str, ...] | None, *, in_chain: bool
             "state": own,
             "attempts": attempts,
             "state_changed_at": func.now(),
-            "stages": _merge_stage(stage, started=func.now(), attempts=attempts),
+            "stages": _merge_stage(stage, started=func.now(), attempts=attempts, **lease),
         },
         load,
         [func.coalesce(not_finished, True),
@@ -263,6 +278,7 @@ def _after_terminal(session: Session, job: Job | None) -> Change:
     change = Change(job)
     if job is None:
         return change
+    job_finished(session, job)  # counted once the transaction commits
     if job.webhook_url and job.state != JobState.cancelled:
         event_type, payload = job_event(job)
         change.deliveries.append(

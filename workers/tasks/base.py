@@ -25,6 +25,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from pipeline.errors import CompileError, InvalidInput, ProviderError, Transient
+from workers import leases
+from workers import logging as logs
 from workers.chain import send_deliveries
 from workers.db import transitions
 from workers.db.models import Job
@@ -92,7 +94,8 @@ def run_stage(
             raise
         _retry_or_fail(task, job_id, stage, exc)
     except PERMANENT as exc:
-        log.warning("job %s: %s failed permanently: %s", job_id, stage, exc)
+        log.warning("job %s: %s failed permanently: %s", job_id, stage,
+                    logs.error_summary(exc))
         _fail(job_id, stage, exc)
     except Exception as exc:
         log.exception("job %s: %s failed unexpectedly", job_id, stage)
@@ -113,7 +116,10 @@ def _attempt(
     jid = uuid.UUID(job_id)
     deliveries: list[uuid.UUID] = []
     with session_scope() as session:
-        outcome, job = transitions.start_stage(session, jid, stage, task_id=task_id, load=load)
+        outcome, job = transitions.start_stage(session, jid, stage, task_id=task_id, load=load,
+                                               lease=leases.lease_length())
+        if job is not None:
+            logs.bind(tenant=job.tenant)  # authoritative, whatever the message carried
         if outcome is StartOutcome.started and job is not None:
             limit = get_settings().max_stage_attempts
             if job.attempts > limit:
@@ -132,7 +138,8 @@ def _attempt(
         raise Ignore()
     if outcome is StartOutcome.done:
         return job_id
-    result = work(job)
+    with leases.heartbeat(jid, stage, task_id):
+        result = work(job)
     with session_scope() as session:
         # Only the outcome is needed: read back none of the heavy columns just written.
         if final:
@@ -152,14 +159,17 @@ def _retry_or_fail(task: Task, job_id: str, stage: str, exc: BaseException) -> N
     settings = get_settings()
     retries = task.request.retries
     if retries >= settings.task_max_retries:
-        log.warning("job %s: %s gave up after %d retries: %s", job_id, stage, retries, exc)
+        log.warning("job %s: %s gave up after %d retries: %s", job_id, stage, retries,
+                    logs.error_summary(exc))
         _fail(job_id, stage, exc)
         return
     ceiling = min(settings.retry_backoff_max_s, settings.retry_backoff_base_s * 2**retries)
     countdown = random.uniform(0, ceiling)  # full jitter: retries of many jobs spread out
     if isinstance(exc, Transient) and exc.retry_after:
         countdown = max(countdown, min(exc.retry_after, settings.retry_backoff_max_s))
-    log.info("job %s: %s retry %d in %.1fs: %s", job_id, stage, retries + 1, countdown, exc)
+    log.info("job %s: %s retry %d in %.1fs: %s", job_id, stage, retries + 1, countdown,
+             logs.error_summary(exc))
+    leases.hold_for(uuid.UUID(job_id), stage, task.request.id, countdown)
     raise task.retry(exc=exc, countdown=countdown, max_retries=settings.task_max_retries)
 
 

@@ -11,7 +11,7 @@ from celery import Task
 
 from pipeline.jsonresume import Resume
 from pipeline.models import CompiledResume, JobAnalysis, MatchReport, TailoredResume
-from workers import storage
+from workers import metrics, storage
 from workers.ai import job_ai
 from workers.app import app
 from workers.db.models import Job
@@ -76,6 +76,7 @@ def compile_job(job: Job) -> StageResult:
         keywords=parse_back_keywords(tailored, analysis),
         **_tex_options(settings),
     )
+    metrics.tex_compiles("resume", job.template, compiled.compiles)
     # The compile facts (pipeline.models.CompileFacts): the files themselves go to S3.
     meta = compiled.model_dump(mode="json", exclude={"pdf", "tex"})
     meta.update(compile_documents(job, compiled, settings))
@@ -102,6 +103,7 @@ def compile_documents(job: Job, compiled: CompiledResume, settings: Settings) ->
                               MatchReport.model_validate(job.report), writer=writer)
         letter_pdf = compile_letter(letter, master, template=job.template,
                                     **_tex_options(settings))
+        metrics.tex_compiles("letter", job.template, letter_pdf.compiles)
         letter_files, letter_ats, report = letter_documents(letter_pdf)
         files.update(letter_files)
         ats.append(letter_ats)

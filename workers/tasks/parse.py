@@ -20,7 +20,7 @@ def parse_job(job: Job) -> StageResult:
     from pipeline.parse import parse_posting
 
     try:
-        cached = cache.get_analysis(job.posting)
+        cached = cache.get_analysis(job.tenant, job.posting)
     except redis.RedisError:
         # The cache only saves work; a cache outage must not stop the job.
         log.warning("analysis cache unavailable; parsing without it", exc_info=True)
@@ -30,7 +30,7 @@ def parse_job(job: Job) -> StageResult:
     if analysis is None:
         analysis = parse_posting(job.posting)
         try:
-            cache.put_analysis(job.posting, analysis)
+            cache.put_analysis(job.tenant, job.posting, analysis)
         except redis.RedisError:
             log.warning("could not cache the analysis", exc_info=True)
     # The cache holds the deterministic analysis; a model's additions are per provider (and

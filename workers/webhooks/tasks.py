@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from workers import metrics
 from workers.app import DELIVER_TASK, SWEEP_TASK, app
 from workers.db import outbox
 from workers.db.models import DeliveryState
@@ -20,7 +21,7 @@ from workers.db.session import session_scope
 from workers.settings import Settings, get_settings
 from workers.webhooks.post import Attempt, post_signed
 from workers.webhooks.signing import signed_headers
-from workers.webhooks.targets import UnsafeURL, resolve_target
+from workers.webhooks.targets import UnsafeURL, guard_options, resolve_target
 
 # A claimed row is leased for the attempt's timeout plus this, then due again.
 LEASE_MARGIN_S = 30.0
@@ -60,7 +61,7 @@ def attempt(
 ) -> Attempt:
     """Resolve (SSRF guard) and POST once, signed with the tenant's secret."""
     try:
-        target = resolve_target(delivery.url, allow_private=settings.allow_private_webhooks)
+        target = resolve_target(delivery.url, **guard_options(settings))
     except UnsafeURL as exc:
         # Checked at submit time too; a name that now resolves inside is refused for good.
         return Attempt(None, f"refused: {exc}", 0.0, refused=True)
@@ -74,12 +75,15 @@ def record(delivery_id: uuid.UUID, result: Attempt, settings: Settings) -> float
     """Log the attempt in the row; the delay before the next one, or None when final."""
     # A refused URL gets no retries: an empty schedule makes this attempt the last.
     schedule = () if result.refused else settings.webhook_retry_schedule_s
+    metrics.webhook_attempt(result)
     with session_scope() as session:
         row = outbox.record_delivery_attempt(
             session, delivery_id, status=result.status_code, error=result.error,
             duration_ms=result.duration_ms, retry_schedule_s=schedule,
         )
         if row.state != DeliveryState.pending.value:
+            if row.state == DeliveryState.failed.value:
+                metrics.webhook_given_up(result)
             return None
         return float(schedule[row.attempts])
 

@@ -11,6 +11,7 @@ from tests.webhook_receiver import Receiver, running_receiver
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running_receiver("localhost") as state:
+def receiver(webhook_port: int) -> Iterator[Receiver]:
+    """On the session's webhook port, which its settings allow callbacks to."""
+    with running_receiver("localhost", port=webhook_port) as state:
         yield state

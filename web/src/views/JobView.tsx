@@ -5,7 +5,7 @@ import { MatchPanel } from "./MatchPanel";
 import { ResultPanel } from "./ResultPanel";
 import { StageProgress } from "./StageProgress";
 
-const POLL_MS = 700;
+const POLL_MS = 1500; // about 40 polls a minute: under the API's default 60 requests per minute per address
 
 function scored(job: Job): boolean {
   return job.stages.some((stage) => stage.name === "score" && stage.finished_at);
