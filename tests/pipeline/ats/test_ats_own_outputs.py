@@ -67,7 +67,7 @@ def _titles_only(jobs: int) -> Resume:
                                       if template_info(t).layout.margin_in > MIN_MARGIN_IN])
 def test_a_tightened_layout_stops_at_the_floors_and_passes(template: str) -> None:
     # 38 such jobs overflow classic and modern even with every bullet dropped, and fit once
-    # the layout is tightened (42 fit at no layout).
+    # the layout is tightened: the only way to reach the floors.
     compiled = compile_resume(TailoredResume(resume=_titles_only(38)), template=template)
     assert compiled.pages == 1
     assert f"margins {MIN_MARGIN_IN:g}in" in " ".join(compiled.adjustments), compiled.adjustments
