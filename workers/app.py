@@ -19,6 +19,8 @@ from workers.settings import QUEUES, STAGES, Settings, get_settings
 # task-name pattern → queue (before the deployment's key prefix)
 TASK_ROUTES: dict[str, str] = {
     **{f"workers.tasks.{stage}.*": stage for stage in STAGES},
+    # A rank-first batch's ranking is parse and score work over every item: the parse pool.
+    "workers.tasks.rank.*": "parse",
     "workers.webhooks.*": "webhooks",
     # The reaper is light housekeeping; it shares the webhooks pool rather than adding a queue.
     "workers.reaper.*": "webhooks",
@@ -27,13 +29,15 @@ TASK_ROUTES: dict[str, str] = {
 # The stage tasks by stage, in chain order; the chain builder sends them by name, so a
 # process that only enqueues (the API) never imports the pipeline.
 STAGE_TASKS: dict[str, str] = {stage: f"workers.tasks.{stage}.run" for stage in STAGES}
+RANK_TASK = "workers.tasks.rank.run"
 REAP_TASK = "workers.reaper.reap"
 DELIVER_TASK = "workers.webhooks.deliver"
 SWEEP_TASK = "workers.webhooks.sweep"
 
 app = Celery(
     "resume_tailor",
-    include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.reaper",
+    include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.tasks.rank",
+             "workers.reaper",
              "workers.webhooks.tasks"],
 )
 
@@ -85,6 +89,7 @@ def build_config(settings: Settings) -> dict[str, Any]:
                 **STAGE_TASKS,
                 "reaper": REAP_TASK,
                 "webhooks": DELIVER_TASK,
+                "rank": RANK_TASK,
             }.items()
         },
         "beat_schedule": {
@@ -108,7 +113,7 @@ def _configure(sender: Celery, **_: Any) -> None:
 # matcher) in the main process before the pool forks: children share them copy-on-write, and
 # no task pays for loading them (which would also eat into its time limit).
 PRELOAD: dict[str, tuple[str, ...]] = {
-    "parse": ("pipeline.parse",),
+    "parse": ("pipeline.parse", "pipeline.rank"),  # rank-first batches rank on this queue
     "score": ("pipeline.score",),
     "rewrite": ("pipeline.rewrite",),
     "compile": ("pipeline.compile", "pipeline.tailor"),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from workers import chain
 from workers.app import REAP_TASK, app
-from workers.db import stuck_jobs, transitions
+from workers.db import batch_ranking, stuck_jobs, transitions
 from workers.db.models import STAGE_STATE, JobState
 from workers.db.session import session_scope
 from workers.settings import Settings, get_settings
@@ -61,6 +61,9 @@ def _reap_one(
         job = stuck_jobs.touch_stuck_job(session, job_id, state, cutoff)
         if job is None:  # it moved on, or another reaper took it
             return
+        # A rank-first batch's queued item waits for its batch's ranking, not a chain.
+        rank_batch = job.batch_id if state == JobState.queued and batch_ranking.ranks_first(
+            session, job.batch_id) else None
         if job.attempts >= settings.max_stage_attempts:
             change = transitions.fail_job(
                 session,
@@ -74,7 +77,10 @@ def _reap_one(
         else:
             result.requeued.append(job_id)
     chain.send_deliveries(deliveries)
-    if job_id in result.requeued:
+    if job_id in result.requeued and rank_batch is not None:
+        log.warning("job %s: stuck in %s, ranking its batch %s again", job_id, state, rank_batch)
+        chain.send_batch_rank(rank_batch)
+    elif job_id in result.requeued:
         log.warning("job %s: stuck in %s, requeueing from %s", job_id, state, stage)
         chain.enqueue_job(job_id, from_stage=stage)
     else:

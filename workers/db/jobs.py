@@ -80,6 +80,13 @@ def create_job(session: Session, **fields: Unpack[JobFields]) -> tuple[Job, bool
     return insert_or_get(session, Job, queued_job_row(**fields))
 
 
+def insert_jobs(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many `queued_job_row(...)` rows without keys (a batch's items: the batch holds
+    the key) in a few multi-row INSERTs, not a round trip each."""
+    if rows:
+        session.execute(JOBS.insert(), list(rows))
+
+
 # Built once: the submit path executes it with the row as parameters (Core, on the table, so
 # nothing is loaded back but the two timestamps).
 _QUEUED_INSERT = insert_unless_key_used(JOBS).returning(JOBS.c.created_at, JOBS.c.updated_at)
