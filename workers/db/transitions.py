@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import Text
 
 from workers.db.batches import count_batch_item
-from workers.db.jobs import JOBS, load_job, returned_columns
+from workers.db.jobs import JOBS, LIGHT_COLUMNS, STAGE_COLUMNS, load_job, returned_columns
 from workers.db.models import ACTIVE, FLOW, STAGE_STATE, Job, JobState
 from workers.db.outbox import add_delivery
 from workers.events import job_event
@@ -74,13 +74,15 @@ def _guarded(
     values: Mapping[str, Any],
     load: Iterable[str] | None = None,
     where: Sequence[ColumnElement[bool]] = (),
+    light: Sequence[str] = LIGHT_COLUMNS,
 ) -> Any:
     """`UPDATE jobs SET values WHERE id = job_id AND state IN allowed [AND where] RETURNING`,
     loaded as a Job. The UPDATE is plain Core, wrapped in `from_statement` so the ORM only
     builds the instance from the returned row: ORM-enabled DML cost the workers about 1.5 ms of
     CPU per transition. Columns not returned stay unloaded, so reading one after the session
     closes raises DetachedInstanceError rather than giving a silent None."""
-    stmt = _guarded_update(job_id, allowed, values, where).returning(*returned_columns(load))
+    stmt = _guarded_update(job_id, allowed, values, where).returning(
+        *returned_columns(load, light))
     return select(Job).from_statement(stmt).execution_options(populate_existing=True)
 
 
@@ -114,6 +116,8 @@ def start_stage(
     `task_id` must belong to the job's current chain (`job.task_ids`, set before the chain
     was sent; a retry or a redelivery keeps its id). A task of a superseded or duplicated
     chain is refused, so duplicates never run a stage twice at once nor use up its attempts.
+    `load`: the heavy columns the stage reads; given, only `jobs.STAGE_COLUMNS` of the light
+    ones come back with them (None: every column).
     """
     stmt = _start_statement(stage, _shape(load), in_chain=task_id is not None)
     params = {"job_id": job_id} if task_id is None else {"job_id": job_id, "task_id": task_id}
@@ -155,6 +159,8 @@ def _start_statement(stage: str, load: tuple[str, ...] | None, *, in_chain: bool
         load,
         [func.coalesce(not_finished, True),
          *([_in_chain(bindparam("task_id", type_=Text))] if in_chain else [])],
+        # With `load` given, the caller is a stage task: only what tasks read comes back.
+        STAGE_COLUMNS,
     )
 
 
