@@ -73,18 +73,23 @@ def run(postings: int, tailor_top: int, data: Path, timeout_s: float) -> None:
                 try:
                     for queue in QUEUES:
                         pool.start(queue)
-                    with serve_api(env, log=Path(tmp) / "api.log") as (url, _), \
+                    with serve_api(env, log=Path(tmp) / "api.log") as (url, api_pid), \
                             httpx.Client(base_url=url, timeout=120) as http:
                         warm = dict(body, postings=body["postings"][:3], tailor_top=0)
                         _wait_completed(http, _submit(http, warm), 300, wait_for)
                         me = {os.getpid(): "bench (submit+poll)"}
-                        before, steal = cpu.snapshot(me, split_pools=True), cpu.host_steal()
+                        roots = [api_pid, s3.process.pid, *(w.process.pid for w in pool.workers)]
+                        backends = cpu.postgres_backends(env["RT_DATABASE_URL"])
+                        scope: dict[str, Any] = {"split_pools": True, "roots": roots,
+                                                 "postgres": backends}
+                        before, steal = cpu.snapshot(me, **scope), cpu.host_steal()
                         load = os.getloadavg()[0]
                         start = time.time()
                         location = _submit(http, body)
                         answered = time.time() - start
                         batch = _wait_completed(http, location, timeout_s, wait_for)
-                        after = cpu.snapshot(me, split_pools=True)
+                        backends |= cpu.postgres_backends(env["RT_DATABASE_URL"])
+                        after = cpu.snapshot(me, **scope)
                     finished = batch["finished_at"]
                     from datetime import datetime
                     done_s = datetime.fromisoformat(finished).timestamp() - start
@@ -94,7 +99,7 @@ def run(postings: int, tailor_top: int, data: Path, timeout_s: float) -> None:
                     print(f"submit answered in {answered:.2f} s; ranking task "
                           f"{rank_s if rank_s is None else round(rank_s, 2)} s; POST to batch "
                           f"completed: {done_s:.2f} s (target <= 10 s for 500, rank only)")
-                    print("CPU by component:\n" + cpu.report(before, after, 1)
+                    print("CPU by component (this benchmark's processes; Redis is shared):\n" + cpu.report(before, after, 1)
                           .replace("ms/job", "ms for the batch"))
                     print(cpu.steal_note(steal, cpu.host_steal()))
                     print(f"load average (1 min) at the start: {load:.1f}, at the end: "
