@@ -99,8 +99,9 @@ def run(postings: int, tailor_top: int, data: Path, timeout_s: float) -> None:
                     print(f"submit answered in {answered:.2f} s; ranking task "
                           f"{rank_s if rank_s is None else round(rank_s, 2)} s; POST to batch "
                           f"completed: {done_s:.2f} s (target <= 10 s for 500, rank only)")
-                    print("CPU by component (this benchmark's processes; Redis is shared):\n" + cpu.report(before, after, 1)
-                          .replace("ms/job", "ms for the batch"))
+                    used = cpu.report(before, after, 1).replace("ms/job", "ms for the batch")
+                    print("CPU by component (this benchmark's processes; Redis is shared):\n"
+                          + used)
                     print(cpu.steal_note(steal, cpu.host_steal()))
                     print(f"load average (1 min) at the start: {load:.1f}, at the end: "
                           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
