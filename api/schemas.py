@@ -11,7 +11,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictInt,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -22,6 +24,7 @@ from pipeline.limits import MAX_POSTING_CHARS
 from pipeline.models import AtsReport, FitParts, Usage
 
 MAX_BATCH_ITEMS = 500
+DEFAULT_TAILOR_TOP = 3  # rank-first batches: a handful of PDFs, not one per posting
 ARTIFACT_NAMES = ("resume.pdf", "resume.tex", "report.json", "tailored.json", "letter.pdf",
                   "letter.tex", "letter.md")
 
@@ -90,12 +93,24 @@ class BatchItem(BatchPosting):
     resume: ResumeAnyLayout
 
 
+BatchMode = Literal["tailor_all", "rank_first"]
+
+
 class BatchCreate(_Options):
     """Either one `resume` with `postings` (ranked by fit), or `items` of resume + posting."""
 
     resume: ResumeAnyLayout | None = None
     postings: list[BatchPosting | str] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)
     items: list[BatchItem] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)
+    mode: BatchMode = Field(
+        default="tailor_all",
+        description="tailor_all: every item is tailored to a PDF. rank_first (one resume with "
+                    "postings): every posting is parsed and scored, then only the best "
+                    "`tailor_top` by fit are tailored; the others end `ranked`.")
+    tailor_top: Annotated[StrictInt, Field(ge=0, le=MAX_BATCH_ITEMS)] | None = Field(
+        default=None,
+        description=f"rank_first: how many of the best-fitting postings to tailor (default "
+                    f"{DEFAULT_TAILOR_TOP}; 0 ranks only).")
 
     @field_validator("postings")
     @classmethod
@@ -106,6 +121,28 @@ class BatchCreate(_Options):
             if isinstance(item, str) and not item.strip():
                 raise ValueError(f"postings[{index}] must not be empty")
         return value
+
+    @field_validator("mode")
+    @classmethod
+    def _mode_fits_shape(cls, value: BatchMode, info: ValidationInfo) -> BatchMode:
+        if value == "rank_first" and info.data.get("items"):
+            raise ValueError("rank_first ranks postings for one resume: give `resume` with "
+                             "`postings`, not `items`")
+        return value
+
+    @field_validator("tailor_top")
+    @classmethod
+    def _only_when_ranking_first(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("mode") != "rank_first":
+            raise ValueError('only with "mode": "rank_first" (tailor_all tailors every item)')
+        return value
+
+    @property
+    def ranking_tailors(self) -> int | None:
+        """How many of the best items a rank-first batch tailors; None: every item."""
+        if self.mode != "rank_first":
+            return None
+        return DEFAULT_TAILOR_TOP if self.tailor_top is None else self.tailor_top
 
     @model_validator(mode="after")
     def _one_shape(self) -> BatchCreate:
@@ -221,6 +258,9 @@ class RankedOut(BaseModel):
 class BatchOut(BaseModel):
     id: uuid.UUID
     kind: str
+    mode: BatchMode = "tailor_all"
+    tailor_top: int | None = Field(
+        default=None, description="rank_first: how many of the best items are tailored.")
     state: str
     total: int
     counts: dict[str, int]
