@@ -9,14 +9,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.deps import current_settings
 from api.schemas import DEFAULT_TAILOR_TOP, BatchCreate
 from tests.api import factories
+from tests.api.tokens import bearer, jwt_settings
 from workers.settings import Settings
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings()), raise_server_exceptions=True) as test_client:
+    # Callers authenticate with a JWT: no Postgres behind these tests.
+    app = create_app(Settings())
+    app.dependency_overrides[current_settings] = lambda: jwt_settings()
+    with TestClient(app, raise_server_exceptions=True, headers=bearer()) as test_client:
         yield test_client
 
 
