@@ -31,6 +31,7 @@ from pipeline.limits import (
     MAX_POSTING_BYTES,
     MAX_POSTING_CHARS,
     MAX_RESUME_BYTES,
+    unwritable_character,
 )
 from pipeline.models import InputNotes
 from pipeline.schema import json_path, validate_jsonresume
@@ -247,6 +248,9 @@ def posting_to_text(raw: str, *, html: bool | None = None) -> str:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if not text:
         raise InvalidInput("empty (no text after reading the input)", field="posting")
+    problem = unwritable_character(text)  # NULs are gone with the control characters
+    if problem:
+        raise InvalidInput(problem, field="posting")
     if len(text) > MAX_POSTING_CHARS:
         raise InvalidInput(f"longer than {MAX_POSTING_CHARS} characters", field="posting")
     return text

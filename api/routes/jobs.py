@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import database, submit
 from api.deps import IdempotencyKey, SessionDep, SettingsDep, TenantDep, parse_id
-from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found
+from api.errors import PROBLEM_RESPONSES, ApiProblem, not_found, problem_doc
 from api.schemas import ARTIFACT_NAMES, JobCreate, JobOut
 from api.views import job_location, job_out, queued_out, report_skills
 from workers import chain, storage
@@ -95,8 +95,9 @@ def get_job(job_id: str, session: SessionDep, tenant: TenantDep, settings: Setti
     return job_out(job, settings, skills)
 
 
-@router.get("/{job_id}/artifacts/{name}", status_code=302,
-            responses={302: {"description": "Redirect to a presigned download URL"}})
+@router.get("/{job_id}/artifacts/{name}", status_code=302, response_class=RedirectResponse,
+            responses={302: {"description": "Redirect to a presigned download URL"},
+                       409: problem_doc("The job has not succeeded (yet)")})
 def get_artifact(
     job_id: str, name: str, session: SessionDep, tenant: TenantDep
 ) -> RedirectResponse:
@@ -114,7 +115,8 @@ def get_artifact(
                             headers={"Cache-Control": "no-store"})
 
 
-@router.delete("/{job_id}", response_model=JobOut)
+@router.delete("/{job_id}", response_model=JobOut,
+               responses={409: problem_doc("The job already finished")})
 def cancel_job(
     job_id: str, session: SessionDep, tenant: TenantDep, settings: SettingsDep
 ) -> JobOut:

@@ -26,9 +26,17 @@ def api_url(
         yield url
 
 
+@pytest.fixture(scope="session")
+def api_headers() -> dict[str, str]:
+    """The headers that authenticate a client to the API: the one place tests get them from
+    (the `http` client and the schemathesis fuzz test). The API has no authentication yet, so
+    none; once it has, this returns the test key's header."""
+    return {}
+
+
 @pytest.fixture
-def http(api_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=api_url, timeout=30) as client:
+def http(api_url: str, api_headers: dict[str, str]) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api_url, timeout=30, headers=api_headers) as client:
         yield client
 
 

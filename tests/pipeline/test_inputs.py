@@ -312,3 +312,32 @@ def test_posting_text_over_the_character_limit(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="longer than 200000 characters") as info:
         load_posting(path)
     assert info.value.field == "posting"
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    ({"basics": {"name": "Ada\x00"}}, "basics.name: contains a NUL character"),
+    ({"work": [{"highlights": ["ok", "\ud800"]}]},
+     "work[0].highlights[1]: contains an unpaired surrogate (U+D800)"),
+    ({"meta": {"note\x00": "x"}}, "meta: a key contains a NUL character"),
+    ({"x-\udfff": 1}, "a key contains an unpaired surrogate (U+DFFF)"),
+])
+def test_text_that_cannot_be_stored_is_refused(data: dict[str, object], reason: str) -> None:
+    # Found by fuzzing the API: JSON's \u0000 and lone \ud800 escapes reached Postgres (which
+    # refuses NUL in JSONB) and UTF-8 encoders (which refuse lone surrogates) as a 500.
+    with pytest.raises(InvalidInput) as info:
+        resume_from_data(data)
+    assert info.value.field == "resume"
+    assert reason in info.value.reason
+
+
+def test_paired_surrogate_escapes_are_one_character() -> None:
+    resume = resume_from_data(json.loads('{"basics": {"name": "Ada \\ud83d\\ude00"}}'))
+    assert resume.basics.name == "Ada \U0001F600"
+
+
+def test_posting_with_an_unpaired_surrogate_is_refused() -> None:
+    with pytest.raises(InvalidInput) as info:
+        posting_to_text("Python developer \udc80")
+    assert info.value.field == "posting"
+    assert "unpaired surrogate" in info.value.reason
+    assert posting_to_text("Python\x00 developer") == "Python developer"  # NUL is dropped
