@@ -10,6 +10,7 @@ characters`): exit 2 on the command line, 422 from the API.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Annotated, TypeVar
@@ -120,15 +121,18 @@ def writable_text(value: str) -> str:
 def check_tree(data: object, *, max_depth: int = MAX_NESTING_DEPTH,
                max_text: int | None = MAX_RESUME_TEXT_CHARS) -> tuple[str, str] | None:
     """(path, problem) for the first place `data` nests too deeply, holds a string or key that
-    is not writable text (`unwritable_character`), or where its text passes `max_text` in
-    total (None: no total); None when it is within all three. Iterative: the data may be
-    deeper than Python's recursion limit."""
+    is not writable text (`unwritable_character`) or a number JSON cannot hold, or where its
+    text passes `max_text` in total (None: no total); None when it is within all of these.
+    Iterative: the data may be deeper than Python's recursion limit."""
     total = 0
     stack: list[tuple[object, str, int]] = [(data, "", 0)]
     while stack:
         node, path, depth = stack.pop()
         if depth > max_depth:
             return path, f"nested deeper than {max_depth} levels"
+        if isinstance(node, float) and not math.isfinite(node):
+            # Python's JSON reader takes NaN and Infinity; JSON, and Postgres's JSONB, do not.
+            return path, "not a finite number (NaN and Infinity are not JSON)"
         if isinstance(node, str):
             problem = unwritable_character(node)
             if problem:

@@ -301,6 +301,7 @@ def test_a_huge_integer_is_refused_not_an_internal_error(client: TestClient) -> 
 @pytest.mark.parametrize(("body", "field"), [
     (_job(resume={"basics": {"name": "Ada\x00"}}), "resume"),
     (_job(resume={"x-\ud800": "y"}), "resume"),
+    (_job(resume={"meta": {"score": float("nan")}}), "resume"),
     (_job(posting="Backend engineer \udc80"), "posting"),
     (_job(webhook_url="http://localhost/\x00"), "webhook_url"),
     ({"items": [{"resume": {}, "posting": "Python", "label": "a\x00"}]}, "items[0].label"),
