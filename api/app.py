@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None if settings.api_docs_require_key else "/openapi.json",
     )
     errors.install(app)
+    generate_openapi = app.openapi
+    app.openapi = lambda: errors.problem_media_type(generate_openapi())  # type: ignore[method-assign]
     app.include_router(jobs.router)
     app.include_router(batches.router)
     app.include_router(health.router)

@@ -158,9 +158,13 @@ def install(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         title = _REASONS.get(exc.status_code, "Error")
+        # FastAPI's only 400 is a body it could not read (bytes that are not UTF-8 JSON): an
+        # input error like any other, so it names its field.
+        errors = [FieldError(field="body", message=str(exc.detail))] if (
+            exc.status_code == 400) else []
         return problem_response(
             exc.status_code, title, str(exc.detail), instance=request.url.path,
-            headers=dict(exc.headers or {}),
+            errors=errors, headers=dict(exc.headers or {}),
         )
 
     async def on_database_down(request: Request, exc: Exception) -> JSONResponse:
@@ -203,14 +207,36 @@ _REASONS = {
     503: "Service unavailable",
 }
 
-# For OpenAPI: the problem responses a route may give.
+# For OpenAPI: the problem responses a route may give. FastAPI files a response's `model` under
+# application/json; `problem_media_type` moves it to where the body really is.
+def problem_doc(description: str) -> dict[str, Any]:
+    """One problem response, for a route's `responses`."""
+    return {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
+
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": title}
-    for code, title in ((404, "Not found"), (413, "Content too large"), (422, "Invalid request"))
+    code: problem_doc(title)
+    for code, title in ((400, "Body not readable as JSON"), (404, "Not found"),
+                        (413, "Content too large"), (422, "Invalid request"))
 }
 # ... and those of every authenticated route.
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": title}
+    code: problem_doc(title)
     for code, title in ((401, "No valid credentials"), (403, "The credential lacks the scope"),
                         (429, "Rate limited (Retry-After, RateLimit-* headers)"))
 }
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with every problem response's schema under
+    `application/problem+json` alone, the type these bodies are sent as (in place: calling it
+    again changes nothing)."""
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if (PROBLEM_MEDIA_TYPE in content
+                        and content.get("application/json", {}).get("schema") == _PROBLEM_REF):
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    return openapi

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,7 +21,7 @@ from pydantic import (
 
 from pipeline.jsonresume import Resume
 from pipeline.legacy_resume import ResumeAnyLayout
-from pipeline.limits import MAX_POSTING_CHARS
+from pipeline.limits import MAX_POSTING_CHARS, writable_text
 from pipeline.models import AtsReport, FitParts, Usage
 
 MAX_BATCH_ITEMS = 500
@@ -30,12 +31,19 @@ ARTIFACT_NAMES = ("resume.pdf", "resume.tex", "report.json", "tailored.json", "l
 
 Provider = Literal["local", "openai", "anthropic"]
 TemplateName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=255)]
-WebhookUrl = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+# Stored as text in Postgres, which takes no NUL, nor (as UTF-8) an unpaired surrogate.
+Label = Annotated[str, StringConstraints(min_length=1, max_length=255),
+                  AfterValidator(writable_text)]
+WebhookUrl = Annotated[str, StringConstraints(min_length=1, max_length=2048),
+                       AfterValidator(writable_text)]
 
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# `_posting_text`'s checks, as the OpenAPI document states them (some text, within the limit).
+_POSTING_SCHEMA: dict[str, Any] = {"pattern": r"\S", "maxLength": MAX_POSTING_CHARS}
 
 
 def _posting_text(value: str) -> str:
@@ -61,14 +69,30 @@ def _resume_only() -> list[DocumentName]:
     return ["resume"]
 
 
+# Shown in /docs, and what the fuzz test's examples phase submits first (a request built from
+# the schema alone rarely passes every check).
+_EXAMPLE_RESUME: dict[str, Any] = {
+    "basics": {"name": "Ada Lovelace", "label": "Backend engineer"},
+    "work": [{"name": "Analytical Engines", "position": "Engineer", "startDate": "2019-03",
+              "highlights": ["Built the billing service in Python and PostgreSQL"]}],
+    "skills": [{"name": "Backend", "keywords": ["Python", "PostgreSQL"]}],
+}
+
+
 class JobCreate(_Options):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "resume": _EXAMPLE_RESUME, "posting": "Backend engineer. Python, PostgreSQL.",
+        "template": "classic"}]})
+
     resume: ResumeAnyLayout = Field(
         description="A JSON Resume document (jsonresume.org, v1.0.0; the layout before 1.0.0 "
                     "is read as 1.0.0).")
-    posting: str = Field(description="The job posting: plain text, Markdown or HTML.")
+    posting: str = Field(description="The job posting: plain text, Markdown or HTML.",
+                         json_schema_extra=_POSTING_SCHEMA)
     documents: list[DocumentName] = Field(
         default_factory=_resume_only, min_length=1, max_length=2,
-        description='What to write: ["resume"], or ["resume", "letter"] for a cover letter.')
+        description='What to write: ["resume"], or ["resume", "letter"] for a cover letter.',
+        json_schema_extra={"uniqueItems": True, "contains": {"const": "resume"}})
 
     _check_posting = field_validator("posting")(_posting_text)
 
@@ -84,7 +108,7 @@ class JobCreate(_Options):
 
 class BatchPosting(_Request):
     label: Label | None = Field(default=None, description="Your id for this posting.")
-    posting: str
+    posting: str = Field(json_schema_extra=_POSTING_SCHEMA)
 
     _check_posting = field_validator("posting")(_posting_text)
 
@@ -98,6 +122,13 @@ BatchMode = Literal["tailor_all", "rank_first"]
 
 class BatchCreate(_Options):
     """Either one `resume` with `postings` (ranked by fit), or `items` of resume + posting."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"resume": _EXAMPLE_RESUME, "postings": [
+            "Backend engineer. Python, PostgreSQL.",
+            {"label": "acme-42", "posting": "Data engineer. SQL, Airflow."}]},
+        {"items": [{"resume": _EXAMPLE_RESUME, "posting": "Platform engineer. Go, Kubernetes."}]},
+    ]})
 
     resume: ResumeAnyLayout | None = None
     postings: list[BatchPosting | str] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)

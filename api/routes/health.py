@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from api import readiness
 from api.auth import ADMIN, authenticate, forbidden, principal_for
 from api.deps import SettingsDep
-from api.errors import ApiProblem, FieldError, problem_response
+from api.errors import ApiProblem, FieldError, problem_doc, problem_response
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "A dependency is down (problem+json)."}})
+@router.get("/readyz", responses={503: problem_doc("A dependency is down.")})
 async def readyz(request: Request, settings: SettingsDep) -> Response:
     checks: dict[str, Callable[[], None]] = {
         "postgres": readiness.check_postgres,

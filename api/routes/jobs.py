@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import database, submit
 from api.deps import IdempotencyKey, JobsRead, JobsWrite, SessionDep, SettingsDep, parse_id
-from api.errors import AUTH_RESPONSES, PROBLEM_RESPONSES, ApiProblem, not_found
+from api.errors import AUTH_RESPONSES, PROBLEM_RESPONSES, ApiProblem, not_found, problem_doc
 from api.purge import purge_jobs_now
 from api.schemas import ARTIFACT_NAMES, JobCreate, JobOut
 from api.views import job_location, job_out, queued_out, report_skills
@@ -100,8 +100,9 @@ def get_job(job_id: str, session: SessionDep, caller: JobsRead, settings: Settin
     return job_out(job, settings, skills)
 
 
-@router.get("/{job_id}/artifacts/{name}", status_code=302,
-            responses={302: {"description": "Redirect to a presigned download URL"}})
+@router.get("/{job_id}/artifacts/{name}", status_code=302, response_class=RedirectResponse,
+            responses={302: {"description": "Redirect to a presigned download URL"},
+                       409: problem_doc("The job has not succeeded (yet)")})
 def get_artifact(
     job_id: str, name: str, session: SessionDep, caller: JobsRead
 ) -> RedirectResponse:
@@ -119,7 +120,8 @@ def get_artifact(
                             headers={"Cache-Control": "no-store"})
 
 
-@router.delete("/{job_id}", response_model=JobOut)
+@router.delete("/{job_id}", response_model=JobOut,
+               responses={409: problem_doc("The job already finished")})
 def cancel_job(
     job_id: str, session: SessionDep, caller: JobsWrite, settings: SettingsDep,
     purge: bool = Query(False, description="Also delete the resume, posting, outputs and "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import SettingsDep
+from api.deps import Caller, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import ARTIFACT_NAMES, MAX_BATCH_ITEMS, MAX_POSTING_CHARS
 from pipeline.compile.render import list_templates
@@ -36,7 +36,8 @@ class MetaOut(BaseModel):
 
 
 @router.get("/meta", response_model=MetaOut)
-async def get_meta(settings: SettingsDep) -> MetaOut:
+async def get_meta(settings: SettingsDep, caller: Caller) -> MetaOut:
+    """Any valid credential may read this (the page asks for it once a key is entered)."""
     config = settings.provider_config()
     return MetaOut(
         templates=[TemplateOut(name=name, description=text) for name, text in list_templates()],

@@ -50,7 +50,9 @@ def _problem(response: Any, status: int) -> dict[str, Any]:
 
 ROUTES = [("POST", "/v1/jobs"), ("GET", f"/v1/jobs/{ID}"),
           ("GET", f"/v1/jobs/{ID}/artifacts/resume.pdf"), ("DELETE", f"/v1/jobs/{ID}"),
-          ("POST", "/v1/batches"), ("GET", f"/v1/batches/{ID}"), ("DELETE", f"/v1/batches/{ID}")]
+          ("POST", "/v1/batches"), ("GET", f"/v1/batches/{ID}"), ("DELETE", f"/v1/batches/{ID}"),
+          ("GET", f"/v1/jobs/{ID}/report"), ("GET", f"/v1/batches/{ID}/webhooks"),
+          ("GET", "/v1/meta")]
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
@@ -66,7 +68,8 @@ def test_every_versioned_route_is_walked_above() -> None:
     paths = set(create_app(jwt_settings()).openapi()["paths"])
     assert {p for p in paths if p.startswith("/v1/")} == {
         "/v1/jobs", "/v1/jobs/{job_id}", "/v1/jobs/{job_id}/artifacts/{name}",
-        "/v1/batches", "/v1/batches/{batch_id}"}, "a new route: add it to ROUTES"
+        "/v1/batches", "/v1/batches/{batch_id}", "/v1/jobs/{job_id}/report",
+        "/v1/batches/{batch_id}/webhooks", "/v1/meta"}, "a new route: add it to ROUTES"
 
 
 @pytest.mark.parametrize(("scope", "method", "path", "needed"), [
