@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.orm import Session
-from tests.api.receiver import Receiver
 
 from pipeline.inputs import load_posting
 from tests.api import factories
 from tests.api.conftest import poll
 from tests.api.test_batches_webhooks_service import _final_deliveries, _verifier
+from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.service
 
