@@ -178,9 +178,14 @@ def install(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         title = _REASONS.get(exc.status_code, "Error")
+        # FastAPI's only 400 is a body it could not read (bytes that are not UTF-8 JSON): an
+        # input error like any other, so it names its field.
+        unreadable = exc.status_code == 400
+        errors = [FieldError(field="body", message=str(exc.detail))] if unreadable else []
         return problem_response(
             exc.status_code, title, str(exc.detail), instance=request.url.path,
-            headers=dict(exc.headers or {}),
+            slug="unreadable-body" if unreadable else None,
+            errors=errors, headers=dict(exc.headers or {}),
         )
 
     async def on_database_down(request: Request, exc: Exception) -> JSONResponse:
@@ -262,6 +267,8 @@ COMMON_PROBLEMS: tuple[str, ...] = ("internal-error",)
 # operation whose dependencies declare a credential (its `security`) lists them.
 AUTHENTICATED: tuple[str, ...] = (
     "unauthorized", "forbidden", "rate-limited", "database-unavailable")
+# ... less "forbidden" where any valid credential will do (`api.deps.Caller`).
+ANY_CREDENTIAL: tuple[str, ...] = tuple(s for s in AUTHENTICATED if s != "forbidden")
 
 
 def responses(*slugs: str, **successes: dict[str, Any]) -> dict[int | str, dict[str, Any]]:

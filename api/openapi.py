@@ -49,7 +49,7 @@ with a growing interval, or give a `webhook_url` and be told when it is done. On
 `succeeded`, download its artifacts (`GET /v1/jobs/{job_id}/artifacts/resume.pdf`, a redirect
 to a presigned URL).
 
-**Authentication.** Every `/v1` operation but `GET /v1/meta` needs a credential: an API key
+**Authentication.** Every `/v1` operation needs a credential: an API key
 in `X-API-Key`, or a JWT in `Authorization: Bearer` (one of the two, not both). Each names a
 tenant, which owns everything it creates (another tenant's ids answer 404), and scopes:
 `jobs:write`, `jobs:read`, `batches:write`, or `admin` for all. Without a valid credential

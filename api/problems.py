@@ -64,6 +64,14 @@ _CATALOG = (
           "this key was used with a different request body; use a new key"),),
     ),
     ProblemType(
+        "unreadable-body", 400, "Bad request",
+        "The body could not be read as JSON at all (bytes that are not UTF-8, say); `errors` "
+        "names `body`. Nothing was created; send UTF-8 JSON with `Content-Type: "
+        "application/json`.",
+        "There was an error parsing the body",
+        (("body", "There was an error parsing the body"),),
+    ),
+    ProblemType(
         "body-too-large", 413, "Content too large",
         "The request body is larger than this server accepts (`limit_bytes`; batches have "
         "their own, larger limit). It was refused before being read; split a batch.",

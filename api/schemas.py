@@ -5,34 +5,45 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    StrictInt,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from pipeline.jsonresume import Resume
 from pipeline.legacy_resume import ResumeAnyLayout
-from pipeline.limits import MAX_POSTING_CHARS
+from pipeline.limits import MAX_POSTING_CHARS, writable_text
 from pipeline.models import AtsReport, FitParts, Usage
 
 MAX_BATCH_ITEMS = 500
+DEFAULT_TAILOR_TOP = 3  # rank-first batches: a handful of PDFs, not one per posting
 ARTIFACT_NAMES = ("resume.pdf", "resume.tex", "report.json", "tailored.json", "letter.pdf",
                   "letter.tex", "letter.md")
 
 Provider = Literal["local", "openai", "anthropic"]
 TemplateName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=255)]
-WebhookUrl = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+# Stored as text in Postgres, which takes no NUL, nor (as UTF-8) an unpaired surrogate.
+Label = Annotated[str, StringConstraints(min_length=1, max_length=255),
+                  AfterValidator(writable_text)]
+WebhookUrl = Annotated[str, StringConstraints(min_length=1, max_length=2048),
+                       AfterValidator(writable_text)]
 
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# `_posting_text`'s checks, as the OpenAPI document states them (some text, within the limit).
+_POSTING_SCHEMA: dict[str, Any] = {"pattern": r"\S", "maxLength": MAX_POSTING_CHARS}
 
 
 def _posting_text(value: str) -> str:
@@ -65,30 +76,33 @@ def _resume_only() -> list[DocumentName]:
     return ["resume"]
 
 
+# Shown in /docs, and what the fuzz test's examples phase submits first (a request built from
+# the schema alone rarely passes every check).
+_EXAMPLE_RESUME: dict[str, Any] = {
+    "basics": {"name": "Ada Lovelace", "label": "Backend engineer"},
+    "work": [{"name": "Analytical Engines", "position": "Engineer", "startDate": "2019-03",
+              "highlights": ["Built the billing service in Python and PostgreSQL"]}],
+    "skills": [{"name": "Backend", "keywords": ["Python", "PostgreSQL"]}],
+}
+
+
 class JobCreate(_Options):
     """One resume and one posting to tailor it to."""
 
+    # Shown in /docs, and the fuzz test's first requests: it must be accepted as it is.
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "resume": {
-            "basics": {"name": "Ada Example", "label": "Backend Engineer",
-                       "email": "ada@example.com"},
-            "work": [{"name": "Example Corp", "position": "Backend Engineer",
-                      "startDate": "2020-03",
-                      "highlights": ["Built a billing API in Python and PostgreSQL"]}],
-            "skills": [{"name": "Backend", "keywords": ["Python", "PostgreSQL", "Docker"]}],
-        },
-        "posting": "# Backend Engineer\n\nRequirements:\n- Python\n- PostgreSQL\n- Kubernetes",
-        "template": "modern",
-        "documents": ["resume"],
-    }]})
+        "resume": _EXAMPLE_RESUME, "posting": "Backend engineer. Python, PostgreSQL.",
+        "template": "classic"}]})
 
     resume: ResumeAnyLayout = Field(
         description="A JSON Resume document (jsonresume.org, v1.0.0; the layout before 1.0.0 "
                     "is read as 1.0.0).")
-    posting: str = Field(description="The job posting: plain text, Markdown or HTML.")
+    posting: str = Field(description="The job posting: plain text, Markdown or HTML.",
+                         json_schema_extra=_POSTING_SCHEMA)
     documents: list[DocumentName] = Field(
         default_factory=_resume_only, min_length=1, max_length=2,
-        description='What to write: ["resume"], or ["resume", "letter"] for a cover letter.')
+        description='What to write: ["resume"], or ["resume", "letter"] for a cover letter.',
+        json_schema_extra={"uniqueItems": True, "contains": {"const": "resume"}})
 
     _check_posting = field_validator("posting")(_posting_text)
 
@@ -106,7 +120,8 @@ class BatchPosting(_Request):
     """One posting of a one-resume batch, with your label for it."""
 
     label: Label | None = Field(default=None, description="Your id for this posting.")
-    posting: str = Field(description="The job posting: plain text, Markdown or HTML.")
+    posting: str = Field(description="The job posting: plain text, Markdown or HTML.",
+                         json_schema_extra=_POSTING_SCHEMA)
 
     _check_posting = field_validator("posting")(_posting_text)
 
@@ -117,16 +132,21 @@ class BatchItem(BatchPosting):
     resume: ResumeAnyLayout = Field(description="A JSON Resume document.")
 
 
+BatchMode = Literal["tailor_all", "rank_first"]
+
+
 class BatchCreate(_Options):
     """Either one `resume` with `postings` (ranked by fit), or `items` of resume + posting."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "resume": {"basics": {"name": "Ada Example"},
-                   "skills": [{"name": "Backend", "keywords": ["Python", "PostgreSQL"]}]},
-        "postings": [{"label": "acme-backend", "posting": "Backend Engineer: Python, AWS"},
-                     "Data Engineer: Spark, Airflow, Python"],
-        "webhook_url": "https://hooks.example.com/resume-tailor",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"resume": _EXAMPLE_RESUME, "postings": [
+            "Backend engineer. Python, PostgreSQL.",
+            {"label": "acme-42", "posting": "Data engineer. SQL, Airflow."}]},
+        {"items": [{"resume": _EXAMPLE_RESUME, "posting": "Platform engineer. Go, Kubernetes."}]},
+        {"resume": _EXAMPLE_RESUME, "mode": "rank_first", "tailor_top": 1, "postings": [
+            {"label": "acme-42", "posting": "Backend engineer. Python, PostgreSQL."},
+            "Data engineer. SQL, Airflow."]},
+    ]})
 
     resume: ResumeAnyLayout | None = Field(default=None, description=(
         "The one resume every posting is tailored against (with `postings`)."))
@@ -135,6 +155,15 @@ class BatchCreate(_Options):
             "Postings for `resume`, as text or with a label; ranked by fit in the answer."))
     items: list[BatchItem] | None = Field(default=None, max_length=MAX_BATCH_ITEMS, description=(
         "Instead of `resume` and `postings`: pairs of a resume and a posting."))
+    mode: BatchMode = Field(
+        default="tailor_all",
+        description="tailor_all: every item is tailored to a PDF. rank_first (one resume with "
+                    "postings): every posting is parsed and scored, then only the best "
+                    "`tailor_top` by fit are tailored; the others end `ranked`.")
+    tailor_top: Annotated[StrictInt, Field(ge=0, le=MAX_BATCH_ITEMS)] | None = Field(
+        default=None,
+        description=f"rank_first: how many of the best-fitting postings to tailor (default "
+                    f"{DEFAULT_TAILOR_TOP}; 0 ranks only).")
 
     @field_validator("postings")
     @classmethod
@@ -145,6 +174,28 @@ class BatchCreate(_Options):
             if isinstance(item, str) and not item.strip():
                 raise ValueError(f"postings[{index}] must not be empty")
         return value
+
+    @field_validator("mode")
+    @classmethod
+    def _mode_fits_shape(cls, value: BatchMode, info: ValidationInfo) -> BatchMode:
+        if value == "rank_first" and info.data.get("items"):
+            raise ValueError("rank_first ranks postings for one resume: give `resume` with "
+                             "`postings`, not `items`")
+        return value
+
+    @field_validator("tailor_top")
+    @classmethod
+    def _only_when_ranking_first(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("mode") != "rank_first":
+            raise ValueError('only with "mode": "rank_first" (tailor_all tailors every item)')
+        return value
+
+    @property
+    def ranking_tailors(self) -> int | None:
+        """How many of the best items a rank-first batch tailors; None: every item."""
+        if self.mode != "rank_first":
+            return None
+        return DEFAULT_TAILOR_TOP if self.tailor_top is None else self.tailor_top
 
     @model_validator(mode="after")
     def _one_shape(self) -> BatchCreate:
@@ -310,9 +361,10 @@ class BatchOut(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "0b6d7c1e-2a3f-4e5d-9c8b-7a6f5e4d3c2b", "kind": "one_resume",
-        "state": "completed", "total": 2,
+        "mode": "tailor_all", "tailor_top": None, "state": "completed", "total": 2,
         "counts": {"queued": 0, "parsing": 0, "scoring": 0, "rewriting": 0, "compiling": 0,
-                   "uploading": 0, "succeeded": 2, "failed": 0, "cancelled": 0},
+                   "uploading": 0, "succeeded": 2, "failed": 0, "cancelled": 0,
+                   "ranked": 0},
         "created_at": "2025-03-01T12:00:00Z", "finished_at": "2025-03-01T12:01:30Z",
         "items": [
             {"index": 0, "job_id": "6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f",
@@ -332,6 +384,11 @@ class BatchOut(BaseModel):
 
     id: uuid.UUID = Field(description="The batch's id.")
     kind: str = Field(description="`one_resume` (one resume, many postings) or `pairs`.")
+    mode: BatchMode = Field(default="tailor_all", description=(
+        "`tailor_all`: every item is tailored; `rank_first`: every posting is ranked, then "
+        "only the best `tailor_top` are tailored (the others end `ranked`)."))
+    tailor_top: int | None = Field(
+        default=None, description="rank_first: how many of the best items are tailored.")
     state: str = Field(description="`running`, then `completed` once every job finished "
                                    "(an open set).")
     total: int = Field(description="Jobs in the batch.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -33,10 +34,17 @@ def _group(cmdline: list[str]) -> str | None:
     return None
 
 
-def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) -> Counter[str]:
+def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False,
+             roots: Iterable[int] | None = None, postgres: Iterable[int] = ()) -> Counter[str]:
     """CPU seconds so far, by component; `extra` names further pids (the benchmark itself),
     whose otherwise unrecognised child processes count with them. `split_pools` counts a
-    Celery worker's main process apart from its pool children."""
+    Celery worker's main process apart from its pool children.
+
+    `roots`: count only these processes and their descendants (the benchmark's own workers,
+    API and S3 server), plus the Postgres backends in `postgres` (those serving the
+    benchmark's database) and Redis; the machine is shared, and other people's workers and
+    queries would otherwise count as ours. Without it, every process that looks like one of
+    ours counts."""
     tick = os.sysconf("SC_CLK_TCK")
     seen: dict[int, tuple[str | None, int, float]] = {}
     for proc in Path("/proc").glob("[0-9]*"):
@@ -51,6 +59,22 @@ def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) 
         seen[pid] = (group, int(fields[1]), sum(int(v) for v in fields[11:15]) / tick)
     named = extra or {}
     totals: Counter[str] = Counter()
+    if roots is not None:
+        keep = set(roots) | set(named) | set(postgres)
+
+        def ours(pid: int) -> bool:
+            for _ in range(64):  # walk up to a root, or to a process that is not ours
+                if pid in keep:
+                    return True
+                entry = seen.get(pid)
+                if entry is None or entry[1] <= 1:
+                    return False
+                pid = entry[1]
+            return False
+
+        seen = {pid: entry for pid, entry in seen.items()
+                if entry[0] == "redis" or (entry[0] != "postgres" and ours(pid))
+                or pid in set(postgres)}
     for group, parent, used in seen.values():
         # A process we recognise is itself (the bench's workers, S3 server, API); one we do
         # not counts with its named parent (uvicorn's spawned workers, say).
@@ -61,6 +85,18 @@ def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False) 
             group += " child" if seen.get(parent, (None,))[0] == group else " main"
         totals[group] += used
     return totals
+
+
+def postgres_backends(database_url: str) -> set[int]:
+    """The pids of the Postgres backends connected to this URL's database now."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    url = make_url(database_url).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                            " AND pid <> pg_backend_pid()").fetchall()
+    return {int(pid) for (pid,) in rows}
 
 
 def report(before: Counter[str], after: Counter[str], jobs: int) -> str:

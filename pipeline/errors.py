@@ -3,6 +3,15 @@ problem+json, the workers to retry-or-fail."""
 
 from __future__ import annotations
 
+import re
+
+# Line breaks and other control characters, and surrogates (a terminal cannot print one).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class PipelineError(Exception):
     """Base class of every error the pipeline raises on purpose."""
@@ -16,9 +25,11 @@ class InvalidInput(PipelineError):
     """
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
-        self.field = field
-        self.reason = message
-        super().__init__(f"{field}: {message}" if field else message)
+        # The field and message quote the input (a key, a value): escaped, so the error stays
+        # one printable line whatever the input holds.
+        self.field = _printable(field) if field is not None else None
+        self.reason = _printable(message)
+        super().__init__(f"{self.field}: {self.reason}" if self.field else self.reason)
 
 
 class Transient(PipelineError):

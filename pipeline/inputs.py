@@ -31,6 +31,7 @@ from pipeline.limits import (
     MAX_POSTING_BYTES,
     MAX_POSTING_CHARS,
     MAX_RESUME_BYTES,
+    unwritable_character,
 )
 from pipeline.models import InputNotes
 from pipeline.schema import json_path, validate_jsonresume
@@ -166,6 +167,19 @@ class _StringDatesLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """PyYAML's constructors of an explicitly tagged scalar (`!!float basics`,
+        `!!timestamp x`, `!!bool maybe`) raise ValueError, IndexError, KeyError or
+        AttributeError on a value the tag cannot hold: a YAML error here, with its place."""
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a valid {tag} value", node.start_mark) from None
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         digits = str(node.value).replace("_", "").lstrip("+-")
         if len(digits) > MAX_NUMBER_DIGITS:
@@ -177,6 +191,19 @@ class _StringDatesLoader(yaml.SafeLoader):
 
 _StringDatesLoader.add_constructor("tag:yaml.org,2002:int",
                                    _StringDatesLoader.construct_yaml_int)
+
+
+def _not_json(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+    raise yaml.constructor.ConstructorError(
+        None, None, f"{tag} is not allowed (a JSON Resume holds only JSON values)",
+        node.start_mark)
+
+
+# Values JSON has no form for: bytes (not even text, maybe), sets (no order), timestamps
+# (dates are strings), ordered pairs. Each would fail, or change, further on.
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _StringDatesLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _not_json)
 _StringDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -247,6 +274,9 @@ def posting_to_text(raw: str, *, html: bool | None = None) -> str:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if not text:
         raise InvalidInput("empty (no text after reading the input)", field="posting")
+    problem = unwritable_character(text)  # NULs are gone with the control characters
+    if problem:
+        raise InvalidInput(problem, field="posting")
     if len(text) > MAX_POSTING_CHARS:
         raise InvalidInput(f"longer than {MAX_POSTING_CHARS} characters", field="posting")
     return text

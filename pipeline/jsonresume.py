@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -69,7 +70,11 @@ def _not_before_start(end: str | None, info: ValidationInfo) -> str | None:
     return end
 
 
-IsoDate = Annotated[str, AfterValidator(_check_date)]
+# What a client's schema (the API's OpenAPI document) says a date is: the form, with months and
+# days in range, so a request built from the schema is one the check above accepts.
+_ISO8601_IN_RANGE = (r"^[1-2][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
+IsoDate = Annotated[str, AfterValidator(_check_date),
+                    WithJsonSchema({"type": "string", "pattern": _ISO8601_IN_RANGE})]
 
 
 class _Item(BaseModel):

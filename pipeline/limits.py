@@ -10,6 +10,8 @@ characters`): exit 2 on the command line, 422 from the API.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -92,24 +94,59 @@ Bullets = Annotated[list[Bullet], max_items(MAX_HIGHLIGHTS)]
 Keywords = Annotated[list[Keyword], max_items(MAX_KEYWORDS)]
 
 
+# A NUL (Postgres refuses it in text and JSON, C strings end at it) or a surrogate code point
+# left unpaired (it has no UTF-8 encoding: writing it out fails). JSON's `\u0000` and
+# `\ud800` escapes bring both in; JSON paired escapes are joined into one character on parsing.
+_UNWRITABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unwritable_character(text: str) -> str | None:
+    """Why `text` cannot be stored or written as UTF-8 text, or None when it can."""
+    found = _UNWRITABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains a NUL character"
+    return f"contains an unpaired surrogate (U+{ord(found.group()):04X}), which is not text"
+
+
+def writable_text(value: str) -> str:
+    """A field validator: refuses `unwritable_character`s."""
+    problem = unwritable_character(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 def check_tree(data: object, *, max_depth: int = MAX_NESTING_DEPTH,
                max_text: int | None = MAX_RESUME_TEXT_CHARS) -> tuple[str, str] | None:
-    """(path, problem) for the first place `data` nests too deeply or where its text passes
-    `max_text` in total (None: depth only); None when it is within both. Iterative: the data
-    may be deeper than Python's recursion limit."""
+    """(path, problem) for the first place `data` nests too deeply, holds a string or key that
+    is not writable text (`unwritable_character`) or a number JSON cannot hold, or where its
+    text passes `max_text` in total (None: no total); None when it is within all of these.
+    Iterative: the data may be deeper than Python's recursion limit."""
     total = 0
     stack: list[tuple[object, str, int]] = [(data, "", 0)]
     while stack:
         node, path, depth = stack.pop()
         if depth > max_depth:
             return path, f"nested deeper than {max_depth} levels"
+        if isinstance(node, float) and not math.isfinite(node):
+            # Python's JSON reader takes NaN and Infinity; JSON, and Postgres's JSONB, do not.
+            return path, "not a finite number (NaN and Infinity are not JSON)"
         if isinstance(node, str):
+            problem = unwritable_character(node)
+            if problem:
+                return path, problem
             total += len(node)
             if max_text is not None and total > max_text:
                 return path, f"the resume's text passes {max_text} characters here"
         elif isinstance(node, dict):
             for key, value in reversed(list(node.items())):
-                stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
+                key_path = f"{path}.{key}" if path else str(key)
+                problem = unwritable_character(key) if isinstance(key, str) else None
+                if problem:
+                    return path, f"a key {problem}"
+                stack.append((value, key_path, depth + 1))
         elif isinstance(node, list):
             for i in reversed(range(len(node))):
                 stack.append((node[i], f"{path}[{i}]", depth + 1))

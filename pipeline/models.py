@@ -324,7 +324,7 @@ class CompileFacts(_Model):
     pages: int
     compiles: int  # TeX runs used, fitting included
     trimmed: list[str] = Field(default_factory=list)  # output paths dropped to fit the page
-    adjustments: list[str] = Field(default_factory=list)  # "font 10.5pt", "margins 0.45in"
+    adjustments: list[str] = Field(default_factory=list)  # "font 10.5pt", "margins 0.5in"
     text: str = ""  # text extracted back from the PDF
     parse_back: ParseBackCheck | None = None
     resume: Resume | None = None  # the resume as finally rendered (after trimming)

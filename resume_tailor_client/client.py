@@ -80,7 +80,7 @@ class Client:
     """`base_url`: the API's root (`http://127.0.0.1:8000`). The credential, `api_key` (sent
     as `X-API-Key`) or `bearer_token` (a JWT, sent as `Authorization: Bearer`), and `headers`
     go with every API request, never with the presigned artifact downloads. Every `/v1`
-    operation but `meta()` needs a credential: without one they answer 401 (`ApiError`)."""
+    operation needs a credential: without one it answers 401 (`ApiError`)."""
 
     def __init__(
         self, base_url: str, *, api_key: str | None = None, bearer_token: str | None = None,
@@ -183,8 +183,8 @@ class Client:
                                            params={"purge": "true"} if purge else None))
 
     def meta(self) -> dict[str, Any]:
-        """What a submit may choose on this server (templates, providers, limits); the one
-        operation that needs no credential."""
+        """What a submit may choose on this server (templates, providers, limits); any valid
+        credential may read it."""
         answer: dict[str, Any] = self._request("GET", "/v1/meta").json()
         return answer
 

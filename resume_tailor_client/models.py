@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FINAL_JOB_STATES = frozenset({"succeeded", "failed", "cancelled"})
+# `ranked`: an item of a rank-first batch that was scored but not among the best tailored.
+FINAL_JOB_STATES = frozenset({"succeeded", "failed", "cancelled", "ranked"})
 FINAL_BATCH_STATES = frozenset({"completed"})
 
 

@@ -27,6 +27,8 @@ from workers.settings import QUEUES, STAGES, Settings, get_settings
 # task-name pattern → queue (before the deployment's key prefix)
 TASK_ROUTES: dict[str, str] = {
     **{f"workers.tasks.{stage}.*": stage for stage in STAGES},
+    # A rank-first batch's ranking is parse and score work over every item: the parse pool.
+    "workers.tasks.rank.*": "parse",
     "workers.webhooks.*": "webhooks",
     # The reaper is light housekeeping; it shares the webhooks pool rather than adding a queue.
     "workers.reaper.*": "webhooks",
@@ -37,6 +39,7 @@ TASK_ROUTES: dict[str, str] = {
 # The stage tasks by stage, in chain order; the chain builder sends them by name, so a
 # process that only enqueues (the API) never imports the pipeline.
 STAGE_TASKS: dict[str, str] = {stage: f"workers.tasks.{stage}.run" for stage in STAGES}
+RANK_TASK = "workers.tasks.rank.run"
 REAP_TASK = "workers.reaper.reap"
 RETENTION_TASK = "workers.retention_task.purge_expired"
 # A sweep deletes S3 objects job by job: give it longer than the reaper.
@@ -46,8 +49,8 @@ SWEEP_TASK = "workers.webhooks.sweep"
 
 app = Celery(
     "resume_tailor",
-    include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.reaper",
-             "workers.retention_task", "workers.webhooks.tasks"],
+    include=[*(f"workers.tasks.{stage}" for stage in STAGES), "workers.tasks.rank",
+             "workers.reaper", "workers.retention_task", "workers.webhooks.tasks"],
     # Remembers each message's request id before Celery logs its receipt.
     task_cls="workers.logging:ContextTask",
 )
@@ -100,6 +103,7 @@ def build_config(settings: Settings) -> dict[str, Any]:
                 **STAGE_TASKS,
                 "reaper": REAP_TASK,
                 "webhooks": DELIVER_TASK,
+                "rank": RANK_TASK,
             }.items()
         } | {
             RETENTION_TASK: {
@@ -168,7 +172,7 @@ def _unbind_task_context(**_: Any) -> None:
 # matcher) in the main process before the pool forks: children share them copy-on-write, and
 # no task pays for loading them (which would also eat into its time limit).
 PRELOAD: dict[str, tuple[str, ...]] = {
-    "parse": ("pipeline.parse",),
+    "parse": ("pipeline.parse", "pipeline.rank"),  # rank-first batches rank on this queue
     "score": ("pipeline.score",),
     "rewrite": ("pipeline.rewrite",),
     "compile": ("pipeline.compile", "pipeline.tailor"),

@@ -18,9 +18,8 @@ import anyio.to_thread
 from celery.canvas import Signature
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
-from sqlalchemy.orm import Session
 
-from workers.app import DELIVER_TASK, STAGE_TASKS, app
+from workers.app import DELIVER_TASK, RANK_TASK, STAGE_TASKS, app
 from workers.db import jobs
 from workers.db.session import session_scope
 from workers.settings import STAGES
@@ -67,17 +66,6 @@ def build_chain(job_id: uuid.UUID | str, *, from_stage: str = "parse") -> JobCha
     return JobChain(str(job_id), stages, tuple(str(uuid.uuid4()) for _ in stages))
 
 
-def plan_chains(session: Session, job_ids: Iterable[uuid.UUID]) -> list[JobChain]:
-    """Build each job's chain and record its task ids in the caller's transaction (one commit
-    per submit, and a cancel can always find the ids to revoke)."""
-    chains = []
-    for job_id in job_ids:
-        job_chain = build_chain(job_id)
-        jobs.set_task_ids(session, job_id, job_chain.task_ids)
-        chains.append(job_chain)
-    return chains
-
-
 def send_after_commit(chains: Sequence[JobChain]) -> None:
     """Send the chains of jobs a submit recorded. The jobs are already committed, so a broker
     outage here does not lose them: the reaper starts queued jobs that no chain picked up, and
@@ -112,6 +100,17 @@ def enqueue_jobs(job_ids: Iterable[uuid.UUID], *, from_stage: str = "parse") -> 
 
 def enqueue_job(job_id: uuid.UUID, *, from_stage: str = "parse") -> None:
     enqueue_jobs([job_id], from_stage=from_stage)
+
+
+def send_batch_rank(batch_id: uuid.UUID | str) -> None:
+    """A rank-first batch's one ranking task (`workers.tasks.rank`), sent after the batch
+    and its items commit. Safe to send twice: it ranks only the items still queued. A broker
+    outage loses nothing: the reaper sends it again for the queued items."""
+    try:
+        app.send_task(RANK_TASK, args=(str(batch_id),), ignore_result=True)
+    except SEND_ERRORS as exc:
+        log.warning("recorded batch %s but could not send its ranking (%s); the reaper will",
+                    batch_id, exc)
 
 
 def revoke(task_ids: Sequence[str]) -> None:

@@ -44,5 +44,6 @@ def batch_event(batch: Batch) -> tuple[str, dict[str, Any]]:
         "succeeded": batch.succeeded,
         "failed": batch.failed,
         "cancelled": batch.cancelled,
+        "ranked": batch.ranked,
     }
     return event_type, {"type": event_type, "timestamp": _now(), "data": data}

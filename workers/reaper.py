@@ -28,10 +28,12 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from workers import broker_state, chain
 from workers.app import REAP_TASK, app
-from workers.db import stuck_jobs, transitions
-from workers.db.models import STAGE_STATE, JobState
+from workers.db import batch_ranking, stuck_jobs, transitions
+from workers.db.models import STAGE_STATE, Job, JobState
 from workers.db.session import session_scope
 from workers.db.stuck_jobs import Quiet, QuietJob
 from workers.settings import Settings, get_settings
@@ -109,6 +111,10 @@ def _reap_one(settings: Settings, job: QuietJob, result: ReapResult) -> None:
     with session_scope() as session:
         if not stuck_jobs.claim_for_resend(session, job, planned.task_ids):
             return  # it moved on, or another reaper took it
+        # A rank-first batch's queued item waits for its batch's ranking, not a chain.
+        batch_id = session.scalar(select(Job.batch_id).where(Job.id == job.id))
+        rank_batch = batch_id if job.state == JobState.queued and batch_ranking.ranks_first(
+            session, batch_id) else None
         if used_up:
             change = transitions.fail_job(
                 session, job.id, stage=stage if job.state != JobState.queued else None,
@@ -120,8 +126,13 @@ def _reap_one(settings: Settings, job: QuietJob, result: ReapResult) -> None:
         log.warning("job %s: stuck in %s, failed", job.id, job.state)
         result.failed.append(job.id)
         return
-    log.warning("job %s: %s in %s, re-sending from %s", job.id, job.kind, job.state, stage)
-    planned.send()
+    if rank_batch is not None:
+        log.warning("job %s: %s in %s, ranking its batch %s again", job.id, job.kind,
+                    job.state, rank_batch)
+        chain.send_batch_rank(rank_batch)
+    else:
+        log.warning("job %s: %s in %s, re-sending from %s", job.id, job.kind, job.state, stage)
+        planned.send()
     result.requeued.append(job.id)
 
 

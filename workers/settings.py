@@ -83,6 +83,9 @@ class Settings(BaseSettings):
         default_factory=lambda: {
             "parse": 60.0, "score": 60.0, "rewrite": 180.0, "compile": 120.0, "upload": 60.0,
             "webhooks": 30.0, "reaper": 60.0,
+            # A rank-first batch's ranking: every item parsed and scored in one task
+            # (a few ms each, so 500 items take seconds; the limit leaves room for a busy host).
+            "rank": 300.0,
         }
     )
     time_limit_grace_s: float = Field(default=15, gt=0)
@@ -265,7 +268,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
-        missing = [s for s in (*STAGES, "webhooks", "reaper") if s not in self.soft_time_limits_s]
+        missing = [s for s in (*STAGES, "webhooks", "reaper", "rank")
+                   if s not in self.soft_time_limits_s]
         if missing:
             raise ValueError(f"soft_time_limits_s: no limit for {', '.join(missing)}")
         longest = max(self.time_limit_s(name) for name in self.soft_time_limits_s)

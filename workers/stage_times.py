@@ -31,9 +31,10 @@ class StageRun:
 
 
 def stage_runs(stages: Mapping[str, Any]) -> list[StageRun]:
-    """The stages the job has recorded anything for, in chain order."""
+    """The stages the job has recorded anything for, in chain order (a rank-first batch's
+    items record their batch's ranking, `rank`, in place of parse and score)."""
     runs = []
-    for name in STAGES:
+    for name in ("rank", *STAGES):
         info = stages.get(name)
         if not isinstance(info, dict) or not info:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from typing import Annotated
 
@@ -39,7 +40,8 @@ def batch_location(batch_id: object) -> str:
     "", status_code=202, response_model=BatchAccepted, summary="Submit a batch",
     response_description="Accepted: the batch and its jobs, queued; its URL is in `Location`.",
     responses=responses(
-        *AUTHENTICATED, "body-too-large", "validation-error", "idempotency-key-reused",
+        *AUTHENTICATED, "unreadable-body", "body-too-large", "validation-error",
+        "idempotency-key-reused",
         _200={"model": BatchAccepted, "description": (
             "A replay: this `Idempotency-Key` was used before with the same body; the batch "
             "it created. Nothing new was queued."),
@@ -83,9 +85,10 @@ def submit_batch(
                               len(items) - 1)
     fingerprint = submit.request_hash(body)
 
+    tailor_top = body.ranking_tailors  # None: every item tailored as it goes
     batch, created = batches.create_batch(
         session, tenant=tenant, kind=body.kind, total=len(items), webhook_url=body.webhook_url,
-        idempotency_key=idempotency_key, request_hash=fingerprint,
+        idempotency_key=idempotency_key, request_hash=fingerprint, tailor_top=tailor_top,
     )
     if not created:
         if batch.request_hash != fingerprint:
@@ -94,18 +97,25 @@ def submit_batch(
         response.status_code = 200
         return _accepted(batch, [job.id for job in batches.batch_jobs(session, batch.id)],
                          response)
-    job_ids = []
+    rows, chains = [], []
     for index, (label, resume, posting) in enumerate(items):
+        job_id = uuid.uuid4()
+        # A rank-first item has no chain of its own: the batch's ranking task sends the best.
+        planned = None if tailor_top is not None else chain.build_chain(job_id)
         # Per-item webhooks are not sent: the batch announces itself once, when complete.
-        job, _ = jobs.create_job(
-            session, tenant=tenant, resume=resume, posting=posting, template=body.template,
+        rows.append(jobs.queued_job_row(
+            tenant=tenant, resume=resume, posting=posting, template=body.template,
             provider=body.provider, batch_id=batch.id, batch_item=index, label=label,
-        )
-        job_ids.append(job.id)
-    chains = chain.plan_chains(session, job_ids)
+            job_id=job_id, task_ids=planned.task_ids if planned else ()))
+        chains += [planned] if planned else []
+    jobs.insert_jobs(session, rows)
     session.commit()
-    chain.send_after_commit(chains)  # after the commit, never before
-    return _accepted(batch, job_ids, response)
+    # After the commit, never before.
+    if tailor_top is not None:
+        chain.send_batch_rank(batch.id)
+    else:
+        chain.send_after_commit(chains)
+    return _accepted(batch, [row["id"] for row in rows], response)
 
 
 def _checked_items(body: BatchCreate) -> list[tuple[str | None, dict[str, object], str]]:
@@ -218,6 +228,7 @@ def batch_out(session: Session, tenant: str, batch_id: str) -> BatchOut:
         ]
     return BatchOut(
         id=batch.id, kind=batch.kind, state=batch.state, total=batch.total,
+        mode="rank_first" if batch.ranks_first else "tailor_all", tailor_top=batch.tailor_top,
         counts={state.value: counts.get(state.value, 0) for state in JobState},
         created_at=batch.created_at, finished_at=batch.finished_at,
         purged_at=batch.purged_at, items=items,

@@ -47,7 +47,8 @@ def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | 
     "", status_code=202, response_model=JobOut, summary="Submit a job",
     response_description="Accepted: the job, `queued`; its URL is in `Location`.",
     responses=responses(
-        *AUTHENTICATED, "body-too-large", "validation-error", "idempotency-key-reused",
+        *AUTHENTICATED, "unreadable-body", "body-too-large", "validation-error",
+        "idempotency-key-reused",
         _200={"model": JobOut, "description": (
             "A replay: this `Idempotency-Key` was used before with the same body; the "
             "job it created, as it is now. Nothing new was queued."),
@@ -140,7 +141,8 @@ def get_job(
     job_id: JobIdPath, session: SessionDep, caller: JobsRead, settings: SettingsDep
 ) -> JobOut:
     """The job as it is now: its `state` (`queued → parsing → scoring → rewriting → compiling
-    → uploading → succeeded`, or `failed` / `cancelled`), the stages run so far with their
+    → uploading → succeeded`, or `failed` / `cancelled`, or `ranked` for a rank-first batch's
+    item that was scored but not tailored), the stages run so far with their
     timings, the match before and after tailoring once scored, and once `succeeded` presigned
     download URLs of its artifacts (valid `artifacts_expire_in_s` seconds; poll again for
     fresh ones). A failed job carries `error`, naming the stage and, for bad input, the field.

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import SettingsDep
-from api.errors import responses
+from api.deps import Caller, SettingsDep
+from api.errors import ANY_CREDENTIAL, responses
 from api.schemas import ARTIFACT_NAMES, MAX_BATCH_ITEMS, MAX_POSTING_CHARS
 from pipeline.compile.render import list_templates
 from pipeline.providers.config import PROVIDERS
@@ -49,15 +49,14 @@ class MetaOut(BaseModel):
 
 
 @router.get("/meta", response_model=MetaOut, summary="What this server offers",
-            responses=responses("rate-limited"))
-async def get_meta(settings: SettingsDep) -> MetaOut:
+            responses=responses(*ANY_CREDENTIAL))
+async def get_meta(settings: SettingsDep, caller: Caller) -> MetaOut:
     """The templates, AI providers and artifact names a submit may use on this server, and
     the limits it checks, so a client offers only what would be accepted. It changes only
     when the server's configuration does: cache it for minutes.
 
-    The one `/v1` operation that needs no credential: it names only what any caller may
-    choose, and a form (the web page) reads it before a key is entered. A credential sent
-    anyway is ignored. Read-only; counted against the per-address rate limit (429)."""
+    Any valid credential may read it, whatever its scopes (the web page asks for it once a
+    key is entered). Read-only."""
     config = settings.provider_config()
     return MetaOut(
         templates=[TemplateOut(name=name, description=text) for name, text in list_templates()],

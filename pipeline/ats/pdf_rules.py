@@ -6,11 +6,12 @@ from collections import Counter
 
 from pipeline.ats import pdf_probe
 from pipeline.ats.text_rules import check
+from pipeline.floors import MIN_BODY_PT, MIN_MARGIN_IN, TEX_PT_PER_BP
 from pipeline.models import AtsCheck
 
-# LaTeX's 10pt is 9.963 PostScript points, which is what a PDF's sizes are in.
-MIN_BODY_PT = 10 * 72 / 72.27 - 0.01
-MIN_MARGIN_IN = 0.5
+# The floors are the fitter's (pipeline.floors); a PDF states sizes in PostScript points, so
+# LaTeX's 10 pt reads as 9.963 (less a hundredth for rounding in the PDF).
+MIN_BODY_BP = MIN_BODY_PT / TEX_PT_PER_BP - 0.01
 MAX_IMAGE_SQ_IN = 0.5  # an icon is smaller; anything larger may hold text no ATS reads
 
 
@@ -19,17 +20,17 @@ def _skipped(rule: str, tool: str) -> AtsCheck:
 
 
 def body_font_size(sizes: Counter[float]) -> AtsCheck:
-    """The size most characters are set in is at least 10 pt."""
+    """The size most characters are set in is at least MIN_BODY_PT."""
     if not sizes:
         return AtsCheck(rule="body_font_size", status="fail", detail="no text to measure")
     body, chars = sizes.most_common(1)[0]
     share = chars / sum(sizes.values())
     detail = f"body {body:g} pt ({share:.0%} of the characters)"
-    return check("body_font_size", [detail] if body < MIN_BODY_PT else [], detail)
+    return check("body_font_size", [detail] if body < MIN_BODY_BP else [], detail)
 
 
 def margins(pdf: bytes) -> AtsCheck:
-    """No word closer than half an inch to a page's edge."""
+    """No word closer than MIN_MARGIN_IN to a page's edge."""
     boxes = pdf_probe.word_boxes(pdf)
     if boxes is None:
         return _skipped("margins", "pdftotext")

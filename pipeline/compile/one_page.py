@@ -26,14 +26,7 @@ from pipeline.compile.fit import (
 from pipeline.compile.fonts import choose_engine, fields_holding
 from pipeline.compile.parseback import check_parse_back, extract_text
 from pipeline.compile.predict import Plan, predicted_drops, put_back
-from pipeline.compile.render import (
-    MIN_FONT_PT,
-    MIN_MARGIN_IN,
-    Engine,
-    Layout,
-    render_view,
-    template_info,
-)
+from pipeline.compile.render import Engine, Layout, render_view, template_info
 from pipeline.compile.sandbox import (
     TexConfig,
     TexRun,
@@ -43,6 +36,7 @@ from pipeline.compile.sandbox import (
     warm_lualatex,
 )
 from pipeline.errors import CompileError, InvalidInput
+from pipeline.floors import MIN_BODY_PT, MIN_MARGIN_IN
 from pipeline.jsonresume import Resume
 from pipeline.limits import MAX_TEX_SECONDS
 from pipeline.models import CompiledResume, TailoredResume
@@ -88,8 +82,9 @@ class TexBudget:
 
 
 def tightened(layout: Layout) -> Layout:
-    """The template's layout squeezed once: smaller font and margins, tighter spacing."""
-    return Layout(font_pt=max(MIN_FONT_PT, layout.font_pt - 0.5),
+    """The template's layout squeezed once: smaller font and margins, tighter spacing; font
+    and margins stop at the floors the ATS check holds every PDF to."""
+    return Layout(font_pt=max(MIN_BODY_PT, layout.font_pt - 0.5),
                   margin_in=max(MIN_MARGIN_IN, round(layout.margin_in - 0.1, 2)),
                   spacing=max(0.5, round(layout.spacing * 0.7, 2)))
 

@@ -20,24 +20,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.compile.content import DocumentView, build_view
 from pipeline.compile.escape import TexSafe, escape_tex, safe_url, tie_last_word
 from pipeline.errors import InvalidInput
+from pipeline.floors import MIN_BODY_PT, MIN_MARGIN_IN
 from pipeline.jsonresume import Resume
 
 Engine = Literal["pdflatex", "lualatex"]
 STATIC_END = "%%RT-STATIC-END\n"
 _META = re.compile(r"^\\#\{\s*(description|layout):\s*(.*?)\s*\}\s*$", re.M)
 
-# Readability floors: below these a resume is hard to read, so the fitter drops content
-# instead of shrinking further.
-MIN_FONT_PT = 10.0
-MIN_MARGIN_IN = 0.35
-
 
 class Layout(BaseModel):
-    """Sizes a template is set in; the fitter may tighten them down to the floors."""
+    """Sizes a template is set in; the fitter may tighten them down to the readability floors
+    (pipeline.floors, the same the ATS check applies), never below: there it drops content."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    font_pt: float = Field(10.5, ge=MIN_FONT_PT, le=14)
+    font_pt: float = Field(10.5, ge=MIN_BODY_PT, le=14)
     margin_in: float = Field(0.5, ge=MIN_MARGIN_IN, le=1.5)
     spacing: float = Field(1.0, ge=0.5, le=2.0)  # scales the space between items and sections
 

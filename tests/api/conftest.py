@@ -35,10 +35,17 @@ def api_url(
         yield url
 
 
+@pytest.fixture(scope="session")
+def api_headers(api_key: Credential) -> dict[str, str]:
+    """The headers that authenticate a client to the API as the `default` tenant: the one
+    place tests get them from (the `http` client and the schemathesis fuzz test)."""
+    return api_key.headers
+
+
 @pytest.fixture
-def http(api_url: str, api_key: Credential) -> Iterator[httpx.Client]:
+def http(api_url: str, api_headers: dict[str, str]) -> Iterator[httpx.Client]:
     """A client of the API as the `default` tenant (its key on every request)."""
-    with httpx.Client(base_url=api_url, timeout=30, headers=api_key.headers) as client:
+    with httpx.Client(base_url=api_url, timeout=30, headers=api_headers) as client:
         yield client
 
 

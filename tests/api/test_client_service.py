@@ -59,11 +59,13 @@ def test_submit_wait_download_and_verify_the_webhook(
         assert gone.value.problem.type == "/problems/artifact-not-ready"
 
 
-def test_without_a_credential_only_meta_answers(api_url: str) -> None:
-    with Client(api_url) as anonymous:
-        assert "templates" in anonymous.meta()
-        with pytest.raises(ApiError) as refused:
-            anonymous.get_job("00000000-0000-0000-0000-000000000000")
+def test_without_a_valid_credential_the_api_answers_401(
+    api_url: str, api_key: Credential,
+) -> None:
+    with Client(api_url, api_key=api_key.key) as client:
+        assert "templates" in client.meta()
+    with Client(api_url) as anonymous, pytest.raises(ApiError) as refused:
+        anonymous.meta()
     assert refused.value.status == 401
     assert refused.value.problem.type == "/problems/unauthorized"
     with Client(api_url, api_key="rt_00000000_not-a-key") as wrong, \

@@ -13,6 +13,7 @@ from starlette.routing import Mount
 from api import web
 from api.app import create_app
 from pipeline.compile.render import list_templates
+from tests.api.tokens import JWT_SETTINGS, bearer
 from workers.settings import get_settings
 
 
@@ -21,6 +22,9 @@ def provider_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch
     """No AI provider configured unless a test sets one (the API reads them once, cached)."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    # Callers authenticate with a JWT: no Postgres behind these tests.
+    for name, value in JWT_SETTINGS.items():
+        monkeypatch.setenv(f"RT_{name.upper()}", value)
     get_settings.cache_clear()
     yield monkeypatch
     monkeypatch.undo()
@@ -28,7 +32,7 @@ def provider_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch
 
 
 def _meta(app: FastAPI) -> dict:
-    with TestClient(app) as client:
+    with TestClient(app, headers=bearer()) as client:
         response = client.get("/v1/meta")
     assert response.status_code == 200, response.text
     body: dict = response.json()

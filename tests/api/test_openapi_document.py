@@ -113,8 +113,8 @@ def test_each_route_lists_only_the_answers_it_can_give(document: dict[str, Any])
             assert "413" not in op["responses"], name  # no body, nothing too large
         if name.startswith("GET"):
             assert "422" not in op["responses"], name  # no input to be invalid
-    assert _answers(document, "post", "/v1/jobs") == {"200", "202", "413", "422", "500",
-                                                      "503"} | AUTH
+    assert _answers(document, "post", "/v1/jobs") == {"200", "202", "400", "413", "422",
+                                                      "500", "503"} | AUTH
     assert _answers(document, "get", "/v1/jobs/{job_id}") == {"200", "404", "500", "503"} | AUTH
     assert _answers(document, "get", "/v1/jobs/{job_id}/artifacts/{name}") == {
         "302", "404", "409", "500", "503"} | AUTH
@@ -123,7 +123,8 @@ def test_each_route_lists_only_the_answers_it_can_give(document: dict[str, Any])
         "200", "404", "409", "422", "500", "503"} | AUTH
     assert _answers(document, "delete", "/v1/batches/{batch_id}") == {
         "200", "404", "422", "500", "503"} | AUTH
-    assert _answers(document, "get", "/v1/meta") == {"200", "429", "500"}  # anonymous
+    # Any valid credential: no scope to lack, so no 403.
+    assert _answers(document, "get", "/v1/meta") == {"200", "401", "429", "500", "503"}
     assert _answers(document, "get", "/healthz") == {"200", "500"}
     assert _answers(document, "get", "/readyz") == {"200", "500", "503"}  # never a 401
     assert _answers(document, "get", "/metrics") == {"200", "500", "503"} | AUTH
@@ -133,12 +134,13 @@ def test_each_route_lists_only_the_answers_it_can_give(document: dict[str, Any])
 def test_authenticated_operations_declare_their_credentials_and_scope(
         document: dict[str, Any]) -> None:
     """`security` comes from each route's dependency (api.deps.require); every operation that
-    has it answers 401, 403 and 429, and names one scope for both credentials."""
+    has it answers 401 and 429, and 403 when it names a scope (the same for both
+    credentials)."""
     schemes = document["components"]["securitySchemes"]
     assert schemes["ApiKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key",
                                  "description": schemes["ApiKey"]["description"]}
     assert schemes["BearerJWT"]["scheme"] == "bearer"
-    open_v1 = []
+    open_v1: list[str] = []
     for name, op in operations(document):
         path = name.split()[1]
         if path in document.get("webhooks", {}):
@@ -150,12 +152,16 @@ def test_authenticated_operations_declare_their_credentials_and_scope(
             continue
         if {} in security:
             continue  # optional: /readyz tells an admin more, /metrics may need one
-        assert set(op["responses"]) >= AUTH, name
+        assert [set(r) for r in security] == [{"ApiKey"}, {"BearerJWT"}], name
         scopes = {tuple(requirement[scheme]) for requirement in security
                   for scheme in requirement}
-        assert [set(r) for r in security] == [{"ApiKey"}, {"BearerJWT"}], name
-        assert len(scopes) == 1 and len(next(iter(scopes))) == 1, (name, scopes)
-    assert open_v1 == ["GET /v1/meta"]
+        assert len(scopes) == 1, (name, scopes)
+        scoped = scopes.pop() != ()
+        assert set(op["responses"]) >= ({"401", "429"} | ({"403"} if scoped else set())), name
+        assert ("403" in op["responses"]) == scoped, name
+    assert open_v1 == []
+    assert document["paths"]["/v1/meta"]["get"]["security"] == [{"ApiKey": []},
+                                                                {"BearerJWT": []}]
     scope = document["paths"]["/v1/batches"]["post"]["security"][0]["ApiKey"]
     assert scope == ["batches:write"]
 

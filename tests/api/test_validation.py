@@ -297,3 +297,46 @@ def test_a_huge_integer_is_refused_not_an_internal_error(client: TestClient) -> 
                            headers={"content-type": "application/json"})
     assert response.status_code in (400, 422), response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+# Found by fuzzing (tests/api/test_fuzz_service.py): these reached Postgres or a UTF-8 encoder
+# and came back as 500s.
+@pytest.mark.parametrize(("body", "field"), [
+    (_job(resume={"basics": {"name": "Ada\x00"}}), "resume"),
+    (_job(resume={"x-\ud800": "y"}), "resume"),
+    (_job(resume={"meta": {"score": float("nan")}}), "resume"),
+    (_job(posting="Backend engineer \udc80"), "posting"),
+    (_job(webhook_url="http://localhost/\x00"), "webhook_url"),
+    ({"items": [{"resume": {}, "posting": "Python", "label": "a\x00"}]}, "items[0].label"),
+])
+def test_text_postgres_cannot_store_is_refused(client: TestClient, body: dict[str, Any],
+                                               field: str) -> None:
+    path = "/v1/batches" if "items" in body else "/v1/jobs"
+    # json.dumps escapes NUL and lone surrogates (\u0000, \ud800) as a client would send them.
+    response = client.post(path, content=json.dumps(body),
+                           headers={"content-type": "application/json"})
+    assert _fields(_problem(response, 422)) == [field]
+
+
+def test_a_body_that_is_not_utf8_is_a_400_naming_the_body(client: TestClient) -> None:
+    response = client.post("/v1/jobs", content=b'{"posting": "\xff\xfe"}',
+                           headers={"content-type": "application/json"})
+    problem = _problem(response, 400)
+    assert _fields(problem) == ["body"] and problem["type"] == "/problems/unreadable-body"
+
+
+def test_openapi_documents_problems_as_problem_json(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    content = response.get("content", {})
+                    assert set(content) == {"application/problem+json"}, (method, path, status)
+                    schema = content["application/problem+json"]["schema"]
+                    assert schema["allOf"] == [problem], (method, path, status)
+    responses = spec["paths"]["/v1/jobs/{job_id}/artifacts/{name}"]["get"]["responses"]
+    assert "content" not in responses["302"] and "409" in responses
+    posting = spec["components"]["schemas"]["JobCreate"]["properties"]["posting"]
+    assert posting["pattern"] == r"\S"

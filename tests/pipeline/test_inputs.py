@@ -312,3 +312,61 @@ def test_posting_text_over_the_character_limit(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="longer than 200000 characters") as info:
         load_posting(path)
     assert info.value.field == "posting"
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    ({"basics": {"name": "Ada\x00"}}, "basics.name: contains a NUL character"),
+    ({"work": [{"highlights": ["ok", "\ud800"]}]},
+     "work[0].highlights[1]: contains an unpaired surrogate (U+D800)"),
+    ({"meta": {"note\x00": "x"}}, "meta: a key contains a NUL character"),
+    ({"x-\udfff": 1}, "a key contains an unpaired surrogate (U+DFFF)"),
+    ({"meta": {"score": float("inf")}}, "meta.score: not a finite number"),
+])
+def test_text_that_cannot_be_stored_is_refused(data: dict[str, object], reason: str) -> None:
+    # Found by fuzzing the API: JSON's \u0000 and lone \ud800 escapes reached Postgres (which
+    # refuses NUL in JSONB) and UTF-8 encoders (which refuse lone surrogates) as a 500.
+    with pytest.raises(InvalidInput) as info:
+        resume_from_data(data)
+    assert info.value.field == "resume"
+    assert reason in info.value.reason
+
+
+def test_paired_surrogate_escapes_are_one_character() -> None:
+    resume = resume_from_data(json.loads('{"basics": {"name": "Ada \\ud83d\\ude00"}}'))
+    assert resume.basics.name == "Ada \U0001F600"
+
+
+def test_posting_with_an_unpaired_surrogate_is_refused() -> None:
+    with pytest.raises(InvalidInput) as info:
+        posting_to_text("Python developer \udc80")
+    assert info.value.field == "posting"
+    assert "unpaired surrogate" in info.value.reason
+    assert posting_to_text("Python\x00 developer") == "Python developer"  # NUL is dropped
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    # Found by tests/pipeline/test_inputs_fuzz.py: PyYAML's constructors raised ValueError,
+    # IndexError, AttributeError or KeyError on these, and !!binary gave bytes that are not
+    # text (a UnicodeDecodeError when the resume was written out).
+    ("basics: !!float Ada\n", "not a valid !!float value at line 1 column 9"),
+    ("x: !!float\n", "not a valid !!float value"),
+    ("x: !!timestamp soon\n", "!!timestamp is not allowed"),
+    ("x: !!bool maybe\n", "not a valid !!bool value"),
+    ("x: !!int abc\n", "not a valid !!int value"),
+    ("x: !!binary /w==\n", "!!binary is not allowed"),
+    ("x: !!set {a, b}\n", "!!set is not allowed"),
+])
+def test_yaml_tags_that_json_cannot_hold_are_refused(tmp_path: Path, content: str,
+                                                     expected: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        load_resume(_write(tmp_path, "cv.yaml", content))
+    assert info.value.field == "resume"
+    assert expected in info.value.reason
+
+
+def test_an_error_quoting_the_input_stays_one_printable_line() -> None:
+    with pytest.raises(InvalidInput) as info:
+        resume_from_data({"meta": {"a\nb": "x\udc80"}})
+    assert len(str(info.value).splitlines()) == 1
+    assert "meta.a\\nb: contains an unpaired surrogate" in str(info.value)
+    str(info.value).encode("utf-8")

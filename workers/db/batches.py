@@ -23,14 +23,16 @@ def create_batch(
     webhook_url: str | None = None,
     idempotency_key: str | None = None,
     request_hash: str | None = None,
+    tailor_top: int | None = None,
 ) -> tuple[Batch, bool]:
     """A running batch; with an idempotency key already used by the tenant, that batch
-    instead (`created` False)."""
+    instead (`created` False). `tailor_top`: rank every item first, then tailor that many of
+    the best (see `Batch.tailor_top`)."""
     row = {
         "id": uuid.uuid4(), "tenant": tenant, "kind": kind, "total": total,
         "state": BatchState.running.value, "succeeded": 0, "failed": 0, "cancelled": 0,
-        "webhook_url": webhook_url, "idempotency_key": idempotency_key,
-        "request_hash": request_hash,
+        "ranked": 0, "tailor_top": tailor_top, "webhook_url": webhook_url,
+        "idempotency_key": idempotency_key, "request_hash": request_hash,
     }
     return insert_or_get(session, Batch, row)
 
@@ -46,17 +48,20 @@ def batch_jobs(session: Session, batch_id: uuid.UUID) -> list[Job]:
     return list(session.execute(stmt).scalars())
 
 
-def count_batch_item(session: Session, batch_id: uuid.UUID, state: JobState) -> uuid.UUID | None:
-    """Count one finished item. The UPDATE locks the batch row until commit, so exactly one
-    transaction sees the count reach the total; that one closes the batch and writes its
-    webhook. Returns the delivery id when it did."""
+def count_batch_item(
+    session: Session, batch_id: uuid.UUID, state: JobState, count: int = 1
+) -> uuid.UUID | None:
+    """Count `count` items finished in `state`. The UPDATE locks the batch row until commit,
+    so exactly one transaction sees the count reach the total; that one closes the batch and
+    writes its webhook. Returns the delivery id when it did."""
     column = {
         JobState.succeeded: Batch.succeeded,
         JobState.failed: Batch.failed,
         JobState.cancelled: Batch.cancelled,
+        JobState.ranked: Batch.ranked,
     }[state]
     stmt = (
-        update(Batch).where(Batch.id == batch_id).values({column: column + 1})
+        update(Batch).where(Batch.id == batch_id).values({column: column + count})
         .returning(Batch).execution_options(populate_existing=True)
     )
     batch = session.execute(stmt).scalar_one()

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 JOBS: Table = Job.__table__  # type: ignore[assignment]
 LIGHT_COLUMNS = tuple(c.key for c in JOBS.columns if c.key not in HEAVY_COLUMNS)
+# The light columns a stage task reads when it starts (`workers.tasks`): a start reads back
+# only these and the stage's inputs, not every column (each one read back is decoded and set on
+# the row, on every task).
+STAGE_COLUMNS = ("id", "tenant", "state", "attempts", "stages", "provider", "template",
+                 "documents", "batch_id", "task_ids")
 
 
 def load_option(load: Iterable[str] | None) -> Any:
@@ -32,12 +37,12 @@ def load_option(load: Iterable[str] | None) -> Any:
     return load_only(*(getattr(Job, name) for name in (*LIGHT_COLUMNS, *load)))
 
 
-def returned_columns(load: Iterable[str] | None) -> list[Any]:
-    """The columns a transition reads back: the light ones plus `load` (None: all)."""
+def returned_columns(load: Iterable[str] | None, light: Sequence[str] = LIGHT_COLUMNS) -> list[Any]:
+    """The columns a transition reads back: the `light` ones plus `load` (None: all)."""
     if load is None:
         return list(JOBS.c)
     load_option(load)  # refuses an unknown column name
-    return [JOBS.c[name] for name in (*LIGHT_COLUMNS, *load)]
+    return [JOBS.c[name] for name in (*light, *load)]
 
 
 class JobFields(TypedDict, total=False):
@@ -78,6 +83,13 @@ def create_job(session: Session, **fields: Unpack[JobFields]) -> tuple[Job, bool
     """Insert a queued job (`queued_job_row`'s fields); with an idempotency key already used by
     the tenant, return that job instead (`created` False)."""
     return insert_or_get(session, Job, queued_job_row(**fields))
+
+
+def insert_jobs(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many `queued_job_row(...)` rows without keys (a batch's items: the batch holds
+    the key) in a few multi-row INSERTs, not a round trip each."""
+    if rows:
+        session.execute(JOBS.insert(), list(rows))
 
 
 # Built once: the submit path executes it with the row as parameters (Core, on the table, so

@@ -40,13 +40,16 @@ class JobState(StrEnum):
     succeeded = "succeeded"
     failed = "failed"
     cancelled = "cancelled"
+    # A rank-first batch's item that was parsed and scored (it has its fit) but not among the
+    # best `tailor_top`, so never tailored: finished, outside FLOW.
+    ranked = "ranked"
 
 
 FLOW = (
     JobState.queued, JobState.parsing, JobState.scoring, JobState.rewriting,
     JobState.compiling, JobState.uploading, JobState.succeeded,
 )
-TERMINAL = frozenset({JobState.succeeded, JobState.failed, JobState.cancelled})
+TERMINAL = frozenset({JobState.succeeded, JobState.failed, JobState.cancelled, JobState.ranked})
 ACTIVE = tuple(s for s in FLOW if s not in TERMINAL)
 # The state a stage's task puts the job in while it runs.
 STAGE_STATE = {
@@ -92,6 +95,10 @@ class Batch(Base):
     succeeded: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    ranked: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Rank-first batches (workers.batch_rank): how many of the best-fitting items to tailor
+    # once all are ranked (0: rank only). None: every item is tailored as it goes.
+    tailor_top: Mapped[int | None] = mapped_column(Integer)
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     webhook_url: Mapped[str | None] = mapped_column(Text)
@@ -102,7 +109,11 @@ class Batch(Base):
 
     @property
     def done(self) -> int:
-        return self.succeeded + self.failed + self.cancelled
+        return self.succeeded + self.failed + self.cancelled + self.ranked
+
+    @property
+    def ranks_first(self) -> bool:
+        return self.tailor_top is not None
 
 
 class Job(Base):

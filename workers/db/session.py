@@ -20,10 +20,11 @@ _engine: Engine | None = None
 _application_name = "resume-tailor"
 _ping_idle_s: float | None = None  # None: the setting's
 _sessionmaker: sessionmaker[Session] | None = None
+_autocommit_sessionmaker: sessionmaker[Session] | None = None
 
 
 def get_engine() -> Engine:
-    global _engine, _sessionmaker
+    global _engine, _sessionmaker, _autocommit_sessionmaker
     if _engine is None:
         settings = get_settings()
         _engine = create_engine(
@@ -37,6 +38,10 @@ def get_engine() -> Engine:
         ping_idle_connections(
             _engine, settings.database_ping_idle_s if _ping_idle_s is None else _ping_idle_s)
         _sessionmaker = sessionmaker(_engine, expire_on_commit=False)
+        # The same pool; a connection checked out through it runs each statement as its own
+        # transaction (no BEGIN, no COMMIT round trip).
+        _autocommit_sessionmaker = sessionmaker(
+            _engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
     return _engine
 
 
@@ -84,24 +89,30 @@ def ping_idle_connections(engine: Engine, idle_s: float) -> None:
 def reset_engine() -> None:
     """Forget the engine (after a fork, or when the settings changed). The inherited pool's
     connections are dropped without closing them: they belong to the parent process."""
-    global _engine, _sessionmaker
+    global _engine, _sessionmaker, _autocommit_sessionmaker
     if _engine is not None:
         _engine.dispose(close=False)
     _engine = None
     _sessionmaker = None
+    _autocommit_sessionmaker = None
 
 
-def new_session() -> Session:
+def new_session(*, autocommit: bool = False) -> Session:
     get_engine()
-    assert _sessionmaker is not None
-    return _sessionmaker()
+    maker = _autocommit_sessionmaker if autocommit else _sessionmaker
+    assert maker is not None
+    return maker()
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
+def session_scope(*, autocommit: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back if it raises. Repository
-    functions never commit; the caller's scope does."""
-    session = new_session()
+    functions never commit; the caller's scope does.
+
+    `autocommit`: each statement commits on its own instead, saving a round trip and the
+    transaction's bookkeeping; only for blocks whose every write is one statement that stands
+    alone (a guarded stage transition), never for changes that must land together."""
+    session = new_session(autocommit=autocommit)
     try:
         yield session
         session.commit()

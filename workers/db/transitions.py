@@ -15,13 +15,22 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, func, literal, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Interval, Text
 
 from workers.db.batches import count_batch_item
-from workers.db.jobs import JOBS, load_job, returned_columns
+from workers.db.jobs import JOBS, LIGHT_COLUMNS, STAGE_COLUMNS, load_job, returned_columns
 from workers.db.models import ACTIVE, FLOW, STAGE_STATE, Job, JobState
 from workers.db.outbox import add_delivery
 from workers.events import job_event
@@ -67,19 +76,32 @@ def _guarded(
     values: Mapping[str, Any],
     load: Iterable[str] | None = None,
     where: Sequence[ColumnElement[bool]] = (),
+    light: Sequence[str] = LIGHT_COLUMNS,
 ) -> Any:
     """`UPDATE jobs SET values WHERE id = job_id AND state IN allowed [AND where] RETURNING`,
     loaded as a Job. The UPDATE is plain Core, wrapped in `from_statement` so the ORM only
     builds the instance from the returned row: ORM-enabled DML cost the workers about 1.5 ms of
     CPU per transition. Columns not returned stay unloaded, so reading one after the session
     closes raises DetachedInstanceError rather than giving a silent None."""
-    stmt = (
-        update(JOBS)
-        .where(JOBS.c.id == job_id, JOBS.c.state.in_([str(s) for s in allowed]), *where)
-        .values({**values, "updated_at": func.now()})
-        .returning(*returned_columns(load))
-    )
+    stmt = _guarded_update(job_id, allowed, values, where).returning(
+        *returned_columns(load, light))
     return select(Job).from_statement(stmt).execution_options(populate_existing=True)
+
+
+def _guarded_update(
+    job_id: uuid.UUID | BindParameter[uuid.UUID],
+    allowed: Iterable[str],
+    values: Mapping[str, Any],
+    where: Sequence[ColumnElement[bool]] = (),
+) -> Any:
+    # The allowed states are written into the SQL: an IN list of bound values is "expanding",
+    # which makes SQLAlchemy render the statement again on every execution.
+    states: list[Any] = [literal_column(f"'{JobState(s).value}'") for s in allowed]
+    return (
+        update(JOBS)
+        .where(JOBS.c.id == job_id, JOBS.c.state.in_(states), *where)
+        .values({**values, "updated_at": func.now()})
+    )
 
 
 def start_stage(
@@ -101,6 +123,9 @@ def start_stage(
     `lease`: the stage is claimed until Postgres's now() plus this (`stages[stage]
     ["lease_until"]`), for a caller that keeps renewing it while it runs (workers.leases); the
     reaper sends the stage again once the lease runs out.
+
+    `load`: the heavy columns the stage reads; given, only `jobs.STAGE_COLUMNS` of the light
+    ones come back with them (None: every column).
     """
     stmt = _start_statement(stage, _shape(load), in_chain=task_id is not None,
                             leased=lease is not None)
@@ -150,6 +175,8 @@ def _start_statement(
         load,
         [func.coalesce(not_finished, True),
          *([_in_chain(bindparam("task_id", type_=Text))] if in_chain else [])],
+        # With `load` given, the caller is a stage task: only what tasks read comes back.
+        STAGE_COLUMNS,
     )
 
 
@@ -218,6 +245,26 @@ def complete_stage(
     stmt = _complete_statement(stage, tuple(values), tuple(info), _shape(load))
     _, _, params = _written(values, info)
     return session.execute(stmt, {"job_id": job_id, **params}).scalar_one_or_none()
+
+
+@lru_cache(maxsize=64)
+def _completed_statement(stage: str, columns: tuple[str, ...], info: tuple[str, ...]) -> Any:
+    binds, facts, _ = _written(dict.fromkeys(columns), dict.fromkeys(info))
+    return _guarded_update(
+        _JOB_ID, [STAGE_STATE[stage]],
+        {**binds, "stages": _merge_stage(stage, finished=func.now(), **facts)},
+    ).returning(JOBS.c.id)
+
+
+def stage_completed(
+    session: Session, job_id: uuid.UUID, stage: str, values: Mapping[str, Any], **info: object
+) -> bool:
+    """`complete_stage` for a caller that needs only the outcome (the stage tasks): the same
+    guarded UPDATE, reading back only the id, as plain Core (no ORM instance to build).
+    False when the job left the stage meanwhile (cancelled, reaped)."""
+    stmt = _completed_statement(stage, tuple(values), tuple(info))
+    _, _, params = _written(values, info)
+    return session.execute(stmt, {"job_id": job_id, **params}).first() is not None
 
 
 def finish_job(

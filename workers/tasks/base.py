@@ -115,14 +115,16 @@ def _attempt(
 ) -> str:
     jid = uuid.UUID(job_id)
     deliveries: list[uuid.UUID] = []
-    with session_scope() as session:
+    # The start is one guarded UPDATE (and, when refused, reads): its own transaction.
+    with session_scope(autocommit=True) as session:
         outcome, job = transitions.start_stage(session, jid, stage, task_id=task_id, load=load,
                                                lease=leases.lease_length())
-        if job is not None:
-            logs.bind(tenant=job.tenant)  # authoritative, whatever the message carried
-        if outcome is StartOutcome.started and job is not None:
-            limit = get_settings().max_stage_attempts
-            if job.attempts > limit:
+    if job is not None:
+        logs.bind(tenant=job.tenant)  # authoritative, whatever the message carried
+    if outcome is StartOutcome.started and job is not None:
+        limit = get_settings().max_stage_attempts
+        if job.attempts > limit:
+            with session_scope() as session:  # the failure, its webhook and batch count
                 change = transitions.fail_job(
                     session,
                     jid,
@@ -130,8 +132,8 @@ def _attempt(
                     error_type="TooManyAttempts",
                     message=f"stage {stage} started {job.attempts} times (limit {limit})",
                 )
-                deliveries = change.deliveries
-                outcome = StartOutcome.stop
+            deliveries = change.deliveries
+            outcome = StartOutcome.stop
     if outcome is StartOutcome.stop or job is None:
         send_deliveries(deliveries)
         log.info("job %s: %s not run (state %s)", job_id, stage, job.state if job else "missing")
@@ -140,16 +142,18 @@ def _attempt(
         return job_id
     with leases.heartbeat(jid, stage, task_id):
         result = work(job)
-    with session_scope() as session:
-        # Only the outcome is needed: read back none of the heavy columns just written.
+    # Only the outcome is needed: read back none of the heavy columns just written. A stage's
+    # completion is one guarded UPDATE (its own transaction); the job's finish also writes
+    # its webhook and batch count, which must land with it.
+    with session_scope(autocommit=not final) as session:
         if final:
             change = transitions.finish_job(session, jid, result.values, load=())
-            stored, deliveries = change.job, change.deliveries
+            stored, deliveries = change.job is not None, change.deliveries
         else:
-            stored = transitions.complete_stage(session, jid, stage, result.values, load=(),
-                                               **result.info)
+            stored = transitions.stage_completed(session, jid, stage, result.values,
+                                                 **result.info)
     send_deliveries(deliveries)
-    if stored is None:  # cancelled (or reaped) while the stage ran: do not advance
+    if not stored:  # cancelled (or reaped) while the stage ran: do not advance
         log.info("job %s: %s finished but the job moved on; not advancing", job_id, stage)
         raise Ignore()
     return job_id

@@ -15,6 +15,9 @@ from workers.tasks.base import StageResult, run_stage
 
 log = logging.getLogger(__name__)
 
+# The heavy job columns this stage reads.
+INPUTS = ("posting",)
+
 
 def parse_job(job: Job) -> StageResult:
     from pipeline.parse import parse_posting
@@ -45,4 +48,4 @@ def parse_job(job: Job) -> StageResult:
 
 @app.task(bind=True, name="workers.tasks.parse.run")
 def run(self: Task, job_id: str) -> str:
-    return run_stage(self, job_id, "parse", parse_job)
+    return run_stage(self, job_id, "parse", parse_job, load=INPUTS)

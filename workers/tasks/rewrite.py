@@ -11,6 +11,9 @@ from workers.app import app
 from workers.db.models import Job
 from workers.tasks.base import StageResult, run_stage
 
+# The heavy job columns this stage reads.
+INPUTS = ("resume", "analysis", "report")
+
 
 def rewrite_job(job: Job) -> StageResult:
     from pipeline.rewrite import rewrite_resume
@@ -27,4 +30,4 @@ def rewrite_job(job: Job) -> StageResult:
 
 @app.task(bind=True, name="workers.tasks.rewrite.run")
 def run(self: Task, job_id: str) -> str:
-    return run_stage(self, job_id, "rewrite", rewrite_job)
+    return run_stage(self, job_id, "rewrite", rewrite_job, load=INPUTS)

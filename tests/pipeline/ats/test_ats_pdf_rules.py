@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ats import Expectations, check_pdf
+from pipeline.floors import MIN_BODY_PT, MIN_MARGIN_IN
 from pipeline.models import AtsReport
 from tests.pipeline.ats.raw_pdf import BODY, HEADINGS, NAME, compile_pdf, png, tex
 
@@ -83,3 +84,16 @@ def test_dates_in_two_forms_and_unparseable_ones_are_named(tmp_path: Path) -> No
     report = check_pdf(compile_pdf(tex(**BROKEN["date_format"]), tmp_path / "doc"), RESUME)
     detail = failed(report)["date_format"]
     assert "Summer ’16" in detail and "2 forms" in detail  # T1 sets ' as a right quote
+
+
+def test_a_document_at_the_fitters_floors_passes_and_just_below_fails(tmp_path: Path) -> None:
+    """The rules and the fitter share pipeline.floors: a page set exactly at the floors (body
+    size and margins) passes, one a little under either fails."""
+    at = tex(size=rf"\fontsize{{{MIN_BODY_PT:g}}}{{{MIN_BODY_PT * 1.2:g}}}\selectfont",
+             margin=f"{MIN_MARGIN_IN:g}in")
+    report = check_pdf(compile_pdf(at, tmp_path / "at"), RESUME)
+    assert report.ok, failed(report)
+    below = tex(size=rf"\fontsize{{{MIN_BODY_PT - 0.5:g}}}{{{MIN_BODY_PT * 1.2:g}}}\selectfont",
+                margin=f"{MIN_MARGIN_IN - 0.05:g}in")
+    assert set(failed(check_pdf(compile_pdf(below, tmp_path / "below"), RESUME))) == {
+        "body_font_size", "margins"}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.compile.one_page import tightened
 from pipeline.compile.render import (
     STATIC_END,
     Layout,
@@ -15,7 +16,9 @@ from pipeline.compile.render import (
     template_info,
 )
 from pipeline.errors import InvalidInput
+from pipeline.floors import MIN_BODY_PT, MIN_MARGIN_IN
 from pipeline.jsonresume import Resume
+from pipeline.letter.render import letter_layout
 from tests.pipeline.compile.conftest import FIXTURES, REFERENCE, load_resume
 
 TEMPLATES = [name for name, _ in list_templates()]
@@ -74,10 +77,20 @@ def test_unknown_template_is_invalid_input() -> None:
 
 
 def test_layout_floors_are_enforced() -> None:
+    # The ATS check's floors (issue 16): body 10 pt, margins half an inch.
+    assert (MIN_BODY_PT, MIN_MARGIN_IN) == (10.0, 0.5)
     with pytest.raises(ValueError):
-        Layout(font_pt=9)
+        Layout(font_pt=9.5)
     with pytest.raises(ValueError):
-        Layout(margin_in=0.3)
+        Layout(margin_in=0.45)
+    Layout(font_pt=MIN_BODY_PT, margin_in=MIN_MARGIN_IN)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_templates_and_their_tightened_layouts_keep_the_floors(template: str) -> None:
+    for layout in (template_info(template).layout, tightened(template_info(template).layout),
+                   letter_layout(template)):
+        assert layout.font_pt >= MIN_BODY_PT and layout.margin_in >= MIN_MARGIN_IN, layout
 
 
 def test_template_layout_defaults_are_read_from_the_template() -> None:
