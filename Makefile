@@ -57,7 +57,7 @@ demo: install tex
 	@echo "PDF: $(CURDIR)/out/demo/resume.pdf"
 
 lint: install
-	$(BIN)/ruff check pipeline workers api tests bench scripts
+	$(BIN)/ruff check pipeline workers api tests bench scripts resume_tailor_client
 	$(BIN)/hadolint Dockerfile
 
 typecheck: install

@@ -10,12 +10,12 @@ import anyio.to_thread
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from api import database, errors, submit, web
+from api import database, docs_ui, errors, openapi, submit, web, webhook_events
 from api.limits import BodySizeLimit
 from api.metrics import RequestMetrics, exposed_registry
 from api.rate_limit import ClientRateLimit, RateLimiter
 from api.request_id import RequestId
-from api.routes import batches, docs, health, jobs, meta, reports
+from api.routes import batches, health, jobs, meta, reports
 from workers import logging as logs
 from workers.db.session import configure_connections
 from workers.settings import Settings, get_settings
@@ -54,20 +54,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         lifespan=lifespan,
         title="resume-tailor",
-        version="1",
+        version=openapi.API_VERSION,
         summary="Tailor a JSON Resume to a job posting; a one-page, ATS-readable PDF.",
-        # With `api_docs_require_key`, `routes.docs` serves both behind a key instead.
-        docs_url=None if settings.api_docs_require_key else "/docs",
-        openapi_url=None if settings.api_docs_require_key else "/openapi.json",
+        # docs_ui serves the document, /docs and /redoc with local assets, behind a key when
+        # `api_docs_require_key` is set; FastAPI adds none of the three itself.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     errors.install(app)
-    generate_openapi = app.openapi
-    app.openapi = lambda: errors.problem_media_type(generate_openapi())  # type: ignore[method-assign]
+    openapi.install(app)
+    docs_ui.install(app, require_key=settings.api_docs_require_key)
+    webhook_events.install(app)
     app.include_router(jobs.router)
     app.include_router(batches.router)
     app.include_router(health.router)
-    if settings.api_docs_require_key:
-        app.include_router(docs.router)
     app.include_router(meta.router)
     app.include_router(reports.router)
     web.mount_page(app, settings.api_web_dir)  # last: the page at `/` must not shadow any route

@@ -13,11 +13,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
+from api.problems import PROBLEM_TYPES
 from pipeline.errors import InvalidInput
 from pipeline.schema import json_path
 
@@ -27,17 +28,36 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class FieldError(BaseModel):
-    field: str  # path in the request: "resume.work[2].startDate", "posting"
-    message: str
+    """One offending field of a request."""
+
+    field: str = Field(description=(
+        "Its path in the request: `resume.work[2].startDate`, `postings[3]`, "
+        "`header.Idempotency-Key`; `body` for the body as a whole."))
+    message: str = Field(description="What is wrong with it, for a person to read.")
 
 
 class Problem(BaseModel):
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str = ""
-    instance: str | None = None
-    errors: list[FieldError] | None = None
+    """An error (RFC 9457 problem details), sent as `application/problem+json`. Branch on
+    `type`; `title` and `detail` are for people and may be reworded."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        PROBLEM_TYPES["validation-error"].example("/v1/jobs"),
+        PROBLEM_TYPES["not-found"].example("/v1/jobs/6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f"),
+    ]})
+
+    type: str = Field(default="about:blank", description=(
+        "The kind of error, a URI reference from the list in docs/api.md "
+        "(`/problems/not-found`); `about:blank` for plain HTTP errors such as an unknown "
+        "path or method."))
+    title: str = Field(description="A short summary of the kind, the same for every "
+                                   "occurrence of the type.")
+    status: int = Field(description="The HTTP status code, repeated.")
+    detail: str = Field(default="", description="What went wrong this time.")
+    instance: str | None = Field(default=None, description="The request path it answers.")
+    errors: list[FieldError] | None = Field(default=None, description=(
+        "Input errors only: one entry per offending field."))
+    limit_bytes: int | None = Field(default=None, description=(
+        "`body-too-large` only: the byte limit the body exceeded."))
 
 
 class ApiProblem(Exception):
@@ -160,10 +180,11 @@ def install(app: FastAPI) -> None:
         title = _REASONS.get(exc.status_code, "Error")
         # FastAPI's only 400 is a body it could not read (bytes that are not UTF-8 JSON): an
         # input error like any other, so it names its field.
-        errors = [FieldError(field="body", message=str(exc.detail))] if (
-            exc.status_code == 400) else []
+        unreadable = exc.status_code == 400
+        errors = [FieldError(field="body", message=str(exc.detail))] if unreadable else []
         return problem_response(
             exc.status_code, title, str(exc.detail), instance=request.url.path,
+            slug="unreadable-body" if unreadable else None,
             errors=errors, headers=dict(exc.headers or {}),
         )
 
@@ -181,7 +202,8 @@ def install(app: FastAPI) -> None:
         # Anything else is our bug: log it with its traceback, tell the client nothing inner.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(
-            500, "Internal server error", "the error was logged", instance=request.url.path,
+            500, "Internal server error", "the error was logged", slug="internal-error",
+            instance=request.url.path,
         )
 
     app.add_exception_handler(ApiProblem, on_problem)
@@ -207,36 +229,78 @@ _REASONS = {
     503: "Service unavailable",
 }
 
-# For OpenAPI: the problem responses a route may give. FastAPI files a response's `model` under
-# application/json; `problem_media_type` moves it to where the body really is.
-def problem_doc(description: str) -> dict[str, Any]:
-    """One problem response, for a route's `responses`."""
-    return {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
+# ---------------------------------------------------------------- OpenAPI declarations
 
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+HEADER_REF = "#/components/headers/{name}"  # api.openapi adds each of HEADERS there
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: problem_doc(title)
-    for code, title in ((400, "Body not readable as JSON"), (404, "Not found"),
-                        (413, "Content too large"), (422, "Invalid request"))
+# The headers an answer may carry, by name, as `components.headers` describes them.
+HEADERS: dict[str, dict[str, Any]] = {
+    "Retry-After": {"description": "Seconds to wait before retrying.",
+                    "schema": {"type": "integer", "minimum": 0}, "example": 1},
+    "WWW-Authenticate": {"description": "The credentials the API takes: "
+                                        "`Bearer realm=\"resume-tailor\", ApiKey "
+                                        "header=\"X-API-Key\"`.",
+                         "schema": {"type": "string"}},
+    "RateLimit-Limit": {"description": "Requests (a batch: items) allowed in the current "
+                                       "window by the tighter of your two limits (per "
+                                       "credential, per client address).",
+                        "schema": {"type": "integer"}, "example": 600},
+    "RateLimit-Remaining": {"description": "How many of them are left in this window.",
+                            "schema": {"type": "integer", "minimum": 0}, "example": 599},
+    "RateLimit-Reset": {"description": "Seconds until the window ends and the count starts "
+                                       "again.",
+                        "schema": {"type": "integer", "minimum": 0}, "example": 42},
+    "X-Request-ID": {"description": "The request's correlation id: the `X-Request-ID` you "
+                                    "sent (short printable ASCII) or one made for it. It is "
+                                    "in every log line the request causes; quote it when "
+                                    "reporting a problem.",
+                     "schema": {"type": "string"}, "example": "4bf92f3577b34da6a3ce929d0e0e4736"},
 }
-# ... and those of every authenticated route.
-AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: problem_doc(title)
-    for code, title in ((401, "No valid credentials"), (403, "The credential lacks the scope"),
-                        (429, "Rate limited (Retry-After, RateLimit-* headers)"))
-}
-_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+
+# The problems every route can answer.
+COMMON_PROBLEMS: tuple[str, ...] = ("internal-error",)
+# ... and those of every route that takes a caller (`api.deps.require`): no or bad
+# credentials, a scope the credential lacks, over a rate limit, and (an API key is looked up
+# in Postgres) the database unavailable. tests/api/test_openapi_document.py checks that every
+# operation whose dependencies declare a credential (its `security`) lists them.
+AUTHENTICATED: tuple[str, ...] = (
+    "unauthorized", "forbidden", "rate-limited", "database-unavailable")
+# ... less "forbidden" where any valid credential will do (`api.deps.Caller`).
+ANY_CREDENTIAL: tuple[str, ...] = tuple(s for s in AUTHENTICATED if s != "forbidden")
 
 
-def problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
-    """The OpenAPI document with every problem response's schema under
-    `application/problem+json` alone, the type these bodies are sent as (in place: calling it
-    again changes nothing)."""
-    for operations in openapi.get("paths", {}).values():
-        for operation in operations.values():
-            for response in operation.get("responses", {}).values():
-                content = response.get("content", {})
-                if (PROBLEM_MEDIA_TYPE in content
-                        and content.get("application/json", {}).get("schema") == _PROBLEM_REF):
-                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
-    return openapi
+def responses(*slugs: str, **successes: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: the problem types it can answer (by slug, see
+    `api.problems`), grouped by status, plus `COMMON_PROBLEMS`; each lists its `type` URIs, an
+    example body and the headers it carries. `successes` adds other responses by status
+    (`_200={...}`)."""
+    by_status: dict[int, list[str]] = {}
+    for slug in dict.fromkeys((*slugs, *COMMON_PROBLEMS)):
+        problem = PROBLEM_TYPES[slug]  # a KeyError here is a typo in a route's declaration
+        by_status.setdefault(problem.status, []).append(slug)
+    out: dict[int | str, dict[str, Any]] = {
+        int(code.removeprefix("_")): body for code, body in successes.items()
+    }
+    for status, kinds in sorted(by_status.items()):
+        types = [PROBLEM_TYPES[slug] for slug in kinds]
+        schema = {
+            "allOf": [{"$ref": PROBLEM_SCHEMA_REF}],
+            "properties": {"type": {"enum": [t.uri for t in types],
+                                    "description": "The problem types this answer can carry."}},
+        }
+        answer: dict[str, Any] = {
+            "description": " ".join(f"`{t.uri}`: {t.meaning}" for t in types),
+            "content": {PROBLEM_MEDIA_TYPE: {
+                "schema": schema,
+                "examples": {t.slug: {"summary": t.title, "value": t.example()}
+                             for t in types},
+            }},
+        }
+        names = [name for t in types for name in t.headers]
+        if names:
+            answer["headers"] = {name: {"$ref": HEADER_REF.format(name=name)}
+                                 for name in dict.fromkeys(names)}
+        out[status] = answer
+    return out

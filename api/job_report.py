@@ -13,7 +13,7 @@ import re
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.models import (
     Culture,
@@ -63,57 +63,88 @@ def described_at(document: object, path: str) -> str | None:
 
 
 class PostingOut(BaseModel):
-    title: str | None = None
-    company: str | None = None
-    seniority: str | None = None
-    min_years: float | None = None
-    education: str | None = None
-    culture: Culture = Field(default_factory=Culture)
+    """What the parse stage read from the posting (its text is not repeated)."""
+
+    title: str | None = Field(default=None, description="The job title.")
+    company: str | None = Field(default=None, description="The employer, when named.")
+    seniority: str | None = Field(default=None, description=(
+        "`intern`, `junior`, `mid`, `senior`, `lead`, `principal`, `manager`, `director`, "
+        "`executive` (an open set)."))
+    min_years: float | None = Field(default=None, description="Minimum years of experience "
+                                                              "asked for.")
+    education: str | None = Field(default=None, description="Minimum degree asked for.")
+    culture: Culture = Field(default_factory=Culture, description="Tone and values.")
 
 
 class LineOut(BaseModel):
     """One line of the tailored resume and where it came from."""
 
-    output_path: str
+    output_path: str = Field(description="Where it stands in the tailored resume.")
     text: str | None = Field(description="The line as the tailored resume words it.")
-    edit: EditKind
-    provider: str
-    detail: str = ""
+    edit: EditKind = Field(description="What tailoring did to it.")
+    provider: str = Field(description="Who wrote it: `local` or an AI provider.")
+    detail: str = Field(default="", description='The change in short: "Postgres → PostgreSQL".')
     sources: dict[str, str | None] = Field(
         description="Master resume path → its text: what the line was made from.")
 
 
 class LeftOut(BaseModel):
+    """A line or entry the tailored resume does not show."""
+
     path: str = Field(description="In the master resume (rewrite) or the tailored one "
                                   "(compile).")
-    text: str | None
+    text: str | None = Field(description="Its text, or for an entry what names it.")
     stage: str = Field(description="`rewrite` (least relevant) or `compile` (to fit a page).")
-    reason: str
-    relevance: float | None = None
+    reason: str = Field(description="Why it went.")
+    relevance: float | None = Field(default=None, description=(
+        "Its relevance to the posting, 0..1, when the compile stage ranked it."))
 
 
 class CompileOut(BaseModel):
-    template: str
-    engine: str
-    pages: int
-    compiles: int
-    adjustments: list[str] = Field(default_factory=list)
+    """What the compile stage did."""
+
+    template: str = Field(description="The template rendered.")
+    engine: str = Field(description="`pdflatex`, or `lualatex` for scripts beyond Latin.")
+    pages: int = Field(description="Pages of the PDF: 1.")
+    compiles: int = Field(description="TeX runs used, fitting included.")
+    adjustments: list[str] = Field(default_factory=list, description=(
+        'Layout changes made to fit: "font 10.5pt", "margins 0.45in".'))
 
 
 class JobReportOut(BaseModel):
-    id: uuid.UUID
-    state: str
+    """A job's report so far; each part appears once its stage has run."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f", "state": "rewriting",
+        "posting": {"title": "Backend Engineer", "company": "Acme", "seniority": "senior",
+                    "min_years": 5, "education": None,
+                    "culture": {"tone": "neutral", "values": ["ownership"]}},
+        "before": {"match_rate": 0.62, "ceiling": 0.75, "breakdown": [
+            {"name": "hard_skills", "weight": 0.6, "score": 0.6, "detail": "6 of 10"}],
+            "skills": [{"name": "PostgreSQL", "kind": "hard", "importance": 0.9,
+                        "required": True, "matched": True, "state": "shown",
+                        "evidence": [{"path": "skills[0].keywords[1]", "text": "PostgreSQL",
+                                      "surfaced": True, "basis": "named"}],
+                        "resume_forms": ["PostgreSQL"]}]},
+        "lines": [], "left_out": [], "rejections": [],
+    }]})
+
+    id: uuid.UUID = Field(description="The job's id.")
+    state: str = Field(description="The job's state (see `JobOut.state`).")
     posting: PostingOut | None = Field(default=None, description="Once parsed.")
     before: MatchReport | None = Field(default=None, description="Once scored.")
     after: MatchReport | None = Field(
         default=None, description="The tailored resume as rendered, once uploaded.")
     lines: list[LineOut] = Field(default_factory=list, description="Once rewritten.")
-    left_out: list[LeftOut] = Field(default_factory=list)
-    rejections: list[GuardRejection] = Field(default_factory=list)
-    compile: CompileOut | None = None
+    left_out: list[LeftOut] = Field(default_factory=list, description=(
+        "What the rewrite (least relevant) or the compile (to fit a page) left out."))
+    rejections: list[GuardRejection] = Field(default_factory=list, description=(
+        "Wordings the truthfulness guard refused."))
+    compile: CompileOut | None = Field(default=None, description="Once compiled.")
     pdf_url: str | None = Field(
         default=None, description="Presigned URL of the PDF to show inline, once succeeded.")
-    pdf_url_expires_in_s: int | None = None
+    pdf_url_expires_in_s: int | None = Field(default=None, description=(
+        "Seconds `pdf_url` stays valid from this answer."))
 
 
 def job_report(job: Job, settings: Settings) -> JobReportOut:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PROBLEM_MEDIA_TYPE
+from api.problems import PROBLEM_TYPES
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -87,8 +88,8 @@ def _replay(body: bytes, receive: Receive, trailing: Message | None) -> Receive:
 
 async def _refuse(send: Send, limit: int, path: str) -> None:
     problem = {
-        "type": "/problems/body-too-large",
-        "title": "Content too large",
+        "type": PROBLEM_TYPES["body-too-large"].uri,
+        "title": PROBLEM_TYPES["body-too-large"].title,
         "status": 413,
         "detail": f"request body exceeds the limit of {limit} bytes",
         "instance": path,

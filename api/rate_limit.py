@@ -45,6 +45,8 @@ EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # Only the API and its documents count: the web page's static files at `/` are cheap, and
 # counting them would spend a person's minute on loading the page.
 LIMITED_PREFIXES = ("/v1", "/docs", "/redoc", "/openapi.json")
+# ... but not the docs pages' scripts and styles (api.docs_ui), for the same reason.
+UNLIMITED_PREFIXES = ("/docs-assets/",)
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ class ClientRateLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         limiter = _limiter(scope)
         if (scope["type"] != "http" or limiter is None or scope["path"] in EXEMPT_PATHS
-                or not scope["path"].startswith(LIMITED_PREFIXES)):
+                or not scope["path"].startswith(LIMITED_PREFIXES)
+                or scope["path"].startswith(UNLIMITED_PREFIXES)):
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]

@@ -55,10 +55,17 @@ def _posting_text(value: str) -> str:
 
 
 class _Options(_Request):
-    template: TemplateName = "classic"
-    provider: Provider = "local"
+    template: TemplateName = Field(default="classic", description=(
+        "The LaTeX template to render with; `GET /v1/meta` lists this server's."))
+    provider: Provider = Field(default="local", description=(
+        "Who may reword bullets and write the summary: `local` (deterministic, offline) or a "
+        "configured AI provider (`GET /v1/meta` lists them). Whatever it writes passes the "
+        "truthfulness guard."))
     webhook_url: WebhookUrl | None = Field(
-        default=None, description="POSTed a signed event (Standard Webhooks) when done."
+        default=None, description=(
+            "POSTed a signed event (Standard Webhooks) when done: see the `webhooks` section. "
+            "http or https; a URL resolving to a private, loopback or link-local address is "
+            "refused unless the server allows it."),
     )
 
 
@@ -80,6 +87,9 @@ _EXAMPLE_RESUME: dict[str, Any] = {
 
 
 class JobCreate(_Options):
+    """One resume and one posting to tailor it to."""
+
+    # Shown in /docs, and the fuzz test's first requests: it must be accepted as it is.
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "resume": _EXAMPLE_RESUME, "posting": "Backend engineer. Python, PostgreSQL.",
         "template": "classic"}]})
@@ -107,14 +117,19 @@ class JobCreate(_Options):
 
 
 class BatchPosting(_Request):
+    """One posting of a one-resume batch, with your label for it."""
+
     label: Label | None = Field(default=None, description="Your id for this posting.")
-    posting: str = Field(json_schema_extra=_POSTING_SCHEMA)
+    posting: str = Field(description="The job posting: plain text, Markdown or HTML.",
+                         json_schema_extra=_POSTING_SCHEMA)
 
     _check_posting = field_validator("posting")(_posting_text)
 
 
 class BatchItem(BatchPosting):
-    resume: ResumeAnyLayout
+    """One resume with one posting, in a batch of pairs."""
+
+    resume: ResumeAnyLayout = Field(description="A JSON Resume document.")
 
 
 BatchMode = Literal["tailor_all", "rank_first"]
@@ -128,11 +143,18 @@ class BatchCreate(_Options):
             "Backend engineer. Python, PostgreSQL.",
             {"label": "acme-42", "posting": "Data engineer. SQL, Airflow."}]},
         {"items": [{"resume": _EXAMPLE_RESUME, "posting": "Platform engineer. Go, Kubernetes."}]},
+        {"resume": _EXAMPLE_RESUME, "mode": "rank_first", "tailor_top": 1, "postings": [
+            {"label": "acme-42", "posting": "Backend engineer. Python, PostgreSQL."},
+            "Data engineer. SQL, Airflow."]},
     ]})
 
-    resume: ResumeAnyLayout | None = None
-    postings: list[BatchPosting | str] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)
-    items: list[BatchItem] | None = Field(default=None, max_length=MAX_BATCH_ITEMS)
+    resume: ResumeAnyLayout | None = Field(default=None, description=(
+        "The one resume every posting is tailored against (with `postings`)."))
+    postings: list[BatchPosting | str] | None = Field(
+        default=None, max_length=MAX_BATCH_ITEMS, description=(
+            "Postings for `resume`, as text or with a label; ranked by fit in the answer."))
+    items: list[BatchItem] | None = Field(default=None, max_length=MAX_BATCH_ITEMS, description=(
+        "Instead of `resume` and `postings`: pairs of a resume and a posting."))
     mode: BatchMode = Field(
         default="tailor_all",
         description="tailor_all: every item is tailored to a PDF. rank_first (one resume with "
@@ -203,23 +225,31 @@ class BatchCreate(_Options):
 
 
 class StageTiming(BaseModel):
-    name: str
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    duration_ms: float | None = None
-    attempts: int | None = None
-    cache_hit: bool | None = None
+    """One pipeline stage a job ran."""
+
+    name: str = Field(description="`parse`, `score`, `rewrite`, `compile` or `upload`.")
+    started_at: datetime | None = Field(default=None, description="When it last started.")
+    finished_at: datetime | None = Field(default=None, description="When it finished.")
+    duration_ms: float | None = Field(default=None, description="How long it ran.")
+    attempts: int | None = Field(default=None, description="Times it was started (retries "
+                                                            "and redeliveries included).")
+    cache_hit: bool | None = Field(default=None, description=(
+        "The parse stage found the posting's analysis cached."))
 
 
 class UsageOut(Usage):
     """One provider/model/prompt's calls in one stage."""
 
-    stage: str
+    stage: str = Field(description="The stage that made the calls.")
 
 
 class MatchSummary(BaseModel):
-    match_rate_before: float | None = None
-    match_rate_after: float | None = None
+    """The match before and after tailoring, and every skill by state."""
+
+    match_rate_before: float | None = Field(default=None, description=(
+        "Share of what the posting asks that the master resume meets, 0..1, once scored."))
+    match_rate_after: float | None = Field(default=None, description=(
+        "The same for the tailored resume, once uploaded."))
     matched: list[str] = Field(default_factory=list, description=(
         "Skills in state shown: named where a reader sees them, as the posting words them."))
     evidenced: list[str] = Field(default_factory=list, description=(
@@ -229,29 +259,63 @@ class MatchSummary(BaseModel):
 
 
 class JobError(BaseModel):
-    stage: str | None = None
-    type: str | None = None
-    message: str
-    field: str | None = None
+    """Why a job failed."""
+
+    stage: str | None = Field(default=None, description="The stage that failed.")
+    type: str | None = Field(default=None, description=(
+        "The kind of failure: `InvalidInput` (the input is at fault: see `field`), "
+        "`CompileError`, `ProviderError`, `TooManyAttempts`, ... (an open set)."))
+    message: str = Field(description="What went wrong, for a person to read.")
+    field: str | None = Field(default=None, description=(
+        "The input at fault, as a path in the request (`resume.work[0].startDate`)."))
 
 
 class JobOut(BaseModel):
-    id: uuid.UUID
-    state: str
-    template: str
-    provider: str
-    batch_id: uuid.UUID | None = None
-    label: str | None = None
-    created_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None = None
-    stages: list[StageTiming] = Field(default_factory=list)
-    match: MatchSummary | None = None
+    """A job: one resume tailored to one posting."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f", "state": "succeeded",
+        "template": "modern", "provider": "local", "batch_id": None, "label": None,
+        "created_at": "2025-03-01T12:00:00.104000Z", "updated_at": "2025-03-01T12:00:41.511000Z",
+        "finished_at": "2025-03-01T12:00:41.511000Z",
+        "stages": [{"name": "parse", "started_at": "2025-03-01T12:00:00.210000Z",
+                    "finished_at": "2025-03-01T12:00:00.530000Z", "duration_ms": 320.0,
+                    "attempts": 1, "cache_hit": False}],
+        "match": {"match_rate_before": 0.62, "match_rate_after": 0.81,
+                  "matched": ["Python", "PostgreSQL"], "evidenced": ["Docker"],
+                  "missing": ["Kubernetes"]},
+        "artifacts": {"resume.pdf": "https://s3.example.com/bucket/default/6f1c.../resume.pdf"
+                                    "?X-Amz-Signature=..."},
+        "artifacts_expire_in_s": 300, "error": None, "usage": [], "cost_usd": 0.0, "ats": [],
+    }, {
+        "id": "6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f", "state": "queued", "template": "modern",
+        "provider": "local", "created_at": "2025-03-01T12:00:00.104000Z",
+        "updated_at": "2025-03-01T12:00:00.104000Z", "stages": [],
+    }]})
+
+    id: uuid.UUID = Field(description="The job's id.")
+    state: str = Field(description=(
+        "`queued`, `parsing`, `scoring`, `rewriting`, `compiling`, `uploading`, then "
+        "`succeeded`, `failed` or `cancelled` (the last three are final). An open set: "
+        "treat a state you do not know as not final."))
+    template: str = Field(description="The template it renders with.")
+    provider: str = Field(description="The AI provider it may use.")
+    batch_id: uuid.UUID | None = Field(default=None, description="Its batch, if any.")
+    label: str | None = Field(default=None, description="Its label within its batch.")
+    created_at: datetime = Field(description="When it was submitted.")
+    updated_at: datetime = Field(description="When it last changed.")
+    finished_at: datetime | None = Field(default=None, description=(
+        "When it reached a final state."))
+    stages: list[StageTiming] = Field(default_factory=list, description=(
+        "The stages run so far, in order."))
+    match: MatchSummary | None = Field(default=None, description="Once scored.")
     artifacts: dict[str, str] | None = Field(
-        default=None, description="Presigned download URLs, once the job succeeded."
+        default=None, description="Presigned download URLs by artifact name, once the job "
+                                  "succeeded."
     )
-    artifacts_expire_in_s: int | None = None
-    error: JobError | None = None
+    artifacts_expire_in_s: int | None = Field(default=None, description=(
+        "Seconds the `artifacts` URLs stay valid from this answer."))
+    error: JobError | None = Field(default=None, description="Why it failed, once failed.")
     usage: list[UsageOut] = Field(
         default_factory=list, description="AI provider calls per stage (empty for local)."
     )
@@ -264,48 +328,93 @@ class JobOut(BaseModel):
 
 
 class BatchItemOut(BaseModel):
-    index: int
-    job_id: uuid.UUID
-    label: str | None = None
-    state: str
-    match_rate: float | None = None
-    match_rate_after: float | None = None
-    fit: float | None = None
-    error: JobError | None = None
+    """One job of a batch."""
+
+    index: int = Field(description="Its position in the request.")
+    job_id: uuid.UUID = Field(description="Its job.")
+    label: str | None = Field(default=None, description="Your label for it.")
+    state: str = Field(description="The job's state (see `JobOut.state`).")
+    match_rate: float | None = Field(default=None, description="Before tailoring, once scored.")
+    match_rate_after: float | None = Field(default=None, description="After, once uploaded.")
+    fit: float | None = Field(default=None, description=(
+        "How well the posting fits the resume, 0..1, once scored (one-resume batches)."))
+    error: JobError | None = Field(default=None, description="Why the job failed.")
 
 
 class RankedOut(BaseModel):
-    rank: int
-    index: int
-    job_id: uuid.UUID
-    label: str | None = None
-    title: str | None = None
+    """One posting in a one-resume batch's ranking."""
+
+    rank: int = Field(description="1 for the best fit.")
+    index: int = Field(description="Its position in the request.")
+    job_id: uuid.UUID = Field(description="Its job.")
+    label: str | None = Field(default=None, description="Your label for it.")
+    title: str | None = Field(default=None, description="The posting's job title, as parsed.")
     fit: float = Field(description="How well the posting fits the resume: the ranking's key.")
-    fit_parts: FitParts | None = None
+    fit_parts: FitParts | None = Field(default=None, description="The parts of `fit`.")
     match_rate: float = Field(description="Share of what the posting asks that the resume meets.")
-    top_missing: list[str] = Field(default_factory=list)
+    top_missing: list[str] = Field(default_factory=list, description=(
+        "Required skills the resume does not evidence, most important first."))
 
 
 class BatchOut(BaseModel):
-    id: uuid.UUID
-    kind: str
-    mode: BatchMode = "tailor_all"
+    """A batch: its jobs' progress and, for one resume, the postings ranked by fit."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "0b6d7c1e-2a3f-4e5d-9c8b-7a6f5e4d3c2b", "kind": "one_resume",
+        "mode": "tailor_all", "tailor_top": None, "state": "completed", "total": 2,
+        "counts": {"queued": 0, "parsing": 0, "scoring": 0, "rewriting": 0, "compiling": 0,
+                   "uploading": 0, "succeeded": 2, "failed": 0, "cancelled": 0,
+                   "ranked": 0},
+        "created_at": "2025-03-01T12:00:00Z", "finished_at": "2025-03-01T12:01:30Z",
+        "items": [
+            {"index": 0, "job_id": "6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f",
+             "label": "acme-backend", "state": "succeeded", "match_rate": 0.7,
+             "match_rate_after": 0.85, "fit": 0.74, "error": None},
+            {"index": 1, "job_id": "3d2e1f0a-8b7c-4d6e-9f5a-1b2c3d4e5f60", "label": None,
+             "state": "succeeded", "match_rate": 0.3, "match_rate_after": 0.4, "fit": 0.31,
+             "error": None}],
+        "ranking": [
+            {"rank": 1, "index": 0, "job_id": "6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f",
+             "label": "acme-backend", "title": "Backend Engineer", "fit": 0.74,
+             "match_rate": 0.7, "top_missing": ["AWS"]},
+            {"rank": 2, "index": 1, "job_id": "3d2e1f0a-8b7c-4d6e-9f5a-1b2c3d4e5f60",
+             "label": None, "title": "Data Engineer", "fit": 0.31, "match_rate": 0.3,
+             "top_missing": ["Spark", "Airflow"]}],
+    }]})
+
+    id: uuid.UUID = Field(description="The batch's id.")
+    kind: str = Field(description="`one_resume` (one resume, many postings) or `pairs`.")
+    mode: BatchMode = Field(default="tailor_all", description=(
+        "`tailor_all`: every item is tailored; `rank_first`: every posting is ranked, then "
+        "only the best `tailor_top` are tailored (the others end `ranked`)."))
     tailor_top: int | None = Field(
         default=None, description="rank_first: how many of the best items are tailored.")
-    state: str
-    total: int
-    counts: dict[str, int]
-    created_at: datetime
-    finished_at: datetime | None = None
-    purged_at: datetime | None = None
-    items: list[BatchItemOut]
+    state: str = Field(description="`running`, then `completed` once every job finished "
+                                   "(an open set).")
+    total: int = Field(description="Jobs in the batch.")
+    counts: dict[str, int] = Field(description="Jobs per state, every state listed.")
+    created_at: datetime = Field(description="When it was submitted.")
+    finished_at: datetime | None = Field(default=None, description="When it completed.")
+    purged_at: datetime | None = Field(
+        default=None, description="When its jobs' resumes, postings, outputs and artifacts "
+                                  "were deleted (on request, or after the retention period).")
+    items: list[BatchItemOut] = Field(description="Every job, in request order.")
     ranking: list[RankedOut] | None = Field(
         default=None, description="One-resume batches: the postings by fit, best first."
     )
 
 
 class BatchAccepted(BaseModel):
-    id: uuid.UUID
-    total: int
-    job_ids: list[uuid.UUID]
-    location: str
+    """A batch just queued."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "0b6d7c1e-2a3f-4e5d-9c8b-7a6f5e4d3c2b", "total": 2,
+        "job_ids": ["6f1c2b0e-9d4a-4c3e-8a57-2f0d1b3c4e5f",
+                    "3d2e1f0a-8b7c-4d6e-9f5a-1b2c3d4e5f60"],
+        "location": "/v1/batches/0b6d7c1e-2a3f-4e5d-9c8b-7a6f5e4d3c2b",
+    }]})
+
+    id: uuid.UUID = Field(description="The batch's id.")
+    total: int = Field(description="Jobs created.")
+    job_ids: list[uuid.UUID] = Field(description="Their ids, in request order.")
+    location: str = Field(description="The batch's URL, as in `Location`.")

@@ -24,6 +24,8 @@ class _Model(BaseModel):
 
 
 class SkillKind(StrEnum):
+    """`hard`: a technology, tool or method; `soft`: a trait or way of working."""
+
     hard = "hard"
     soft = "soft"
 
@@ -58,6 +60,8 @@ class SkillRequirement(_Model):
 
 
 class EducationLevel(StrEnum):
+    """A degree level, lowest first."""
+
     none = "none"
     high_school = "high_school"
     associate = "associate"
@@ -79,14 +83,19 @@ class Seniority(StrEnum):
 
 
 class Tone(StrEnum):
+    """How the posting addresses its reader."""
+
     formal = "formal"
     neutral = "neutral"
     casual = "casual"
 
 
 class Culture(_Model):
-    tone: Tone = Tone.neutral
-    values: list[str] = Field(default_factory=list)  # "ownership", "collaboration", ...
+    """What the posting says of how the team works."""
+
+    tone: Tone = Field(default=Tone.neutral, description="How the posting is written.")
+    values: list[str] = Field(default_factory=list, description=(
+        'Values it names: "ownership", "collaboration", ...'))
 
 
 class JobAnalysis(_Model):
@@ -120,10 +129,15 @@ class EvidenceBasis(StrEnum):
 
 
 class Evidence(_Model):
-    path: str  # JSON path into the resume: "work[1].highlights[3]", "skills[0].keywords[2]"
-    text: str  # the matched text at that path
-    surfaced: bool  # True when the path is a place a reader (and an ATS) sees the skill named
-    basis: EvidenceBasis = EvidenceBasis.named
+    """One place in the resume that evidences a skill."""
+
+    path: str = Field(description=(
+        'JSON path into the resume: "work[1].highlights[3]", "skills[0].keywords[2]".'))
+    text: str = Field(description="The matched text at that path.")
+    surfaced: bool = Field(description=(
+        "True when the path is a place a reader (and an ATS) sees the skill named."))
+    basis: EvidenceBasis = Field(default=EvidenceBasis.named,
+                                 description="How the line evidences the skill.")
 
 
 class SkillState(StrEnum):
@@ -135,14 +149,18 @@ class SkillState(StrEnum):
 
 
 class SkillMatch(_Model):
-    name: str
-    kind: SkillKind
-    importance: float
-    required: bool
-    matched: bool  # counts toward the match rate: state is shown
-    state: SkillState
-    evidence: list[Evidence] = Field(default_factory=list)
-    resume_forms: list[str] = Field(default_factory=list)  # the resume's wording ("Postgres")
+    """One skill the posting asks for, and what the resume shows of it."""
+
+    name: str = Field(description='Canonical name from the taxonomy ("PostgreSQL").')
+    kind: SkillKind = Field(description="Hard or soft skill.")
+    importance: float = Field(description="How much the posting stresses it, 0..1.")
+    required: bool = Field(description="False when the posting only prefers it.")
+    matched: bool = Field(description="Counts toward the match rate: `state` is `shown`.")
+    state: SkillState = Field(description="Shown, evidenced or absent.")
+    evidence: list[Evidence] = Field(default_factory=list,
+                                     description="Where the resume evidences it.")
+    resume_forms: list[str] = Field(default_factory=list, description=(
+        'How the resume words it ("Postgres").'))
 
     @model_validator(mode="before")
     @classmethod
@@ -156,21 +174,32 @@ class SkillMatch(_Model):
 
 
 class RateComponent(_Model):
-    name: Literal["hard_skills", "title", "education", "years", "soft_skills"]
-    weight: float  # share of the total, the weights sum to 1
-    score: float = Field(ge=0.0, le=1.0)  # this component's own rate
-    detail: str = ""
+    """One part of the match rate."""
+
+    name: Literal["hard_skills", "title", "education", "years", "soft_skills"] = Field(
+        description="Which part.")
+    weight: float = Field(description="Its share of the total; the weights sum to 1.")
+    score: float = Field(ge=0.0, le=1.0, description="This part's own rate, 0..1.")
+    detail: str = Field(default="", description='In words: "8 of 11 hard skills".')
 
 
 class MatchReport(_Model):
-    match_rate: float = Field(ge=0.0, le=1.0)
-    ceiling: float = Field(ge=0.0, le=1.0)  # reachable by surfacing what the resume evidences
-    breakdown: list[RateComponent]
-    skills: list[SkillMatch]  # by importance, highest first
-    title_match: bool = False
-    resume_title: str | None = None
-    resume_years: float | None = None
-    resume_education: EducationLevel | None = None
+    """How well a resume meets a posting."""
+
+    match_rate: float = Field(ge=0.0, le=1.0, description=(
+        "Weighted share of what the posting asks that the resume meets, 0..1."))
+    ceiling: float = Field(ge=0.0, le=1.0, description=(
+        "The rate reachable by surfacing what the resume already evidences."))
+    breakdown: list[RateComponent] = Field(description="The rate's parts and weights.")
+    skills: list[SkillMatch] = Field(description="Every skill asked, by importance, "
+                                                 "highest first.")
+    title_match: bool = Field(default=False, description=(
+        "The resume's title matches the posting's."))
+    resume_title: str | None = Field(default=None, description="The resume's current title.")
+    resume_years: float | None = Field(default=None,
+                                       description="Years of experience the resume shows.")
+    resume_education: EducationLevel | None = Field(
+        default=None, description="The highest degree the resume shows.")
 
     @property
     def matched(self) -> list[SkillMatch]:
@@ -223,6 +252,10 @@ class RankedPosting(_Model):
 
 
 class EditKind(StrEnum):
+    """What tailoring did to a line: `selected` (kept as written), `reordered`,
+    `terminology` (a term swapped for the posting's name of it), `rewritten` (reworded by a
+    provider), `summary` (written from resume facts), `dropped` (left out)."""
+
     selected = "selected"  # kept as written
     reordered = "reordered"
     terminology = "terminology"  # a resume term swapped for the posting's name of it
@@ -240,21 +273,25 @@ class Provenance(_Model):
 
 
 class GuardRejection(_Model):
-    output_path: str
-    source_paths: list[str]
-    proposed: str
-    reason: str  # "adds skill 'Kubernetes'", "number 45% not in source"
-    provider: str
+    """A line a provider proposed that the truthfulness guard refused; its source line was
+    kept instead."""
+
+    output_path: str = Field(description="Where the line would have stood.")
+    source_paths: list[str] = Field(description="The master resume lines it was made from.")
+    proposed: str = Field(description="The refused wording.")
+    reason: str = Field(description=(
+        "Why: \"adds skill 'Kubernetes'\", \"number 45% not in source\"."))
+    provider: str = Field(description="Who proposed it.")
 
 
 class Usage(_Model):
-    provider: str
-    model: str
-    prompt_version: str = ""
-    input_tokens: int = 0
-    output_tokens: int = 0
-    requests: int = 0
-    cost_usd: float = 0.0
+    provider: str = Field(description="`openai`, `anthropic`, ...")
+    model: str = Field(description="The model called.")
+    prompt_version: str = Field(default="", description="The prompt's name and version.")
+    input_tokens: int = Field(default=0, description="Tokens sent.")
+    output_tokens: int = Field(default=0, description="Tokens received.")
+    requests: int = Field(default=0, description="Calls made.")
+    cost_usd: float = Field(default=0.0, description="Estimated cost in US dollars.")
 
 
 class TailoredResume(_Model):
@@ -304,15 +341,18 @@ class CompiledResume(CompileFacts):
 class AtsCheck(_Model):
     """One rule applicant tracking systems trip on, checked on one output document."""
 
-    rule: str  # "fonts_embedded", "margins", ...
-    status: Literal["pass", "fail", "skipped"]  # skipped: the tool it needs is not installed
-    detail: str = ""
+    rule: str = Field(description='The rule: "fonts_embedded", "margins", ...')
+    status: Literal["pass", "fail", "skipped"] = Field(description=(
+        "`skipped`: the tool the check needs is not installed."))
+    detail: str = Field(default="", description="What was found.")
 
 
 class AtsReport(_Model):
-    document: str  # "resume.pdf", "letter.pdf", "resume.docx"
-    ok: bool  # no rule failed
-    checks: list[AtsCheck]
+    """The applicant-tracking-system checks of one output document."""
+
+    document: str = Field(description='"resume.pdf", "letter.pdf", "resume.docx".')
+    ok: bool = Field(description="No rule failed.")
+    checks: list[AtsCheck] = Field(description="Each rule checked.")
 
     @property
     def failed(self) -> list[AtsCheck]:

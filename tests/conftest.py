@@ -43,3 +43,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite the reference .tex files instead of comparing with them",
     )
+    parser.addoption(
+        "--update-openapi",
+        action="store_true",
+        default=False,
+        help="rewrite docs/openapi.json from the app (refused while a breaking change is "
+             "not named in CHANGELOG.md's top section)",
+    )

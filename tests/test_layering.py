@@ -2,7 +2,8 @@
 api → workers → pipeline. pipeline/ imports no SQLAlchemy, Celery, FastAPI, api or workers and
 never reads the environment; workers/ never imports api/; api/ imports only the workers
 modules listed in `WORKERS_FOR_API` (never a Celery task module), and no route module imports
-another."""
+another. The client, resume_tailor_client/, stands alone: the standard library, httpx and
+pydantic only."""
 
 from __future__ import annotations
 
@@ -140,6 +141,23 @@ def test_the_api_loads_no_task_module() -> None:
                             capture_output=True, text=True).stdout.split()
     assert "workers.chain" in loaded  # the probe did load the API's workers modules
     assert [name for name in loaded if _is_task_module(name)] == []
+
+
+# What resume_tailor_client may import besides the standard library and itself: it is used
+# apart from the service, so nothing of api/, workers/ or pipeline/ (nor their dependencies).
+CLIENT_DEPENDENCIES = frozenset({"httpx", "pydantic"})
+
+
+def test_the_client_imports_only_httpx_pydantic_and_the_standard_library() -> None:
+    modules = _modules("resume_tailor_client")
+    assert modules
+    allowed = CLIENT_DEPENDENCIES | set(sys.stdlib_module_names) | {"resume_tailor_client"}
+    offences = []
+    for path in modules:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        offences += [f"{path.relative_to(ROOT)}:{line} imports {name}"
+                     for line, name in _imports(tree) if name.split(".")[0] not in allowed]
+    assert offences == []
 
 
 def test_pipeline_never_reads_the_environment() -> None:

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("pipeline", "workers", "api", "latex_templates")
-RESOURCE_DIRS = ("latex_templates", "pipeline/data", "pipeline/prompts", "pipeline/schema")
+PACKAGES = ("pipeline", "workers", "api", "latex_templates", "resume_tailor_client")
+RESOURCE_DIRS = ("latex_templates", "pipeline/data", "pipeline/prompts", "pipeline/schema",
+                 "api/static")
 
 
 def _resource_files() -> list[str]:
@@ -93,3 +94,13 @@ print(json.dumps({{
     assert found["skills"] > 0 and found["priced"]
     assert found["prompt"] == "analyze_posting"
     assert found["schema"] == []
+
+
+def test_the_wheel_ships_the_client_and_the_docs_assets(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    client = {str(p.relative_to(ROOT)) for p in (ROOT / "resume_tailor_client").iterdir()
+              if p.is_file()}
+    assert "resume_tailor_client/py.typed" in client and client <= names
+    assert {"api/static/swagger-ui/swagger-ui-bundle.js",
+            "api/static/redoc/redoc.standalone.js"} <= names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from typing import Annotated
 
 import anyio.from_thread
 from fastapi import APIRouter, Query, Request, Response
@@ -12,13 +13,14 @@ from sqlalchemy.orm import Session
 from api import rate_limit, submit
 from api.deps import (
     BatchesWrite,
+    BatchIdPath,
     IdempotencyKey,
     JobsRead,
     SessionDep,
     SettingsDep,
     parse_id,
 )
-from api.errors import AUTH_RESPONSES, PROBLEM_RESPONSES, not_found
+from api.errors import AUTHENTICATED, not_found, responses
 from api.purge import cancel_unfinished, purge_jobs_now
 from api.schemas import BatchAccepted, BatchCreate, BatchItemOut, BatchOut, RankedOut
 from api.views import job_error, top_missing
@@ -27,20 +29,50 @@ from workers import chain
 from workers.db import batches, jobs, purges, status_reads
 from workers.db.models import Batch, JobState
 
-router = APIRouter(prefix="/v1/batches", tags=["batches"],
-                   responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
+router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
 
 def batch_location(batch_id: object) -> str:
     return f"/v1/batches/{batch_id}"
 
 
-@router.post("", status_code=202, response_model=BatchAccepted,
-             responses={200: {"model": BatchAccepted, "description": "Replay"}})
+@router.post(
+    "", status_code=202, response_model=BatchAccepted, summary="Submit a batch",
+    response_description="Accepted: the batch and its jobs, queued; its URL is in `Location`.",
+    responses=responses(
+        *AUTHENTICATED, "unreadable-body", "body-too-large", "validation-error",
+        "idempotency-key-reused",
+        _200={"model": BatchAccepted, "description": (
+            "A replay: this `Idempotency-Key` was used before with the same body; the batch "
+            "it created. Nothing new was queued."),
+            "headers": {"Location": {"description": "The batch's URL.",
+                                     "schema": {"type": "string"}}}},
+        _202={"headers": {"Location": {"description": "The batch's URL, to poll.",
+                                       "schema": {"type": "string"}}}},
+    ),
+)
 def submit_batch(
     body: BatchCreate, request: Request, response: Response, session: SessionDep,
     caller: BatchesWrite, settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> BatchAccepted:
+    """Queue up to 500 tailorings in one request, one job each, in one of two shapes: one
+    `resume` with `postings` (the postings are then ranked by how well they fit that resume),
+    or `items`, each a resume with a posting. Every item is checked before anything is
+    recorded; one bad item fails the whole request with a 422 naming it (`postings[3]`,
+    `items[2].resume.work[0].startDate`), and nothing is created. Needs the `batches:write`
+    scope. A batch counts as many units against the credential's rate limit as it has
+    items (a batch larger than the limit waits for a fresh window).
+
+    **Answer**: 202 with the batch id, its job ids in request order and its URL in
+    `Location`. Each job is an ordinary job (`GET /v1/jobs/{job_id}`, artifacts, cancel).
+    Poll the batch, or give a `webhook_url`: the batch announces itself once, with
+    `batch.completed`, when every job has finished; its jobs send no webhooks of their own.
+
+    **Idempotency**: as for a job, an `Idempotency-Key` with the same body answers 200 with
+    the batch it created and queues nothing; with a different body it is a 422.
+
+    **Errors**: 413 when the body exceeds the batch size limit, 422 for invalid input or a
+    reused key, 503 when the database is unavailable."""
     tenant = caller.tenant
     submit.check_idempotency_key(idempotency_key)
     submit.check_template(body.template)
@@ -109,18 +141,46 @@ def _accepted(batch: Batch, job_ids: list, response: Response) -> BatchAccepted:
     return BatchAccepted(id=batch.id, total=batch.total, job_ids=job_ids, location=location)
 
 
-@router.get("/{batch_id}", response_model=BatchOut)
-def get_batch(batch_id: str, session: SessionDep, caller: JobsRead) -> BatchOut:
+@router.get("/{batch_id}", response_model=BatchOut, summary="Get a batch",
+            responses=responses(*AUTHENTICATED, "not-found"))
+def get_batch(batch_id: BatchIdPath, session: SessionDep, caller: JobsRead) -> BatchOut:
+    """The batch as it is now: `running` until every job has finished, then `completed`;
+    how many jobs are in each state, each item with its job's state and match, and for a
+    one-resume batch the `ranking` of the postings scored so far, best fit first (it grows
+    as jobs get past scoring, so a posting's rank may change until the batch completes).
+
+    Read-only and safe to repeat; poll with a growing interval (a batch of hundreds takes
+    minutes). Needs the `jobs:read` scope.
+
+    **Errors**: 404 when there is no such batch for your tenant, 503 when the database is
+    unavailable."""
     return batch_out(session, caller.tenant, batch_id)
 
 
-@router.delete("/{batch_id}", response_model=BatchOut)
+@router.delete("/{batch_id}", response_model=BatchOut, summary="Cancel (and purge) a batch",
+               responses=responses(*AUTHENTICATED, "not-found", "validation-error"))
 def cancel_batch(
-    batch_id: str, session: SessionDep, caller: BatchesWrite,
-    purge: bool = Query(False, description="Also delete every item's resume, posting, outputs "
-                                           "and artifacts now."),
+    batch_id: BatchIdPath, session: SessionDep, caller: BatchesWrite,
+    purge: Annotated[bool, Query(
+        description="Also delete every item's resume, posting, stage outputs and artifacts "
+                    "now, and the batch's webhook URL and sent deliveries. The answer is the "
+                    "batch with `purged_at` set.",
+        examples=[True])] = False,
 ) -> BatchOut:
-    """Cancel the batch's unfinished items; with `purge`, delete their personal data too."""
+    """Cancel every job of the batch that has not finished (as `DELETE /v1/jobs/{job_id}`
+    does for one); jobs that already succeeded or failed keep their results. Once its last
+    job is final the batch is `completed` and announces itself (`batch.completed`) as usual.
+    Needs the `batches:write` scope.
+
+    **Purge** (`?purge=true`): also delete the personal data of every job in it at once, as
+    the retention period would later, and the batch's webhook URL and sent deliveries. The
+    jobs and the batch keep their ids, states and counts and get `purged_at`.
+
+    **Idempotent**: cancelling a batch with nothing left to cancel, or purging a purged one,
+    answers 200 with the batch again; a finished batch is not an error.
+
+    **Errors**: 404 when there is no such batch for your tenant; 422 when `purge` is not a
+    boolean; 503 when the database is unavailable."""
     tenant = caller.tenant
     batch = batches.get_batch(session, tenant, parse_id(batch_id, "batch"))
     if batch is None:

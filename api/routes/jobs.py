@@ -4,15 +4,24 @@ do the work."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import database, submit
-from api.deps import IdempotencyKey, JobsRead, JobsWrite, SessionDep, SettingsDep, parse_id
-from api.errors import AUTH_RESPONSES, PROBLEM_RESPONSES, ApiProblem, not_found, problem_doc
+from api.deps import (
+    IdempotencyKey,
+    JobIdPath,
+    JobsRead,
+    JobsWrite,
+    SessionDep,
+    SettingsDep,
+    parse_id,
+)
+from api.errors import AUTHENTICATED, ApiProblem, not_found, responses
 from api.purge import purge_jobs_now
 from api.schemas import ARTIFACT_NAMES, JobCreate, JobOut
 from api.views import job_location, job_out, queued_out, report_skills
@@ -24,8 +33,7 @@ from workers.db.session import new_session
 from workers.db.status_reads import SkillNames
 from workers.settings import Settings
 
-router = APIRouter(prefix="/v1/jobs", tags=["jobs"],
-                   responses={**PROBLEM_RESPONSES, **AUTH_RESPONSES})
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 
 def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | None]:
@@ -35,12 +43,45 @@ def load(session: Session, tenant: str, job_id: str) -> tuple[Job, SkillNames | 
     return found
 
 
-@router.post("", status_code=202, response_model=JobOut,
-             responses={200: {"model": JobOut, "description": "Replay of an earlier submit"}})
+@router.post(
+    "", status_code=202, response_model=JobOut, summary="Submit a job",
+    response_description="Accepted: the job, `queued`; its URL is in `Location`.",
+    responses=responses(
+        *AUTHENTICATED, "unreadable-body", "body-too-large", "validation-error",
+        "idempotency-key-reused",
+        _200={"model": JobOut, "description": (
+            "A replay: this `Idempotency-Key` was used before with the same body; the "
+            "job it created, as it is now. Nothing new was queued."),
+            "headers": {"Location": {"description": "The job's URL.",
+                                     "schema": {"type": "string"}}}},
+        _202={"headers": {"Location": {"description": "The job's URL, to poll.",
+                                       "schema": {"type": "string"}}}},
+    ),
+)
 async def submit_job(
     body: JobCreate, request: Request, response: Response, caller: JobsWrite,
     settings: SettingsDep, idempotency_key: IdempotencyKey = None,
 ) -> JobOut | Response:
+    """Queue one tailoring: a JSON Resume and a job posting in, a one-page PDF (and the other
+    artifacts) out. The body is checked in full before anything is recorded (the resume
+    against JSON Resume, the template and provider against what this server offers, the
+    webhook URL against the SSRF guard); an invalid body is a 422 naming every bad field, and
+    nothing is created. Needs the `jobs:write` scope; the job belongs to the credential's
+    tenant.
+
+    **Answer**: 202 with the job (`state: queued`) and its URL in `Location`. Poll it
+    (`GET /v1/jobs/{job_id}`) or give a `webhook_url` to be told once it succeeds or fails.
+
+    **Idempotency**: send an `Idempotency-Key` (any 1 to 255 printable characters, unique per
+    job you mean) to make the submit safe to retry: the same key with the same body answers
+    200 with the job the first request created, and queues nothing; the same key with a
+    different body is a 422 (`idempotency-key-reused`). Without a key every submit creates a
+    job. Keys are per tenant and kept until the job is purged (on request, or after the
+    retention period); after that the same key creates a new job.
+
+    **Errors**: 413 when the body exceeds the size limit, 422 for invalid input or a reused
+    key, 503 when the database is unavailable (retry after `Retry-After`; with a key, a retry
+    cannot create a second job)."""
     tenant = caller.tenant
     # In the event loop (see api.database): checks are CPU only, the insert awaits, and
     # anything that could block (a DNS lookup, the replay's queries) goes to a thread.
@@ -94,18 +135,60 @@ def replay(
         return job_out(job, settings, skills)
 
 
-@router.get("/{job_id}", response_model=JobOut)
-def get_job(job_id: str, session: SessionDep, caller: JobsRead, settings: SettingsDep) -> JobOut:
+@router.get("/{job_id}", response_model=JobOut, summary="Get a job",
+            responses=responses(*AUTHENTICATED, "not-found"))
+def get_job(
+    job_id: JobIdPath, session: SessionDep, caller: JobsRead, settings: SettingsDep
+) -> JobOut:
+    """The job as it is now: its `state` (`queued → parsing → scoring → rewriting → compiling
+    → uploading → succeeded`, or `failed` / `cancelled`, or `ranked` for a rank-first batch's
+    item that was scored but not tailored), the stages run so far with their
+    timings, the match before and after tailoring once scored, and once `succeeded` presigned
+    download URLs of its artifacts (valid `artifacts_expire_in_s` seconds; poll again for
+    fresh ones). A failed job carries `error`, naming the stage and, for bad input, the field.
+    A purged job (`purged_at`) keeps its state and timings but no resume, posting, outputs or
+    artifacts.
+
+    Read-only and safe to repeat. Poll with a growing interval (start near 1 s, cap near
+    10 s): a job takes seconds to a minute. A `Retry-After` on a 429 or 503 says when to
+    retry. Needs the `jobs:read` scope.
+
+    **Errors**: 404 when there is no such job for your tenant (a malformed id included), 503
+    when the database is unavailable."""
     job, skills = load(session, caller.tenant, job_id)
     return job_out(job, settings, skills)
 
 
-@router.get("/{job_id}/artifacts/{name}", status_code=302, response_class=RedirectResponse,
-            responses={302: {"description": "Redirect to a presigned download URL"},
-                       409: problem_doc("The job has not succeeded (yet)")})
+@router.get(
+    "/{job_id}/artifacts/{name}", status_code=302, summary="Download an artifact",
+    response_class=RedirectResponse,
+    responses=responses(
+        *AUTHENTICATED, "not-found", "artifact-not-ready",
+        _302={"description": (
+            "A redirect to a presigned URL of the file, valid for minutes; follow it "
+            "(`curl -L`). Not cacheable: ask again for a fresh URL."),
+            "headers": {"Location": {"description": "The presigned download URL.",
+                                     "schema": {"type": "string", "format": "uri"}}}},
+    ),
+)
 def get_artifact(
-    job_id: str, name: str, session: SessionDep, caller: JobsRead
+    job_id: JobIdPath,
+    name: Annotated[str, Path(
+        description="The artifact's file name: `resume.pdf`, `resume.tex`, `report.json`, "
+                    "`tailored.json`, and with a letter `letter.pdf`, `letter.tex`, "
+                    "`letter.md` (`GET /v1/meta` lists them).",
+        examples=["resume.pdf"])],
+    session: SessionDep, caller: JobsRead,
 ) -> RedirectResponse:
+    """One file the job wrote, as a 302 redirect to a presigned URL in the object store
+    (the file itself never passes through the API). The URL expires in minutes and carries
+    its own signature: send no credentials when following it (the object store does not
+    take them). Needs the `jobs:read` scope.
+
+    Read-only and safe to repeat; each answer signs a new URL.
+
+    **Errors**: 404 for an unknown job or artifact name; 409 (`artifact-not-ready`) while the
+    job has not succeeded; 503 when the database is unavailable."""
     job, _ = load(session, caller.tenant, job_id)
     if name not in ARTIFACT_NAMES:
         raise not_found(f"artifact {name!r} (one of {', '.join(ARTIFACT_NAMES)})")
@@ -120,13 +203,33 @@ def get_artifact(
                             headers={"Cache-Control": "no-store"})
 
 
-@router.delete("/{job_id}", response_model=JobOut,
-               responses={409: problem_doc("The job already finished")})
+@router.delete("/{job_id}", response_model=JobOut, summary="Cancel (and purge) a job",
+               responses=responses(*AUTHENTICATED, "not-found", "job-finished",
+                                   "validation-error"))
 def cancel_job(
-    job_id: str, session: SessionDep, caller: JobsWrite, settings: SettingsDep,
-    purge: bool = Query(False, description="Also delete the resume, posting, outputs and "
-                                           "artifacts now (a running job is cancelled first)."),
+    job_id: JobIdPath, session: SessionDep, caller: JobsWrite, settings: SettingsDep,
+    purge: Annotated[bool, Query(
+        description="Also delete the job's resume, posting, stage outputs and artifacts now "
+                    "(a running job is cancelled first). The answer is the job with "
+                    "`purged_at` set; purging a finished or purged job is not an error.",
+        examples=[True])] = False,
 ) -> JobOut:
+    """Stop a job that has not finished: its state becomes `cancelled` at once, the stages
+    not yet started never run, and a stage already running is not interrupted but cannot
+    move the job on: it stays cancelled, with no artifacts. A cancelled job sends no
+    webhook; a job in a batch counts as cancelled in it. Needs the `jobs:write` scope.
+
+    **Purge** (`?purge=true`): also delete the job's personal data at once, as the retention
+    period would later: the resume, the posting, every stage's output and the artifacts in
+    the object store. The job keeps its id, state and timings and gets `purged_at`. A job
+    that already succeeded or failed can be purged (it is not cancelled then).
+
+    **Idempotent**: cancelling a cancelled job answers 200 with the job again; so does
+    purging a purged one.
+
+    **Errors**: 404 when there is no such job; 409 (`job-finished`) when, without `purge`,
+    it already succeeded or failed; 422 when `purge` is not a boolean; 503 when the database
+    is unavailable."""
     tenant = caller.tenant
     change = transitions.cancel_job(session, tenant, parse_id(job_id))
     if purge:

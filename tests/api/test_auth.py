@@ -187,13 +187,16 @@ def test_metrics_and_docs_can_require_a_key() -> None:
         assert client.get("/openapi.json").status_code == 200
     settings = jwt_settings(api_metrics_require_key=True, api_docs_require_key=True)
     with _client(settings) as client:
-        for path in ("/metrics", "/docs", "/openapi.json"):
+        for path in ("/metrics", "/docs", "/redoc", "/openapi.json"):
             _problem(client.get(path), 401)
         _problem(client.get("/metrics", headers=bearer()), 403)  # needs admin
         assert client.get("/metrics", headers=bearer(scope="admin")).status_code == 200
         spec = client.get("/openapi.json", headers=bearer(scope="jobs:read"))
         assert "/v1/jobs" in spec.json()["paths"]
         assert "swagger" in client.get("/docs", headers=bearer()).text.lower()
+        assert "redoc" in client.get("/redoc", headers=bearer()).text.lower()
+        # The pages' scripts stay public: a browser cannot send a key for a <script>.
+        assert client.get("/docs-assets/redoc/redoc.standalone.js").status_code == 200
 
 
 def test_the_request_id_is_echoed_or_made(client: TestClient) -> None:

@@ -15,6 +15,7 @@ from standardwebhooks import Webhook
 
 from tests.api import factories
 from tests.api.conftest import poll
+from tests.api.openapi_checks import webhook_errors
 from tests.webhook_receiver import Receiver
 from workers import chain
 from workers.db import outbox
@@ -79,6 +80,7 @@ def test_batch_of_20_postings_ranks_and_fires_one_webhook(
     assert len(received) == 1, "exactly one batch webhook, and none per item"
     event = _verifier().verify(received[0].body, received[0].headers)
     assert event["type"] == "batch.completed"
+    assert webhook_errors("batch.completed", event, received[0].headers) == []
     assert event["data"]["batch_id"] == accepted["id"] and event["data"]["succeeded"] == 20
 
 
@@ -137,6 +139,7 @@ def test_webhook_retried_after_two_500s_with_valid_signatures(
     assert attempts[0].headers["webhook-id"] == rows[0].event_id
     assert len({a.body for a in attempts}) == 1
     assert events[0]["type"] == "job.succeeded" and events[0]["data"]["job_id"] == job["id"]
+    assert webhook_errors("job.succeeded", events[0], attempts[0].headers) == []
 
 
 def test_410_stops_retries(receiver: Receiver, db_session: Session, celery_workers: Any) -> None:

@@ -18,6 +18,7 @@ from standardwebhooks import Webhook
 from api import database
 from tests.api import factories
 from tests.api.conftest import poll
+from tests.api.openapi_checks import webhook_errors
 from tests.webhook_receiver import Receiver
 from workers.db import jobs
 from workers.db.models import Job
@@ -220,3 +221,4 @@ def test_failed_job_reports_its_error_and_fires_job_failed(
     payload = Webhook(get_settings().webhook_secret_for("default")).verify(event.body,
                                                                             event.headers)
     assert payload["type"] == "job.failed" and payload["data"]["job_id"] == job["id"]
+    assert webhook_errors("job.failed", payload, event.headers) == []
