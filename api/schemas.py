@@ -1,5 +1,7 @@
 """Request and response bodies. Requests reject unknown keys (a typo'd field is an error, not
-silently ignored); the resume inside follows JSON Resume, which allows extra keys."""
+silently ignored); the resume inside follows JSON Resume, which allows extra keys. One module
+past 400 lines: every wire model with its description and example, the OpenAPI document's
+`components` in one place."""
 
 from __future__ import annotations
 

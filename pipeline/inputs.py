@@ -3,6 +3,8 @@ HTML, or `-` for standard input).
 
 Every input is hostile: size-limited, decoded strictly, and any problem raised as InvalidInput
 with a one-line message naming where it is (`work[2].startDate: not a date`, `posting: empty`).
+One module past 400 lines: the CLI, the API and the workers read through it, and its limits
+and messages must be the same for all of them.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ applied, a SeaweedFS `weed mini` S3 server on free loopback ports (credentials f
 keys from any other run on the same Redis, and real `celery worker` processes (prefork, one
 process per queue by default) started on demand. Everything is torn down at the end: the
 database dropped, the prefixed Redis keys deleted, every process this plugin started stopped.
+
+One module past 400 lines on purpose: it is the one pytest plugin every service test loads,
+and its fixtures depend on each other in session order.
 """
 
 from __future__ import annotations

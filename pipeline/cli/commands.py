@@ -2,7 +2,8 @@
 
 Start-up must stay fast (`--help` under 0.3 s), so this module imports only Typer and the
 error types at the top; pydantic models, spaCy, Jinja2, pypdf and the stage modules are
-imported inside the command that needs them.
+imported inside the command that needs them. Past 400 lines because each command's options
+and help text are its documentation; the work is in the stage packages.
 """
 
 from __future__ import annotations
