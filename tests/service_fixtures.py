@@ -61,11 +61,12 @@ def wait_for(
         time.sleep(interval)
 
 
-def free_ports(count: int) -> list[int]:
+def free_ports(count: int, address: str = "127.0.0.1") -> list[int]:
+    """`count` distinct free ports on `address` (held open together, so none repeats)."""
     sockets = []
     for _ in range(count):
         sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((address, 0))
         sockets.append(sock)
     ports = [sock.getsockname()[1] for sock in sockets]
     for sock in sockets:
@@ -73,10 +74,10 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
-def _port_open(port: int) -> bool:
+def port_open(port: int, address: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        return sock.connect_ex((address, port)) == 0
 
 
 def stop_process(proc: subprocess.Popen[Any], *, timeout: float = 10.0) -> None:
@@ -115,7 +116,9 @@ def weed_binary() -> str:
     return found
 
 
-def start_seaweedfs(workdir: Path) -> S3Server:
+def start_seaweedfs(workdir: Path, address: str = "127.0.0.1") -> S3Server:
+    """`weed mini` with an S3 identity of its own, every port free on `address` (`-ip` is
+    also what its parts advertise to each other)."""
     data = workdir / "data"
     data.mkdir(parents=True, exist_ok=True)
     access_key = "AK" + secrets.token_hex(8).upper()
@@ -131,9 +134,9 @@ def start_seaweedfs(workdir: Path) -> S3Server:
         "filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc",
         "s3.port.iceberg", "s3.port.lance",
     ]
-    ports = dict(zip(names, free_ports(len(names)), strict=True))
+    ports = dict(zip(names, free_ports(len(names), address), strict=True))
     args = [
-        weed_binary(), "mini", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        weed_binary(), "mini", f"-dir={data}", f"-ip={address}", f"-ip.bind={address}",
         "-master.telemetry=false", f"-s3.config={config}", "-webdav=false", "-admin.ui=false",
         *(f"-{name}={port}" for name, port in ports.items()),
     ]
@@ -141,15 +144,19 @@ def start_seaweedfs(workdir: Path) -> S3Server:
     with log_path.open("wb") as log:
         proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-    server = S3Server(f"http://127.0.0.1:{ports['s3.port']}", access_key, secret_key,
+    server = S3Server(f"http://{address}:{ports['s3.port']}", access_key, secret_key,
                       log_path, proc)
 
     def ready() -> bool:
         if proc.poll() is not None:
             raise RuntimeError(f"weed mini exited ({proc.returncode}); see {log_path}")
-        return _port_open(ports["s3.port"]) and b"ready to use" in log_path.read_bytes()
+        return port_open(ports["s3.port"], address) and b"ready to use" in log_path.read_bytes()
 
-    wait_for(ready, timeout=60, interval=0.1, what="SeaweedFS to start")
+    try:
+        wait_for(ready, timeout=90, interval=0.1, what="SeaweedFS to start")
+    except BaseException:
+        stop_process(proc)
+        raise
     return server
 
 
@@ -332,6 +339,15 @@ def db_session(service_env: dict[str, str]) -> Iterator[Session]:
 # ---------------------------------------------------------------- Celery workers
 
 
+def child_pids(pid: int) -> list[int]:
+    """The child processes of `pid`: for a prefork worker, its pool (the ones that run tasks)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        return [int(child) for child in path.read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
 @dataclass
 class Worker:
     name: str
@@ -340,12 +356,7 @@ class Worker:
     log_path: Path
 
     def pool_children(self) -> list[int]:
-        """PIDs of the prefork pool's child processes (the ones that run tasks)."""
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except FileNotFoundError:
-            return []
+        return child_pids(self.process.pid)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

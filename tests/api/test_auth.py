@@ -17,8 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.deps import current_settings
-from tests.api.tokens import AUDIENCE, ISSUER, bearer, jwt_settings, token
+from tests.api.tokens import AUDIENCE, ISSUER, app_client, bearer, jwt_settings, token
 from workers.settings import Settings
 
 JOB = {"resume": {"basics": {"name": "Ada"}}, "posting": "Backend engineer. Python."}
@@ -29,9 +28,7 @@ AUTHENTICATED_404 = "/v1/jobs/not-an-id"
 
 
 def _client(settings: Settings) -> TestClient:
-    app = create_app(settings)
-    app.dependency_overrides[current_settings] = lambda: settings
-    return TestClient(app, raise_server_exceptions=True)
+    return app_client(settings)
 
 
 @pytest.fixture

@@ -8,20 +8,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.deps import current_settings
 from api.schemas import DEFAULT_TAILOR_TOP, BatchCreate
 from tests.api import factories
-from tests.api.tokens import bearer, jwt_settings
-from workers.settings import Settings
+from tests.api.tokens import app_client, bearer
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     # Callers authenticate with a JWT: no Postgres behind these tests.
-    app = create_app(Settings())
-    app.dependency_overrides[current_settings] = lambda: jwt_settings()
-    with TestClient(app, raise_server_exceptions=True, headers=bearer()) as test_client:
+    with app_client(headers=bearer()) as test_client:
         yield test_client
 
 

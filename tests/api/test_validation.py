@@ -13,23 +13,19 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.deps import current_settings
 from api.errors import field_path
-from tests.api.tokens import bearer, jwt_settings
-from workers.settings import Settings
+from tests.api.tokens import app_client, bearer, jwt_settings
 
 LIMIT = 64 * 1024
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    app = create_app(Settings(api_max_body_bytes=LIMIT, api_max_batch_body_bytes=2 * LIMIT))
     # Whatever the environment says (service tests allow private webhooks), these refuse them.
     # Callers authenticate with a JWT: no Postgres behind these tests.
-    app.dependency_overrides[current_settings] = lambda: jwt_settings(
-        allow_private_webhooks=False)
-    with TestClient(app, raise_server_exceptions=True, headers=bearer()) as test_client:
+    settings = jwt_settings(api_max_body_bytes=LIMIT, api_max_batch_body_bytes=2 * LIMIT,
+                            allow_private_webhooks=False)
+    with app_client(settings, headers=bearer()) as test_client:
         yield test_client
 
 

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import jwt
+from fastapi.testclient import TestClient
 
 from workers.settings import Settings
 
@@ -34,3 +35,16 @@ def token(tenant: str = "acme", scope: str = ALL_SCOPES, *, key: Any = SECRET,
 
 def bearer(tenant: str = "acme", scope: str = ALL_SCOPES, **claims: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(tenant, scope, **claims)}"}
+
+
+def app_client(settings: Settings | None = None, *,
+               headers: dict[str, str] | None = None) -> TestClient:
+    """A TestClient over the ASGI app on `settings` (JWTs accepted by default); use it as a
+    context manager. Without Postgres: only what JWTs authenticate works."""
+    from api.app import create_app
+    from api.deps import current_settings
+
+    settings = settings or jwt_settings()
+    app = create_app(settings)
+    app.dependency_overrides[current_settings] = lambda: settings
+    return TestClient(app, raise_server_exceptions=True, headers=headers)

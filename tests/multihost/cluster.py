@@ -23,7 +23,7 @@ import httpx
 
 from tests.multihost.netns import Host
 from tests.multihost.servers import free_port
-from tests.service_fixtures import stop_process, wait_for
+from tests.service_fixtures import child_pids, stop_process, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -111,11 +111,7 @@ class RunningProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def pool_children(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except FileNotFoundError:
-            return []
+        return child_pids(self.process.pid)
 
     def wait_ready(self, timeout: float = 180) -> None:
         def ready() -> bool:

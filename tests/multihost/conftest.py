@@ -26,9 +26,8 @@ from tests.multihost.servers import (
     PostgresCluster,
     start_postgres,
     start_redis,
-    start_seaweedfs_on,
 )
-from tests.service_fixtures import S3Server, stop_process
+from tests.service_fixtures import S3Server, start_seaweedfs, stop_process
 
 # What each host runs (README: one worker per queue, compile with more processes).
 ROLES: dict[str, tuple[WorkerSpec, ...]] = {
@@ -111,7 +110,7 @@ def cluster(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clus
         stops.append(redis_server.stop)
         postgres = start_postgres(address, str(lab.subnet))
         stops.append(postgres.stop)
-        s3 = start_seaweedfs_on(address, workdir / "s3")
+        s3 = start_seaweedfs(workdir / "s3", address)
         stops.append(lambda: stop_process(s3.process))
         database = "resume_tailor"
         bucket = f"rt-multihost-{lab.token}"

@@ -1,5 +1,6 @@
 """The shared servers of a multi-host test, each of its own, listening on one address that
-every host reaches (the bridge's): Redis, a Postgres cluster, SeaweedFS S3.
+every host reaches (the bridge's): Redis and a Postgres cluster (SeaweedFS is
+`tests.service_fixtures.start_seaweedfs` on that address).
 
 The machine's Postgres and Redis listen on 127.0.0.1 only, which another network namespace
 cannot reach, so the test cannot use them. Each `start_*` returns a server whose `stop`
@@ -8,10 +9,7 @@ removes it and its data; a failed start cleans up what it made before raising.
 
 from __future__ import annotations
 
-import json
-import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -20,21 +18,13 @@ from pathlib import Path
 import psycopg
 import redis
 
-from tests.service_fixtures import S3Server, stop_process, wait_for, weed_binary
+from tests.service_fixtures import free_ports, stop_process, wait_for
 
 POSTGRES_USER = "postgres"
 
 
 def free_port(address: str) -> int:
-    with socket.socket() as sock:
-        sock.bind((address, 0))
-        return int(sock.getsockname()[1])
-
-
-def port_open(address: str, port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex((address, port)) == 0
+    return free_ports(1, address)[0]
 
 
 # ---------------------------------------------------------------- Redis
@@ -162,52 +152,3 @@ def start_postgres(address: str, subnet: str) -> PostgresCluster:
         cluster.stop()
         raise
     return cluster
-
-
-# ---------------------------------------------------------------- S3 (SeaweedFS)
-
-
-def start_seaweedfs_on(address: str, workdir: Path) -> S3Server:
-    """`weed mini` as tests/service_fixtures.py starts it, bound to `address` instead of
-    loopback (`-ip` is also what it advertises between its own parts)."""
-    data = workdir / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    access_key = "AK" + secrets.token_hex(8).upper()
-    secret_key = secrets.token_urlsafe(30)
-    config = workdir / "s3.json"
-    config.write_text(json.dumps({"identities": [{
-        "name": "resume-tailor",
-        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
-        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-    }]}))
-    names = [
-        "master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
-        "filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc",
-        "s3.port.iceberg", "s3.port.lance",
-    ]
-    ports = {name: free_port(address) for name in names}
-    if len(set(ports.values())) != len(ports):  # the kernel handed one out twice
-        return start_seaweedfs_on(address, workdir)
-    args = [
-        weed_binary(), "mini", f"-dir={data}", f"-ip={address}", f"-ip.bind={address}",
-        "-master.telemetry=false", f"-s3.config={config}", "-webdav=false", "-admin.ui=false",
-        *(f"-{name}={port}" for name, port in ports.items()),
-    ]
-    log_path = workdir / "weed.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    server = S3Server(f"http://{address}:{ports['s3.port']}", access_key, secret_key,
-                      log_path, process)
-
-    def ready() -> bool:
-        if process.poll() is not None:
-            raise RuntimeError(f"weed mini exited ({process.returncode}); see {log_path}")
-        return port_open(address, ports["s3.port"]) and b"ready to use" in log_path.read_bytes()
-
-    try:
-        wait_for(ready, timeout=90, interval=0.1, what="SeaweedFS to start")
-    except BaseException:
-        stop_process(process)
-        raise
-    return server
