@@ -79,7 +79,10 @@ def _stop_all(processes: dict[str, subprocess.Popen[bytes]]) -> None:
 
 
 def test_compose_services_run_a_job(service_env: dict[str, str], tmp_path: Path) -> None:
-    values = {**read_dotenv(ENV_EXAMPLE), "RT_KEY_PREFIX": service_env["RT_KEY_PREFIX"],
+    # A Redis namespace of its own inside the session's (deleted with it): the session's
+    # workers must not take its tasks, nor its per-address rate limit count their requests.
+    values = {**read_dotenv(ENV_EXAMPLE),
+              "RT_KEY_PREFIX": service_env["RT_KEY_PREFIX"] + "compose:",
               "COMPILE_CONCURRENCY": "1"}
     services = our_services(load_compose(values))
     api_port, flower_port = free_ports(2)

@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 # enough that no stage of a loaded 2-core machine hits them (the reaper would then requeue
 # healthy work). Every `RT_` name here is an existing setting (workers/settings.py).
 SOFT_TIME_LIMITS_S = {"parse": 30, "score": 30, "rewrite": 30, "compile": 45, "upload": 30,
-                      "webhooks": 15, "reaper": 15}
+                      "rank": 30, "webhooks": 15, "reaper": 15}
 TIME_LIMIT_GRACE_S = 5
 RETRY_BACKOFF_MAX_S = 1
 REAPER_GRACE_S = 0

@@ -48,6 +48,7 @@ class Cluster:
     s3: S3Server
     bucket: str
     redis_url: str
+    api_headers: dict[str, str]
 
     def host(self, name: str) -> Host:
         return self.lab.hosts[name]
@@ -99,6 +100,16 @@ def lab() -> Iterator[Lab]:
     assert not errors, f"lab teardown: {errors}"
 
 
+def admin(env: dict[str, str], *args: str) -> str:
+    """`resume-tailor-admin ARGS` on the cluster's settings; its standard output."""
+    done = subprocess.run([str(BIN / "resume-tailor-admin"), *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"resume-tailor-admin {' '.join(args)} exited {done.returncode}:\n"
+                           f"{done.stderr[-3000:]}")
+    return done.stdout
+
+
 @pytest.fixture(scope="module")
 def cluster(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """Servers on the bridge address, migrated, the bucket made, API + control workers up."""
@@ -119,9 +130,10 @@ def cluster(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clus
             s3_endpoint=s3.endpoint_url, s3_access_key=s3.access_key,
             s3_secret_key=s3.secret_key, bucket=bucket)
         env = process_env(rt_env)
-        for command in ("migrate", "ensure-bucket"):
-            subprocess.run([str(BIN / "resume-tailor-admin"), command], env=env, cwd=ROOT,
-                           check=True, capture_output=True, timeout=120)
+        admin(env, "migrate")
+        admin(env, "ensure-bucket")
+        # The key an operator makes for a platform; its one line on stdout is the key.
+        api_key = admin(env, "keys", "create", "--tenant", "multihost").strip()
         processes = Processes(workdir / "logs", env)
         processes.logdir.mkdir()
         stops.append(processes.stop_all)
@@ -129,7 +141,7 @@ def cluster(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clus
         processes.start_role(None, CONTROL)
         processes.start_beat(workdir / "celerybeat-schedule")
         yield Cluster(api_url, lab, processes, postgres, database, s3, bucket,
-                      redis_server.url)
+                      redis_server.url, {"X-API-Key": api_key})
     finally:
         for stop in reversed(stops):
             stop()

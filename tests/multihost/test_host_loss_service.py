@@ -99,7 +99,8 @@ def test_batch_completes_after_a_worker_host_is_killed_mid_batch(
         "postings": [{"label": f"posting-{i}", "posting": factories.posting(i)}
                      for i in range(POSTINGS)],
     }
-    with httpx.Client(base_url=cluster.api_url, timeout=30) as http:
+    with httpx.Client(base_url=cluster.api_url, timeout=30,
+                      headers=cluster.api_headers) as http:
         response = http.post("/v1/batches", json=body)
         assert response.status_code == 202, response.text
         batch_id = response.json()["id"]

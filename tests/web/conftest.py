@@ -44,13 +44,15 @@ def built_page() -> Path:
     return ROOT / "web" / "dist"
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running on this thread
+# while it is open, and later tests that call asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} missing: run `bash scripts/install-browser.sh`")
@@ -66,13 +68,18 @@ def page_url(built_page: Path, api_url: str) -> str:  # noqa: F811 - the importe
 
 
 @pytest.fixture
-def page(browser: Browser, api_key: Credential) -> Iterator[Page]:
+def page(browser: Browser, api_key: Credential, api_url: str  # noqa: F811
+         ) -> Iterator[Page]:
     """A fresh tab that already holds the `default` tenant's API key, as a person who pasted
     it into the key field would."""
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    # Init scripts run in every document of the tab, frames too (the PDF preview from the S3
+    # server, the browser's own viewer, where storage may be null): only the page's origin.
+    origin = json.dumps(api_url.rstrip("/"))
+    key_name, key = json.dumps(KEY_STORAGE), json.dumps(api_key.key)
     context.add_init_script(
-        f"if (!sessionStorage.getItem({json.dumps(KEY_STORAGE)})) "
-        f"sessionStorage.setItem({json.dumps(KEY_STORAGE)}, {json.dumps(api_key.key)});")
+        f"if (location.origin === {origin} && !sessionStorage.getItem({key_name})) "
+        f"sessionStorage.setItem({key_name}, {key});")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, Request, expect
 from pypdf import PdfReader
 
 from tests.api import factories
-from tests.service_fixtures import WorkerPool
+from tests.service_fixtures import Credential, WorkerPool
 from tests.web.conftest import assert_accessible, assert_fits_phone, screenshot
 from tests.webhook_receiver import Receiver
 
@@ -190,7 +190,8 @@ def _twenty_postings() -> list[dict[str, str]]:
 
 
 def test_rank_twenty_postings_then_tailor_the_best(
-    page: Page, page_url: str, live_workers: WorkerPool, receiver: Receiver, tmp_path: Path
+    page: Page, page_url: str, live_workers: WorkerPool, receiver: Receiver, tmp_path: Path,
+    api_key: Credential,
 ) -> None:
     postings = _twenty_postings()
     jsonl = tmp_path / "postings.jsonl"
@@ -218,7 +219,9 @@ def test_rank_twenty_postings_then_tailor_the_best(
 
     # The page's table is the API's ranking.
     batch_id = page.url.rsplit("/", 1)[1]
-    ranking = httpx.get(f"{page_url}/v1/batches/{batch_id}", timeout=30).json()["ranking"]
+    answer = httpx.get(f"{page_url}/v1/batches/{batch_id}", headers=api_key.headers, timeout=30)
+    assert answer.status_code == 200, answer.text
+    ranking = answer.json()["ranking"]
     top = ranking[0]
     expect(rows.first).to_contain_text(top["label"])
     assert_accessible(page, "rank view")

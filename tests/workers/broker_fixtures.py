@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import kombu.pools
 import redis
 
 from tests.service_fixtures import ROOT, free_ports, stop_process, wait_for
@@ -82,9 +83,9 @@ def _apply(env: dict[str, str], unset: tuple[str, ...] = ()) -> None:
     get_settings.cache_clear()
     cache.reset_client()
     app.conf.update(build_config(get_settings()))
-    # The app keeps its broker connections pooled: drop them, so sends use the new URL.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # The app's broker connections are pooled in kombu's registry, keyed by URL: empty it, so
+    # sends use the new URL and a later switch back does not find the pool closed here.
+    kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.api import factories
 from tests.api.conftest import poll
 from tests.api_server import serve_api
-from tests.service_fixtures import WorkerPool, free_ports
+from tests.service_fixtures import Credential, WorkerPool, free_ports
 from workers.app import DELIVER_TASK, app
 from workers.settings import QUEUES, STAGES
 
@@ -69,8 +69,8 @@ def api(service_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
 
 
 def test_workers_and_api_export_what_a_job_did(metered_workers: dict[str, str],
-                                               api: str) -> None:
-    with httpx.Client(base_url=api, timeout=30) as http:
+                                               api: str, api_key: Credential) -> None:
+    with httpx.Client(base_url=api, timeout=30, headers=api_key.headers) as http:
         submitted = http.post("/v1/jobs", json=factories.job(template="modern"))
         assert submitted.status_code == 202, submitted.text
         done = poll(http, submitted.headers["location"])
