@@ -68,14 +68,13 @@ def page_url(built_page: Path, api_url: str) -> str:  # noqa: F811 - the importe
 
 
 @pytest.fixture
-def page(browser: Browser, api_key: Credential, api_url: str  # noqa: F811
-         ) -> Iterator[Page]:
+def page(browser: Browser, api_key: Credential, page_url: str) -> Iterator[Page]:
     """A fresh tab that already holds the `default` tenant's API key, as a person who pasted
     it into the key field would."""
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     # Init scripts run in every document of the tab, frames too (the PDF preview from the S3
     # server, the browser's own viewer, where storage may be null): only the page's origin.
-    origin = json.dumps(api_url.rstrip("/"))
+    origin = json.dumps(page_url.rstrip("/"))
     key_name, key = json.dumps(KEY_STORAGE), json.dumps(api_key.key)
     context.add_init_script(
         f"if (location.origin === {origin} && !sessionStorage.getItem({key_name})) "

@@ -47,7 +47,11 @@ class RedisServer:
                 return False
 
         wait_for(answers, timeout=15, interval=0.05, what=f"redis-server on {self.port}")
-        assert client.dbsize() == 0
+        # Empty as it starts: nothing loaded from disk. (Not `dbsize() == 0`: the workers,
+        # reconnecting, declare their queues the moment it answers.)
+        persistence = client.info("persistence")
+        assert persistence["aof_enabled"] == 0, persistence
+        assert persistence["rdb_last_load_keys_loaded"] == 0, persistence
 
     def kill(self) -> None:
         assert self.process is not None
