@@ -40,13 +40,14 @@ _NOT_TOOLS = frozenset((
     "ADA",
 ))
 _MASK = re.compile(r"<[A-Z]+>")
-_KNOWN, _TOOL, _OTHER = "known", "tool", "other"
-_GLUE_WORDS = frozenset({"and", "or"})
+_KNOWN, _TOOL = "known", "tool"
 
 
 def tool_shaped(word: str) -> bool:
     """Whether the word looks like a product name by itself (see the module)."""
-    if word.upper() in _NOT_TOOLS or len(word) < 2:
+    if len(word) < 2 or word.isalpha() and word.islower():
+        return False  # every shape needs a capital, a digit or a dot: most words end here
+    if word.upper() in _NOT_TOOLS:
         return False
     return bool(_INNER_CAPITAL.match(word) or _FILE_LIKE.match(word) or _ACRONYM.match(word))
 
@@ -57,32 +58,36 @@ def find_listed_tools(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
     hard = [(f.start, f.end) for f in found if f.kind == SkillKind.hard]
     if not hard:
         return []
-    # The text as a sequence of items in order: known hard skills (KNOWN), tool-shaped words
-    # (TOOL) and other words (OTHER). A run is a stretch of KNOWN and TOOL items with only list
-    # punctuation between; its TOOL words count when it holds a KNOWN one.
+    # The text as a sequence of items in order: known hard skills (KNOWN) and tool-shaped
+    # words (TOOL). A run is a stretch of items with only list punctuation between; its TOOL
+    # words count when it holds a KNOWN one. Any other word between two items breaks the run
+    # (`_is_gap` allows only list punctuation and "and"/"or"), so other words need no item.
     taken = sorted((f.start, f.end) for f in found)
     items: list[tuple[int, int, str, str]] = [(s, e, _KNOWN, "") for s, e in hard]
+    lines: dict[int, bool] = {}  # whether the line starting there is written in capitals
     for m in _WORD.finditer(text):
-        if (_inside(taken, m.start(), m.end()) or _masked(text, m.start())
-                or m.group().lower() in _GLUE_WORDS):
-            continue  # glue is part of the gap between items
-        tool = tool_shaped(m.group()) and not _shouting(text, m.start())
-        items.append((m.start(), m.end(), _TOOL if tool else _OTHER, m.group()))
+        word = m.group()
+        if not tool_shaped(word):  # glue ("and", "or") included
+            continue
+        start, end = m.span()
+        if _inside(taken, start, end) or _masked(text, start) or _shouting(text, start, lines):
+            continue
+        items.append((start, end, _TOOL, word))
     items.sort()
     tools: list[FoundSkill] = []
     run: list[tuple[int, str]] = []
     anchored = False
     previous_end = -1
     for start, end, kind, word in items:
-        if previous_end < 0 or kind == _OTHER or not _is_gap(text, previous_end, start):
+        if previous_end < 0 or not _is_gap(text, previous_end, start):
             if anchored:
                 tools += [_as_skill(w, s) for s, w in run]
             run, anchored = [], False
         if kind == _KNOWN:
             anchored = True
-        elif kind == _TOOL:
+        else:
             run.append((start, word))
-        previous_end = -1 if kind == _OTHER else end
+        previous_end = end
     if anchored:
         tools += [_as_skill(w, s) for s, w in run]
     return tools
@@ -95,13 +100,17 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
                for j in (i, i + 1))
 
 
-def _shouting(text: str, start: int) -> bool:
+def _shouting(text: str, start: int, lines: dict[int, bool]) -> bool:
     """Whether the word stands in a line written in capitals ("SENIOR BACKEND DEVELOPER"),
-    where every word is shaped like an acronym."""
+    where every word is shaped like an acronym. `lines` keeps each line's answer."""
     line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    letters = [c for c in text[line_start:line_end if line_end >= 0 else None] if c.isalpha()]
-    return len(letters) > 12 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    if line_start not in lines:
+        line_end = text.find("\n", start)
+        line = text[line_start:line_end if line_end >= 0 else None]
+        letters = [c for c in line if c.isalpha()]
+        lines[line_start] = (len(letters) > 12
+                             and sum(c.isupper() for c in letters) > 0.8 * len(letters))
+    return lines[line_start]
 
 
 def _is_gap(text: str, start: int, end: int) -> bool:

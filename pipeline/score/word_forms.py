@@ -14,6 +14,7 @@ every noun that shares its stem ("accounts").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ _NOT_AFTER = {"lead": frozenset({"generation", "gen", "time", "times", "scoring"
 _STOP = frozenset({"a", "an", "the", "of", "and", "&", "for", "in", "on", "to", "with"})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of the word; the same words recur
 def stem(word: str) -> str:
     """The stem both sides are compared by: "Engineering" → "engin", "Engineer" → "engin",
     "Mentored" → "mentor", "communication" → "communicat", "led" → "lead"."""
@@ -74,6 +76,7 @@ class Words:
     lower: tuple[str, ...]
 
     @classmethod
+    @functools.lru_cache(maxsize=1024)  # a resume's fields, read again for every posting ranked
     def of(cls, text: str) -> Words:
         tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)
                   if m.group(0).lower() not in _STOP]
