@@ -9,7 +9,7 @@ and a live child is counted once, on its own.
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,7 +35,7 @@ def _group(cmdline: list[str]) -> str | None:
 
 
 def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False,
-             roots: Iterable[int] | None = None, postgres: Iterable[int] = ()) -> Counter[str]:
+             roots: Iterable[int] | None = None, postgres: Iterable[int] = ()) -> dict[str, float]:
     """CPU seconds so far, by component; `extra` names further pids (the benchmark itself),
     whose otherwise unrecognised child processes count with them. `split_pools` counts a
     Celery worker's main process apart from its pool children.
@@ -58,7 +58,7 @@ def snapshot(extra: dict[int, str] | None = None, *, split_pools: bool = False,
         # utime, stime, cutime, cstime (fields 14-17 of stat; 11-14 after the name)
         seen[pid] = (group, int(fields[1]), sum(int(v) for v in fields[11:15]) / tick)
     named = extra or {}
-    totals: Counter[str] = Counter()
+    totals: defaultdict[str, float] = defaultdict(float)
     if roots is not None:
         keep = set(roots) | set(named) | set(postgres)
 
@@ -99,7 +99,7 @@ def postgres_backends(database_url: str) -> set[int]:
     return {int(pid) for (pid,) in rows}
 
 
-def report(before: Counter[str], after: Counter[str], jobs: int) -> str:
+def report(before: dict[str, float], after: dict[str, float], jobs: int) -> str:
     """'component: ms per job' lines, heaviest first, and the total."""
     used = {k: after[k] - before.get(k, 0.0) for k in after}
     used = {k: v for k, v in used.items() if v > 0.005}

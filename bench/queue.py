@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import gc
 import json
 import multiprocessing
@@ -91,9 +90,9 @@ def _tailor_one(pair: tuple[dict[str, Any], str]) -> tuple[bool, float, dict[str
     """Tailor one pair and do the I/O the queue path does for a job: its four artifacts to
     the same S3 server and one row (inputs and outputs) to Postgres. Returns (ok, end time,
     CPU seconds per light stage)."""
-    from pipeline.documents.outputs import resume_documents
+    from pipeline.documents.outputs import artifact_files
     from pipeline.jsonresume import Resume
-    from pipeline.tailor import artifacts, run_tailor
+    from pipeline.tailor import run_tailor
     from workers import storage
     from workers.db import jobs
     from workers.db.session import session_scope
@@ -109,12 +108,10 @@ def _tailor_one(pair: tuple[dict[str, Any], str]) -> tuple[bool, float, dict[str
 
     try:
         result = run_tailor(Resume.model_validate(pair[0]), pair[1], on_stage=on_stage)
-        on_stage("compile")  # the compile stage also checks the PDF as an ATS reads it ...
-        _, ats = resume_documents(result, ("pdf",))
-        on_stage("rescore")  # ... and upload writes the report with those checks in it
-        report = result.report.model_copy(update={"ats": ats})
-        files = artifacts(dataclasses.replace(result, report=report))
-        on_stage("compile")  # the PDF and .tex go to S3 in the compile stage
+        # The compile stage also checks the PDF as an ATS reads it, which is most of making
+        # the files; the report built with those checks (the upload stage's) is small.
+        on_stage("compile")
+        files, result = artifact_files(result)
         job_id = uuid.uuid4()
         keys = {name: storage.artifact_key("bench", job_id, name) for name in files}
         for name in ("resume.pdf", "resume.tex"):
@@ -149,13 +146,14 @@ def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int,
     with multiprocessing.get_context("fork").Pool(procs, initializer=_start_child) as pool:
         pool.map(_tailor_one, workload(procs))  # warm each child
         pids = {child.pid: "in-process pool" for child in pool._pool}  # type: ignore[attr-defined]
-        scope = {"roots": [*pids, s3_pid], "postgres": cpu.postgres_backends(database_url)}
-        before, steal = cpu.snapshot(pids, **scope), cpu.host_steal()
+        roots, backends = [*pids, s3_pid], cpu.postgres_backends(database_url)
+        before = cpu.snapshot(pids, roots=roots, postgres=backends)
+        steal = cpu.host_steal()
         start = time.time()
         results = pool.map(_tailor_one, pairs, chunksize=1)
-        scope["postgres"] = cpu.postgres_backends(database_url) | set(scope["postgres"])
-        print("in-process, CPU by component:\n" + cpu.report(before, cpu.snapshot(pids, **scope),
-                                                             len(pairs)))
+        backends |= cpu.postgres_backends(database_url)
+        after = cpu.snapshot(pids, roots=roots, postgres=backends)
+        print("in-process, CPU by component:\n" + cpu.report(before, after, len(pairs)))
         print(cpu.steal_note(steal, cpu.host_steal()))
     ends = [end for _, end, _ in results]
     own = {stage: 1000 * sum(spent.get(stage, 0.0) for _, _, spent in results) / len(results)
@@ -230,7 +228,9 @@ def _finished(ids: list[uuid.UUID]) -> list[tuple[str, float, float]] | None:
         ).all()
     if any(state not in TERMINAL for state, _, _ in rows):
         return None
-    return [(state, created.timestamp(), finished.timestamp()) for state, created, finished in rows]
+    # Every row is final here, and a final job has its finished_at.
+    return [(state, created.timestamp(), finished.timestamp())
+            for state, created, finished in rows if finished is not None]
 
 
 def run_queue(env: dict[str, str], tmp: Path, s3_pid: int,
