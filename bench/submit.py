@@ -183,9 +183,12 @@ def local_api(workers: int) -> Iterator[tuple[str, int]]:
     from sqlalchemy import make_url
 
     from workers.admin import migrate_database
-    from workers.settings import get_settings
+    from workers.settings import Settings
 
-    base = get_settings()
+    # A throwaway local stack: development unless the caller says otherwise (production
+    # refuses the placeholder secrets this machine's services run with).
+    environment = os.environ.get("RT_ENVIRONMENT", "development")
+    base = Settings(environment=environment)
     token = secrets.token_hex(4)
     db_name, prefix = f"rt_bench_{token}", f"rt_bench_{token}:"
     admin = make_url(base.database_url).set(drivername="postgresql")
@@ -200,7 +203,7 @@ def local_api(workers: int) -> Iterator[tuple[str, int]]:
         # Every request comes from one address at hundreds a second: no rate limit here.
         env = {"RT_DATABASE_URL": database_url, "RT_KEY_PREFIX": prefix,
                "RT_API_RATE_LIMIT_PER_IP": "100000000", "RT_API_RATE_LIMIT_PER_KEY": "100000000",
-               "RT_ENVIRONMENT": os.environ.get("RT_ENVIRONMENT", "development")}
+               "RT_ENVIRONMENT": environment}
         os.environ[BENCH_KEY_VARIABLE] = make_bench_key(database_url)
         from tests.api_server import serve_api
 

@@ -7,7 +7,9 @@ changes `RT_*` before using the app (tests, the admin command) gets what it set.
 
 from __future__ import annotations
 
+import functools
 import gc
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from celery import Celery
@@ -130,9 +132,28 @@ def build_config(settings: Settings) -> dict[str, Any]:
     return config
 
 
-@app.on_configure.connect
-def _configure(sender: Celery, **_: Any) -> None:
-    sender.conf.update(build_config(get_settings()))
+class _ConfigFromSettings(Mapping[str, Any]):
+    """The app's configuration, built from the settings when Celery first reads it (so after
+    the process's environment is final, not at import). Given as the app's config source
+    rather than written into `app.conf` from `on_configure`: that handler ran while Celery was
+    finalizing `app.conf`, and under concurrent first use (the API's submit threads) its
+    update re-entered the finalization until the recursion limit."""
+
+    @functools.cached_property
+    def _config(self) -> dict[str, Any]:
+        return build_config(get_settings())
+
+    def __getitem__(self, key: str) -> Any:
+        return self._config[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._config)
+
+    def __len__(self) -> int:
+        return len(self._config)
+
+
+app.config_from_object(_ConfigFromSettings())
 
 
 @setup_logging.connect
