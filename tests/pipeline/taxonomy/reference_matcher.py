@@ -3,8 +3,9 @@ reference the spaCy-free matcher must agree with (tests/pipeline/test_skill_matc
 
 This is pipeline/taxonomy/matcher.py as it was before the switch (spaCy's tokenizer and three
 PhraseMatchers built from the taxonomy at start-up, about 2 s), with its tokenizer settings now
-in scripts/build_skill_index.py. Its context rules are a copy: a change to the rules in
-pipeline/taxonomy/matcher.py must be made here too.
+in scripts/build_skill_index.py. What the switch replaced (tokenizing and phrase matching) is
+its own; the context rules are the production matcher's, inherited, since spaCy's tokens and
+spans answer them the same way.
 """
 
 from __future__ import annotations
@@ -12,42 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from pipeline.models import SkillKind
 from pipeline.taxonomy.gazetteer import SkillEntry, Taxonomy
-from pipeline.taxonomy.matcher import FoundSkill
+from pipeline.taxonomy.matcher import _ITEM_EDGES, _LANGUAGE_CATEGORY, FoundSkill, SkillMatcher
 from scripts.build_skill_index import make_nlp
 
-# Exact-case forms that read as English, or are one letter: they need a technical neighbour
-# (another skill, or "language", "developer"...) when they stand at a sentence start or are tiny.
-_NEEDS_CONTEXT_ALWAYS = frozenset({"C", "R", "Go", "D", "J"})
-_CONTEXT_WORDS = frozenset(
-    {
-        "language", "languages", "programming", "developer", "developers", "engineer",
-        "engineers", "framework", "frameworks", "stack", "code", "coding", "experience",
-    }
-)
-# Language names ("Danish", "English") are skills only when the text speaks of language:
-# "fluent Danish", "English and German", not "the Danish company".
-_LANGUAGE_CATEGORY = "Languages"
-_LANGUAGE_CONTEXT = frozenset(
-    {
-        "fluent", "fluency", "fluently", "speak", "speaks", "speaking", "spoken", "written",
-        "write", "language", "languages", "native", "proficiency", "proficient", "bilingual",
-        "tongue", "verbal", "oral", "level", "skills", "communication", "command",
-    }
-)
-_LIST_GLUE = frozenset({",", "/", "and", "or", "&", "(", ")", ";", "|", "+"})
-_REJECT_BEFORE = frozenset({"series", "level", "grade", "vitamin", "plan", "type", "class", "tier"})
-_WINDOW = 6
-_LEAD_INS = frozenset({"in", "using", "with"})  # "written in Go": the name follows a preposition
-_ITEM_EDGES = " \t\n,;:!?*•·-–—()[]{}\"'"
 
-
-class ReferenceMatcher:
+class ReferenceMatcher(SkillMatcher):
     def __init__(self, taxonomy: Taxonomy) -> None:
+        # Not SkillMatcher's: no compiled index, spaCy's own tokenizer and PhraseMatchers.
         self.nlp = make_nlp()
         self.entries = taxonomy.entries
         self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -94,78 +71,17 @@ class ReferenceMatcher:
         for key, start, end in self._listed(doc):
             if doc[start].is_lower and self._in_list(doc, start, end, spans):
                 spans.append(Span(doc, start, end, label=key))
-        spans = [s for s in spans if self._keys[s.label].category != _LANGUAGE_CATEGORY
+        spans = [s for s in spans if self._entry(s).category != _LANGUAGE_CATEGORY
                  or self._speaks_of_language(s, spans)]
         found = []
         for span in filter_spans(spans):
-            entry = self._keys[span.label]
+            entry = self._entry(span)
             if kind is None or entry.kind == kind:
                 found.append(FoundSkill(entry, span.text, span.start_char, span.end_char))
         return found
 
-    def _in_list(self, doc: Doc, start: int, end: int, spans: list[Span]) -> bool:
-        """Another hard skill next to it, with at most list punctuation or a conjunction
-        between: "java, spring and hibernate", "java spring" (a tag list)."""
-        for s in spans:
-            if self._keys[s.label].kind != SkillKind.hard or start < s.end and s.start < end:
-                continue  # not a hard skill, or overlapping this very word
-            gap = doc[s.end : start] if s.end <= start else doc[end : s.start]
-            if len(gap) <= 2 and all(t.text.lower() in _LIST_GLUE for t in gap):
-                return True
-        return False
-
-    def _speaks_of_language(self, span: Span, spans: list[Span]) -> bool:
-        doc = span.doc
-        near = doc[max(0, span.start - 4) : span.end + 4]
-        if any(token.lower_ in _LANGUAGE_CONTEXT for token in near):
-            return True
-        return any(
-            s is not span and abs(s.start - span.start) <= 3
-            and self._keys[s.label].category == _LANGUAGE_CATEGORY
-            for s in spans
-        )
-
-    def _plausible(self, span: Span, lower: list[Span]) -> bool:
-        """Context rules for exact-case forms that are letters or English words."""
-        doc, text = span.doc, span.text
-        before = doc[span.start - 1] if span.start > 0 else None
-        after = doc[span.end] if span.end < len(doc) else None
-        if before is not None and before.lower_ in _REJECT_BEFORE:
-            return False  # "Series C", "level C"
-        if after is not None and after.text in {"-", "'s"} and len(text) == 1:
-            return False  # "C-level", "C-suite"
-        at_start = (
-            before is None or before.is_punct and before.text in ".!?:" or "\n" in before.text
-        )
-        if text not in _NEEDS_CONTEXT_ALWAYS and not (at_start and text.istitle()):
-            return True
-        if _alone_on_line(span):
-            return True  # a bullet that is just "Go" or "R": an item of a list of skills
-        if before is not None and before.lower_ in _LEAD_INS and not at_start and (
-                after is None or after.text not in {"-", "–"}):
-            return True  # "services in Go", "analysis using R" (not "with Go-to-market")
-        lo, hi = span.start - _WINDOW, span.end + _WINDOW
-        neighbours = (s for s in lower if lo <= s.start < hi)
-        if any(self._keys[s.label].kind == SkillKind.hard for s in neighbours):
-            return True
-        near = doc[max(0, span.start - 2) : span.end + 2]
-        return any(token.lower_ in _CONTEXT_WORDS for token in near)
-
-
-def _alone_on_line(span: Span) -> bool:
-    """Only bullets or punctuation share the span's line."""
-    doc = span.doc
-    i = span.start - 1
-    while i >= 0 and "\n" not in doc[i].text:
-        if not doc[i].is_punct and doc[i].text not in "•·*-":
-            return False
-        i -= 1
-    j = span.end
-    while j < len(doc) and "\n" not in doc[j].text:
-        if not doc[j].is_punct:
-            return False
-        j += 1
-    return True
+    def _entry(self, span: Any) -> SkillEntry:
+        return self._keys[span.label]
 
 
 def _item_index(matcher: ReferenceMatcher) -> dict[str, SkillEntry]:
