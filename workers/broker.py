@@ -12,6 +12,11 @@ messages are restored from) in a plain pipeline instead of a MULTI/EXEC transact
 does both for every task, and the transaction's extra commands and replies were a large share
 of its main process's CPU per task (bench.queue). Nothing else writes those two entries of that
 message, and a pipeline sends both commands in one write, so the transaction guarded nothing.
+
+A channel asked for a client after its transport was closed raises a connection error rather
+than kombu's AttributeError (see `Channel._create_client`): that AttributeError, raised while a
+worker's consumer closed its connection after a broker restart, escaped kombu's error handling
+and stopped the whole worker ("Unrecoverable error"), leaving its queue without a consumer.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from kombu.transport import redis as kombu_redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 TRANSPORT = f"{__name__}:Transport"
 
@@ -40,6 +46,13 @@ class Channel(kombu_redis.Channel):
     _shared_client: Any = None
 
     def _create_client(self, asynchronous: bool = False) -> Any:
+        if self.connection.client is None:
+            # kombu clears a transport's connection info when it closes it, but a channel of
+            # that transport can still be closed later (a kombu Connection keeps its default
+            # channel across a close), and closing restores its unacknowledged messages through
+            # a new client; building its pool from the missing info raised AttributeError.
+            # kombu's close paths ignore connection errors, so the worker reconnects instead.
+            raise RedisConnectionError("the broker connection was closed")
         if asynchronous:  # the consumer's polling client: kombu keeps that one itself
             return super()._create_client(asynchronous=True)
         client = self._shared_client
