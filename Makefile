@@ -72,12 +72,15 @@ bench: install tex
 	$(BIN)/python -m bench
 
 # The O*NET and ESCO source files are not in the repository (scripts/taxonomy_data.py lists
-# them); the built pipeline/data/skills.json is. TAXONOMY_DATA=/path picks another folder.
+# them); the built pipeline/data/skills.json is. The mention filter learns from what the
+# extractor finds, so it is trained again after the taxonomy (SkillSpan's train split).
+# TAXONOMY_DATA=/path picks another folder.
 TAXONOMY_DATA ?= ../shared/data
 
 taxonomy: install
 	$(BIN)/python scripts/build_taxonomy.py --data "$(TAXONOMY_DATA)"
 	$(BIN)/python scripts/build_skill_index.py
+	$(BIN)/python scripts/train_mention_filter.py --data "$(TAXONOMY_DATA)"
 
 previews: install tex
 	$(BIN)/python scripts/make_previews.py

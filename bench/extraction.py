@@ -56,7 +56,7 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip(" .,;:!?()[]{}'\"-–")
 
 
-def _pair(pred: list[tuple[str, str, int, int]], gold: list[tuple[str, int, int]],
+def pair_mentions(pred: list[tuple[str, str, int, int]], gold: list[tuple[str, int, int]],
           lenient: bool) -> tuple[set[int], set[int]]:
     """Greedy one-to-one pairing; returns the indices of paired predictions and gold spans."""
     taxonomy = load_taxonomy()
@@ -83,8 +83,8 @@ def score_posting(analysis: JobAnalysis, spans: list[dict], kind: SkillKind, tal
     gold = [(s["text"], s["start"], s["end"]) for s in spans if s["type"] == GOLD_TYPE[kind]]
     tally.predicted += len(pred)
     tally.gold += len(gold)
-    strict_p, _ = _pair(pred, gold, lenient=False)
-    lenient_p, lenient_g = _pair(pred, gold, lenient=True)
+    strict_p, _ = pair_mentions(pred, gold, lenient=False)
+    lenient_p, lenient_g = pair_mentions(pred, gold, lenient=True)
     tally.strict += len(strict_p)
     tally.lenient += len(lenient_p)
     tally.false_pos.update(norm(pred[i][0]) for i in range(len(pred)) if i not in lenient_p)

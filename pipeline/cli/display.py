@@ -28,9 +28,9 @@ from pipeline.models import (
     SkillRequirement,
     SkillState,
 )
-from pipeline.rank.posting_stream import JsonlPostings
 
 if TYPE_CHECKING:  # the stage modules load only with the command that runs them
+    from pipeline.rank.posting_stream import JsonlPostings
     from pipeline.tailor import TailorResult
 
 
@@ -116,6 +116,9 @@ def read_postings(args: Sequence[str]) -> JsonlPostings | list[tuple[str, str]]:
     """`rank`'s postings: several files (id = file name), or one `.jsonl` of {id, text}, read
     as a stream."""
     if len(args) == 1 and args[0].endswith(".jsonl"):
+        # imported here: it loads the rank stage (pipeline.rank), which `analyze` does not need
+        from pipeline.rank.posting_stream import JsonlPostings
+
         return JsonlPostings(Path(args[0]))
     if any(a.endswith(".jsonl") for a in args):
         raise InvalidInput("give either posting files or one .jsonl, not both", field="postings")

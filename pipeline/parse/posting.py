@@ -1,7 +1,10 @@
 """The parse stage: posting text → JobAnalysis.
 
 Deterministic: sections from headings (pipeline.parse.sections), skills from the taxonomy
-matcher (pipeline.taxonomy.matcher), facts from formulaic phrases (pipeline.parse.posting_facts).
+matcher (pipeline.taxonomy.matcher) less the hard-skill mentions outside the sections that ask
+for skills which a learned filter judges the posting does not state as skills
+(pipeline.parse.mention_filter: "a leading cloud company", "a Kafka conference each year"),
+facts from formulaic phrases (pipeline.parse.posting_facts).
 Importance of a skill:
     0.6 × its strongest section weight (required 1.0 … benefits 0.1)
   + 0.15 × frequency (saturating at 4 mentions)
@@ -28,8 +31,9 @@ from pipeline.models import (
     SkillKind,
     SkillRequirement,
 )
-from pipeline.parse import posting_facts
+from pipeline.parse import mention_filter, posting_facts
 from pipeline.parse.extraction import extract_skills
+from pipeline.parse.mention_filter import PlacedMention
 from pipeline.parse.sections import PostingLine, classify_heading, split_lines
 from pipeline.taxonomy.matcher import FoundSkill
 
@@ -101,23 +105,45 @@ def _title_line(text: str, lines: list[PostingLine]) -> PostingLine | None:
 
 
 def _line_of(lines: list[PostingLine], starts: list[int], offset: int) -> PostingLine:
-    return lines[max(0, bisect.bisect_right(starts, offset) - 1)]
+    return lines[_line_index(starts, offset)]
+
+
+def _line_index(starts: list[int], offset: int) -> int:
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def place_mentions(
+    lines: list[PostingLine], found: list[FoundSkill], title_line: PostingLine | None
+) -> list[PlacedMention]:
+    """Each hit with its line and section: the title line's own, and `preferred` for a line
+    of a required section that says the skill is a plus ("Kubernetes is a plus")."""
+    starts = [ln.start for ln in lines]
+    preferred_cue: dict[int, bool] = {}
+    placed = []
+    for hit in found:
+        index = _line_index(starts, hit.start)
+        line = lines[index]
+        section = Section.title if line is title_line else line.section
+        if line.start not in preferred_cue:
+            preferred_cue[line.start] = bool(posting_facts.PREFERRED_CUES.search(line.text))
+        if section in _REQUIRED_SECTIONS and preferred_cue[line.start]:
+            section = Section.preferred
+        placed.append(PlacedMention(hit, section, index))
+    return placed
 
 
 def _requirements(
     text: str, lines: list[PostingLine], found: list[FoundSkill], title_line: PostingLine | None
 ) -> list[SkillRequirement]:
-    starts = [ln.start for ln in lines]
+    placed = place_mentions(lines, found, title_line)
+    hard = [m for m in placed if m.hit.kind == SkillKind.hard]
+    dropped = {id(m) for m, keep in zip(hard, mention_filter.stated(text, lines, hard),
+                                        strict=True) if not keep}
     groups: dict[str, list[tuple[FoundSkill, Section, PostingLine]]] = defaultdict(list)
-    preferred_cue: dict[int, bool] = {}
-    for hit in found:
-        line = _line_of(lines, starts, hit.start)
-        section = Section.title if line is title_line else line.section
-        if line.start not in preferred_cue:
-            preferred_cue[line.start] = bool(posting_facts.PREFERRED_CUES.search(line.text))
-        if section in _REQUIRED_SECTIONS and preferred_cue[line.start]:
-            section = Section.preferred  # "Kubernetes is a plus"
-        groups[hit.entry.name].append((hit, section, line))
+    for mention in placed:
+        if id(mention) not in dropped:
+            groups[mention.hit.entry.name].append(
+                (mention.hit, mention.section, lines[mention.line_index]))
     length = max(len(text), 1)
     result = []
     for hits in groups.values():

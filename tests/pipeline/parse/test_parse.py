@@ -82,11 +82,14 @@ def test_aliases_surface_forms_and_required() -> None:
 
 def test_nice_to_have_is_preferred_and_blurb_only_is_low() -> None:
     analysis = parse_posting(MARKDOWN_POSTING)
-    terraform, elixir, docker = (skill(analysis, n) for n in ("Terraform", "Elixir", "Docker"))
-    python = skill(analysis, "Python")
-    assert not terraform.required and not elixir.required and not docker.required
-    assert python.importance > terraform.importance > elixir.importance > docker.importance
-    assert elixir.importance < 0.3
+    terraform, python = skill(analysis, "Terraform"), skill(analysis, "Python")
+    assert not terraform.required
+    assert python.importance > terraform.importance
+    # Named only in the company blurb and the benefits: never required, and low if kept at
+    # all (the mention filter may judge that the posting does not ask for them).
+    for name in ("Elixir", "Docker"):
+        kept = [s for s in analysis.hard_skills if s.name == name]
+        assert all(not s.required and s.importance < terraform.importance for s in kept)
     assert not skill(analysis, "mentoring").required
 
 
