@@ -100,13 +100,21 @@ def _case(text: str) -> str:
 
 
 def mention_features(
-    text: str, lines: Sequence[PostingLine], mentions: Sequence[PlacedMention]
+    text: str,
+    lines: Sequence[PostingLine],
+    mentions: Sequence[PlacedMention],
+    wanted: Sequence[bool] | None = None,
 ) -> list[list[str]]:
-    """The features of each mention, in order: binary features named as strings."""
+    """The features of each mention, in order: binary features named as strings (none for a
+    mention `wanted` leaves out; the counts over the posting still include it)."""
     per_skill = Counter(m.hit.entry.name for m in mentions)
     seen: Counter[str] = Counter()
-    result = []
-    for mention in mentions:
+    result: list[list[str]] = []
+    for number, mention in enumerate(mentions):
+        if wanted is not None and not wanted[number]:
+            seen[mention.hit.entry.name] += 1
+            result.append([])
+            continue
         hit, section = mention.hit, mention.section
         line = lines[mention.line_index]
         name = hit.entry.name
@@ -168,9 +176,11 @@ def stated(
     if model is None:
         return [True] * len(mentions)
     judged = judged_mentions(lines, mentions)
-    return [not judge or model.probability(features) >= model.threshold
-            for judge, features in zip(judged, mention_features(text, lines, mentions),
-                                       strict=True)]
+    if not any(judged):
+        return [True] * len(mentions)
+    features = mention_features(text, lines, mentions, judged)
+    return [not judge or model.probability(f) >= model.threshold
+            for judge, f in zip(judged, features, strict=True)]
 
 
 def judged_mentions(lines: Sequence[PostingLine], mentions: Sequence[PlacedMention]) -> list[bool]:
