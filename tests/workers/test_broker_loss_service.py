@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 import redis
 
+from tests.pipeline.compile.slow_tex import slow_tex
 from tests.service_fixtures import WorkerPool, stop_process, wait_for
 from tests.workers.broker_fixtures import RedisServer, process_env, start_beat
 from tests.workers.factories import TENANT, load, submit
-from tests.workers.test_chain_service import ARTIFACT_NAMES, slow_tex, stored_names
+from tests.workers.test_chain_service import ARTIFACT_NAMES, stored_names
 from workers import chain
 from workers.db import batches
 from workers.db.models import TERMINAL, Job

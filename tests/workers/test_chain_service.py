@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import signal
 import uuid
 from pathlib import Path
@@ -17,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from pipeline.models import TailorReport
+from tests.pipeline.compile.slow_tex import slow_tex
 from tests.service_fixtures import WorkerPool, free_ports, wait_for
 from tests.workers.factories import TENANT, load, posting_text, resume_doc, submit
 from workers import chain, storage
@@ -231,19 +231,6 @@ def test_reaper_fails_a_job_that_used_up_its_attempts(service_env: dict[str, str
     job = load(job_id)
     assert job.state == "failed" and job.error is not None
     assert job.error["type"] == "Stuck" and job.error["stage"] == "parse"
-
-
-def slow_tex(directory: Path, delay_s: float) -> Path:
-    """A TeX bin dir whose engines start `delay_s` late (version queries stay fast)."""
-    directory.mkdir()
-    for engine in ("pdflatex", "lualatex"):
-        real = shutil.which(engine)
-        assert real, f"{engine} is not installed"
-        script = directory / engine
-        script.write_text(f'#!/bin/sh\ncase "$1" in -*version) ;; *) sleep {delay_s} ;; esac\n'
-                          f'exec {real} "$@"\n')
-        script.chmod(0o755)
-    return directory
 
 
 def test_a_stage_over_its_time_limit_is_retried_then_fails_the_job(

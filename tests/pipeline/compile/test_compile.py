@@ -17,6 +17,7 @@ from pipeline.errors import CompileError
 from pipeline.jsonresume import Resume
 from pipeline.models import TailoredResume
 from tests.pipeline.compile.conftest import EXAMPLES, load_resume, resume_files
+from tests.pipeline.compile.slow_tex import slow_tex
 
 TEMPLATES = [name for name, _ in list_templates()]
 
@@ -119,9 +120,12 @@ def test_tex_time_is_bounded_per_job(tmp_path: Path) -> None:
     resume = Resume.model_validate({"basics": {"name": "Ada Lovelace"}, "work": [
         {"name": "Acme", "position": "Engineer", "startDate": "2020",
          "highlights": ["Built things"]}]})
+    # TeX that starts 0.5 s late passes a 0.3 s budget on any machine (a plain compile did
+    # not, once, on a fast one).
     with pytest.raises(CompileError, match=r"TeX time limit .* limit 0.3 s \(MAX_TEX_SECONDS\)"):
         compile_resume(TailoredResume(resume=resume), cache_dir=tmp_path / "cache",
-                       use_format=False, max_tex_seconds=0.3)
+                       use_format=False, max_tex_seconds=0.3,
+                       tex_bin_dir=slow_tex(tmp_path / "slow-tex", 0.5))
     with pytest.raises(CompileError, match=r"0 compile\(s\), limit 0.01 s"):
         compile_resume(TailoredResume(resume=resume), cache_dir=tmp_path / "cache",
                        max_tex_seconds=0.01)
