@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT))
 from bench.extraction import DEFAULT_DATA, pair_mentions  # noqa: E402
 from pipeline.models import SkillKind  # noqa: E402
 from pipeline.parse import posting  # noqa: E402
-from pipeline.parse.extraction import extract_skills  # noqa: E402
 from pipeline.parse.mention_filter import (  # noqa: E402
     MODEL_PATH,
     judged_mentions,
@@ -61,9 +60,7 @@ def candidates(record: dict) -> Posting:
     """The extractor's hard-skill mentions of one posting, as parse_posting places them."""
     text = record["text"].replace("\r\n", "\n").replace("\r", "\n")
     lines = split_lines(text)
-    title_line = posting._title_line(text, lines)
-    found = extract_skills(text, (title_line.start, title_line.end) if title_line else None)
-    placed = [m for m in posting.place_mentions(lines, found, title_line)
+    placed = [m for m in posting.skill_mentions(text, lines, posting.find_title_line(text, lines))
               if m.hit.kind == SkillKind.hard]
     gold = [(s["text"], s["start"], s["end"]) for s in record["spans"]
             if s["type"] == "knowledge"]

@@ -65,13 +65,12 @@ def parse_posting(text: str) -> JobAnalysis:
         raise InvalidInput(f"longer than {MAX_POSTING_CHARS} characters", field="posting")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = split_lines(text)
-    title_line = _title_line(text, lines)
+    title_line = find_title_line(text, lines)
     title = _MD.sub("", title_line.text).strip() if title_line else None
     field = _TITLE_FIELD.search(text)
     if field:
         title = field.group(1).strip()
-    found = extract_skills(text, (title_line.start, title_line.end) if title_line else None)
-    skills = _requirements(text, lines, found, title_line)
+    skills = _requirements(text, lines, skill_mentions(text, lines, title_line))
     required_text = "\n".join(
         ln.text for ln in lines if ln.section in _REQUIRED_SECTIONS
         and not posting_facts.PREFERRED_CUES.search(ln.text)
@@ -92,7 +91,7 @@ def parse_posting(text: str) -> JobAnalysis:
     )
 
 
-def _title_line(text: str, lines: list[PostingLine]) -> PostingLine | None:
+def find_title_line(text: str, lines: list[PostingLine]) -> PostingLine | None:
     """The first line that is short enough to be a title rather than a sentence, and is not a
     section heading ("About us") or a field other than the title ("Company: ...")."""
     for line in lines[:3]:
@@ -112,11 +111,13 @@ def _line_index(starts: list[int], offset: int) -> int:
     return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
-def place_mentions(
-    lines: list[PostingLine], found: list[FoundSkill], title_line: PostingLine | None
+def skill_mentions(
+    text: str, lines: list[PostingLine], title_line: PostingLine | None
 ) -> list[PlacedMention]:
-    """Each hit with its line and section: the title line's own, and `preferred` for a line
-    of a required section that says the skill is a plus ("Kubernetes is a plus")."""
+    """Every skill the posting names, each hit with its line and section (the title line's
+    own, and `preferred` for a line of a required section that says the skill is a plus:
+    "Kubernetes is a plus"), before the mention filter. Its trainer reads the same."""
+    found = extract_skills(text, (title_line.start, title_line.end) if title_line else None)
     starts = [ln.start for ln in lines]
     preferred_cue: dict[int, bool] = {}
     placed = []
@@ -133,17 +134,16 @@ def place_mentions(
 
 
 def _requirements(
-    text: str, lines: list[PostingLine], found: list[FoundSkill], title_line: PostingLine | None
+    text: str, lines: list[PostingLine], placed: list[PlacedMention]
 ) -> list[SkillRequirement]:
-    placed = place_mentions(lines, found, title_line)
     hard = [m for m in placed if m.hit.kind == SkillKind.hard]
-    dropped = {id(m) for m, keep in zip(hard, mention_filter.stated(text, lines, hard),
-                                        strict=True) if not keep}
+    verdicts = iter(mention_filter.stated(text, lines, hard))  # in the order of `hard`
     groups: dict[str, list[tuple[FoundSkill, Section, PostingLine]]] = defaultdict(list)
     for mention in placed:
-        if id(mention) not in dropped:
-            groups[mention.hit.entry.name].append(
-                (mention.hit, mention.section, lines[mention.line_index]))
+        if mention.hit.kind == SkillKind.hard and not next(verdicts):
+            continue
+        groups[mention.hit.entry.name].append(
+            (mention.hit, mention.section, lines[mention.line_index]))
     length = max(len(text), 1)
     result = []
     for hits in groups.values():
