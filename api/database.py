@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from workers.db import jobs
-from workers.db.session import ping_idle_connections
+from workers.db.session import JSON_CODEC, ping_idle_connections
 from workers.settings import Settings
 
 APPLICATION_NAME = "resume-tailor-api"
@@ -36,6 +36,7 @@ def create_submit_engine(settings: Settings, pool_size: int) -> AsyncEngine:
         isolation_level="AUTOCOMMIT",
         connect_args={"application_name": APPLICATION_NAME},
         hide_parameters=True,  # a failed insert would otherwise log the resume and posting
+        **JSON_CODEC,
     )
     ping_idle_connections(engine.sync_engine, settings.database_ping_idle_s)
     return engine
