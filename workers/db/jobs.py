@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Protocol, Required, TypedDict, Unpack
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session, load_only
@@ -24,6 +24,44 @@ LIGHT_COLUMNS = tuple(c.key for c in JOBS.columns if c.key not in HEAVY_COLUMNS)
 # the row, on every task).
 STAGE_COLUMNS = ("id", "tenant", "state", "attempts", "stages", "provider", "template",
                  "documents", "batch_id", "task_ids")
+
+
+class StageJob(Protocol):
+    """A job as a stage task reads it: the row its start returned (`STAGE_COLUMNS` and the
+    stage's inputs), or a loaded `Job`. A column the start did not return raises when read."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def tenant(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def stages(self) -> dict[str, Any]: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def template(self) -> str: ...
+    @property
+    def documents(self) -> list[str]: ...
+    @property
+    def batch_id(self) -> uuid.UUID | None: ...
+    @property
+    def task_ids(self) -> list[str]: ...
+    @property
+    def resume(self) -> dict[str, Any]: ...
+    @property
+    def posting(self) -> str: ...
+    @property
+    def analysis(self) -> dict[str, Any] | None: ...
+    @property
+    def report(self) -> dict[str, Any] | None: ...
+    @property
+    def tailored(self) -> dict[str, Any] | None: ...
+    @property
+    def compile_meta(self) -> dict[str, Any] | None: ...
 
 
 def load_option(load: Iterable[str] | None) -> Any:

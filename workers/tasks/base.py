@@ -29,7 +29,7 @@ from workers import leases
 from workers import logging as logs
 from workers.chain import send_deliveries
 from workers.db import transitions
-from workers.db.models import Job
+from workers.db.jobs import StageJob
 from workers.db.session import get_engine, session_scope
 from workers.db.transitions import StartOutcome
 from workers.settings import get_settings
@@ -61,7 +61,7 @@ class StageResult:
     info: dict[str, object] = field(default_factory=dict)  # extra facts for job.stages[stage]
 
 
-StageWork = Callable[[Job], StageResult]
+StageWork = Callable[[StageJob], StageResult]
 
 
 def run_stage(

@@ -10,7 +10,7 @@ from celery import Task
 from workers import cache
 from workers.ai import job_ai, usage_info
 from workers.app import app
-from workers.db.models import Job
+from workers.db.jobs import StageJob
 from workers.tasks.base import StageResult, run_stage
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 INPUTS = ("posting",)
 
 
-def parse_job(job: Job) -> StageResult:
+def parse_job(job: StageJob) -> StageResult:
     from pipeline.parse import parse_posting
 
     try:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from celery import Task
 
-from pipeline.jsonresume import Resume
+from pipeline.jsonresume import STORED, Resume
 from pipeline.models import JobAnalysis, MatchReport
 from workers.ai import job_ai, usage_info
 from workers.app import app
-from workers.db.models import Job
+from workers.db.jobs import StageJob
 from workers.tasks.base import StageResult, run_stage
 
 # The heavy job columns this stage reads.
 INPUTS = ("resume", "analysis", "report")
 
 
-def rewrite_job(job: Job) -> StageResult:
+def rewrite_job(job: StageJob) -> StageResult:
     from pipeline.rewrite import rewrite_resume
 
-    resume = Resume.model_validate(job.resume)
+    resume = Resume.model_validate(job.resume, context=STORED)
     analysis = JobAnalysis.model_validate(job.analysis)
     report = MatchReport.model_validate(job.report)
     rewriter = job_ai(job.provider).rewriter()  # one per job: it meters this job's tokens

@@ -7,22 +7,22 @@ from datetime import date
 
 from celery import Task
 
-from pipeline.jsonresume import Resume
+from pipeline.jsonresume import STORED, Resume
 from pipeline.models import JobAnalysis
 from workers.app import app
-from workers.db.models import Job
+from workers.db.jobs import StageJob
 from workers.tasks.base import StageResult, run_stage
 
 # The heavy job columns this stage reads.
 INPUTS = ("resume", "analysis")
 
 
-def score_job(job: Job) -> StageResult:
+def score_job(job: StageJob) -> StageResult:
     from pipeline.rank.fit import build_candidate, score_fit
     from pipeline.score.match import score_profile
     from pipeline.score.resume_profile import build_profile
 
-    resume = Resume.model_validate(job.resume)
+    resume = Resume.model_validate(job.resume, context=STORED)
     analysis = JobAnalysis.model_validate(job.analysis)
     today = date.today()
     profile = build_profile(resume, today=today)
