@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.jsonresume import STORED
 from pipeline.models import (
     Culture,
     EditKind,
@@ -164,7 +165,7 @@ def job_report(job: Job, settings: Settings) -> JobReportOut:
     if job.report_after:
         out.after = MatchReport.model_validate(job.report_after)
     if job.tailored:
-        tailored = TailoredResume.model_validate(job.tailored)
+        tailored = TailoredResume.model_validate(job.tailored, context=STORED)
         document = tailored.resume.to_json_dict()
         out.lines = [_line(p, document, job.resume) for p in tailored.provenance
                      if p.edit != EditKind.dropped]

@@ -212,6 +212,16 @@ class Project(_Item):
     type: Short | None = None
 
 
+# Validation context for a resume this service stored itself (a job's row, read back by each
+# stage task): it passed the checks of the whole document when it came in, so they are not
+# walked again on every read. Every field's own validation still runs.
+STORED: dict[str, bool] = {"stored": True}
+
+
+def _stored(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("stored"))
+
+
 def _refuse(problem: tuple[str, str] | None) -> None:
     if problem is not None:
         path, reason = problem
@@ -236,16 +246,18 @@ class Resume(_Item):
 
     @model_validator(mode="before")
     @classmethod
-    def _shallow_enough(cls, data: Any) -> Any:
+    def _shallow_enough(cls, data: Any, info: ValidationInfo) -> Any:
         """Depth first, on the raw data: a deeper document would exhaust the recursion of
         the validation itself."""
-        _refuse(check_tree(data, max_text=None))
+        if not _stored(info):
+            _refuse(check_tree(data, max_text=None))
         return data
 
     @model_validator(mode="after")
-    def _text_within_limit(self) -> Resume:
+    def _text_within_limit(self, info: ValidationInfo) -> Resume:
         """The total text, once every field passed its own limit (which names it better)."""
-        _refuse(check_tree(self.model_dump(mode="python", exclude_none=True)))
+        if not _stored(info):
+            _refuse(check_tree(self.model_dump(mode="python", exclude_none=True)))
         return self
 
     def to_json_dict(self) -> dict[str, object]:

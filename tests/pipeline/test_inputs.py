@@ -370,3 +370,18 @@ def test_an_error_quoting_the_input_stays_one_printable_line() -> None:
     assert len(str(info.value).splitlines()) == 1
     assert "meta.a\\nb: contains an unpaired surrogate" in str(info.value)
     str(info.value).encode("utf-8")
+
+
+def test_a_stored_resume_is_read_back_without_the_whole_document_checks() -> None:
+    # A job's resume passed every check when it came in; the stage tasks read it back with
+    # STORED, which skips the walks over the whole document but no field's own validation.
+    from pydantic import ValidationError
+
+    from pipeline.jsonresume import STORED, Resume
+
+    long_text = {"work": [{"summary": "x" * 2_500} for _ in range(90)]}  # 225k characters
+    with pytest.raises(ValidationError, match="passes 200000 characters"):
+        Resume.model_validate(long_text)
+    assert len(Resume.model_validate(long_text, context=STORED).work) == 90
+    with pytest.raises(ValidationError, match="startDate"):
+        Resume.model_validate({"work": [{"startDate": "2020-13"}]}, context=STORED)

@@ -9,12 +9,12 @@ from typing import Any
 
 from celery import Task
 
-from pipeline.jsonresume import Resume
+from pipeline.jsonresume import STORED, Resume
 from pipeline.models import CompiledResume, JobAnalysis, MatchReport, TailoredResume
 from workers import metrics, storage
 from workers.ai import job_ai
 from workers.app import app
-from workers.db.models import Job
+from workers.db.jobs import StageJob
 from workers.settings import Settings, get_settings
 from workers.tasks.base import StageResult, put_artifact, run_stage
 
@@ -62,12 +62,12 @@ def warm() -> None:
                         exc_info=True)
 
 
-def compile_job(job: Job) -> StageResult:
+def compile_job(job: StageJob) -> StageResult:
     from pipeline.compile import compile_resume
     from pipeline.tailor import parse_back_keywords
 
     settings = get_settings()
-    tailored = TailoredResume.model_validate(job.tailored)
+    tailored = TailoredResume.model_validate(job.tailored, context=STORED)
     analysis = JobAnalysis.model_validate(job.analysis)
     compiled = compile_resume(
         tailored,
@@ -84,7 +84,8 @@ def compile_job(job: Job) -> StageResult:
     return StageResult({"compile_meta": meta}, {"pages": compiled.pages, "ats": meta["ats"]})
 
 
-def compile_documents(job: Job, compiled: CompiledResume, settings: Settings) -> dict[str, Any]:
+def compile_documents(job: StageJob, compiled: CompiledResume,
+                      settings: Settings) -> dict[str, Any]:
     """Upload the resume's files and, when the job asks for one, the cover letter's, built by
     the functions the CLI uses; returns the ATS reports and the letter's report, which
     compile_meta holds beside the compile facts for the upload stage's report."""
@@ -93,11 +94,11 @@ def compile_documents(job: Job, compiled: CompiledResume, settings: Settings) ->
     from pipeline.letter.ai import letter_writer
     from pipeline.report import rendered_resume
 
-    tailored = TailoredResume.model_validate(job.tailored)
+    tailored = TailoredResume.model_validate(job.tailored, context=STORED)
     files, ats = resume_documents(compiled, rendered_resume(tailored, compiled), ("pdf",))
     out: dict[str, Any] = {}
     if "letter" in (job.documents or []):
-        master = Resume.model_validate(job.resume)
+        master = Resume.model_validate(job.resume, context=STORED)
         writer = letter_writer(job_ai(job.provider).chain)
         letter = write_letter(master, JobAnalysis.model_validate(job.analysis),
                               MatchReport.model_validate(job.report), writer=writer)

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 def rank_batch(batch_id: uuid.UUID) -> list[JobChain]:
     """Rank the batch's queued items and store the ranking; returns the chains to send (the
     tailored items'), after the commit, with the webhook already handed to the sender."""
-    from pipeline.jsonresume import Resume
+    from pipeline.jsonresume import STORED, Resume
     from pipeline.rank.postings import best_first, score_postings
 
     with session_scope() as session:
@@ -50,7 +50,7 @@ def rank_batch(batch_id: uuid.UUID) -> list[JobChain]:
         log.info("batch %s: nothing left to rank", batch_id)
         return []
     started = datetime.now(UTC).isoformat()
-    resume = Resume.model_validate(inputs.resume)
+    resume = Resume.model_validate(inputs.resume, context=STORED)
     postings = [(str(job_id), posting) for job_id, posting in inputs.items]
     values: dict[uuid.UUID, dict[str, Any]] = {}
     ranked = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from celery import Task
 
-from pipeline.jsonresume import Resume
+from pipeline.jsonresume import STORED, Resume
 from pipeline.models import (
     AtsReport,
     CompileFacts,
@@ -18,7 +18,7 @@ from pipeline.models import (
 )
 from workers import storage
 from workers.app import app
-from workers.db.models import Job
+from workers.db.jobs import StageJob
 from workers.stage_times import recorded_usage, stage_timings_ms
 from workers.tasks.base import StageResult, put_artifact, run_stage
 
@@ -28,13 +28,13 @@ INPUTS = ("resume", "analysis", "report", "tailored", "compile_meta")
 DOCUMENT_REPORTS = ("ats", "letter")
 
 
-def upload_job(job: Job) -> StageResult:
+def upload_job(job: StageJob) -> StageResult:
     from pipeline.report import build_report, rendered_resume, report_files
     from pipeline.score import score_match
     from pipeline.unrendered import unrendered_fields
 
     analysis = JobAnalysis.model_validate(job.analysis)
-    tailored = TailoredResume.model_validate(job.tailored)
+    tailored = TailoredResume.model_validate(job.tailored, context=STORED)
     meta = job.compile_meta or {}
     compiled = CompileFacts.model_validate(
         {k: v for k, v in meta.items() if k not in DOCUMENT_REPORTS})
@@ -48,7 +48,8 @@ def upload_job(job: Job) -> StageResult:
         parse_usage=recorded_usage(stages, "parse"),
         ats=[AtsReport.model_validate(r) for r in meta.get("ats", [])],
         letter=LetterReport.model_validate(meta["letter"]) if meta.get("letter") else None,
-        input_notes=InputNotes(not_rendered=unrendered_fields(Resume.model_validate(job.resume))),
+        input_notes=InputNotes(
+            not_rendered=unrendered_fields(Resume.model_validate(job.resume, context=STORED))),
     )
     for name, body in report_files(report, rendered).items():
         put_artifact(storage.artifact_key(job.tenant, job.id, name), body)
