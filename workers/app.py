@@ -220,9 +220,13 @@ def _preload(sender: Any = None, **_: Any) -> None:
     for module in sorted(modules):
         importlib.import_module(module)
     if modules:
+        from pipeline.taxonomy.gazetteer import load_taxonomy
         from pipeline.taxonomy.matcher import get_matcher
 
         get_matcher()
+        # The taxonomy and its alias index, which evidence searches and list parsing look
+        # skills up in: each new pool child built them on its first such task (~50 ms).
+        load_taxonomy().canonical("")
         _warm_clients()
     if settings.queue_name("compile") in consumed:
         from workers.tasks.compile import warm
