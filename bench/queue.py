@@ -72,8 +72,9 @@ def workload(count: int) -> list[tuple[dict[str, Any], str]]:
 # ---------------------------------------------------------------- in-process
 
 # The stages whose queue overhead is printed: their own CPU in-process is read from the
-# process clock (TeX runs in child processes, so compile is left out). In-process, "upload" is
-# the final rescore, the report, and the two JSON artifacts the upload stage puts.
+# process clock (TeX runs in child processes, so compile is left out). In-process, "score" is
+# the match report and the fit, "upload" the final rescore, the report, and the two JSON
+# artifacts the upload stage writes and puts.
 LIGHT_STAGES = ("parse", "score", "rewrite", "upload")
 
 
@@ -89,9 +90,14 @@ def _start_child() -> None:
 def _tailor_one(pair: tuple[dict[str, Any], str]) -> tuple[bool, float, dict[str, float]]:
     """Tailor one pair and do the I/O the queue path does for a job: its four artifacts to
     the same S3 server and one row (inputs and outputs) to Postgres. Returns (ok, end time,
-    CPU seconds per light stage)."""
-    from pipeline.documents.outputs import artifact_files
+    CPU seconds per light stage), each stage's bucket holding the work its task does."""
+    from datetime import date
+
+    from pipeline.documents.outputs import resume_documents
     from pipeline.jsonresume import Resume
+    from pipeline.rank.fit import build_candidate, score_fit
+    from pipeline.report import build_report, rendered_resume, report_files
+    from pipeline.score.resume_profile import build_profile
     from pipeline.tailor import run_tailor
     from workers import storage
     from workers.db import jobs
@@ -107,16 +113,35 @@ def _tailor_one(pair: tuple[dict[str, Any], str]) -> tuple[bool, float, dict[str
         current[:] = ["upload" if name == "rescore" else name, now]
 
     try:
-        result = run_tailor(Resume.model_validate(pair[0]), pair[1], on_stage=on_stage)
-        # The compile stage also checks the PDF as an ATS reads it, which is most of making
-        # the files; the report built with those checks (the upload stage's) is small.
+        resume = Resume.model_validate(pair[0])
+        # run_tailor's last step, the report without the ATS checks, counts with upload,
+        # where the service builds its report.
+        result = run_tailor(resume, pair[1], on_stage=on_stage)
+        # The service's score stage also scores the fit (for batch ranking) from the profile
+        # it built; run_tailor did not keep its profile, so building it again counts nowhere.
+        on_stage("none")
+        today = date.today()
+        profile = build_profile(resume, today=today)
+        on_stage("score")
+        fit = score_fit(build_candidate(resume, profile, today=today), result.analysis)
+        # The compile stage's files and ATS check, then upload's report and JSON files: what
+        # pipeline.documents.outputs.artifact_files makes, split as the two tasks split it.
         on_stage("compile")
-        files, result = artifact_files(result)
+        rendered = rendered_resume(result.tailored, result.compiled)
+        files, ats = resume_documents(result.compiled, rendered, ("pdf",))
         job_id = uuid.uuid4()
-        keys = {name: storage.artifact_key("bench", job_id, name) for name in files}
+        keys = {name: storage.artifact_key("bench", job_id, name)
+                for name in ("resume.pdf", "resume.tex", "report.json", "tailored.json")}
         for name in ("resume.pdf", "resume.tex"):
             storage.put(keys[name], files[name], storage.ARTIFACTS[name])
-        on_stage("rescore")
+        on_stage("none")  # the report again with the ATS checks: the service builds it once
+        report = build_report(analysis=result.analysis, before=result.before,
+                              tailored=result.tailored, compiled=result.compiled,
+                              after=result.after, timings_ms=result.report.timings_ms,
+                              parse_usage=result.parse_usage, ats=ats,
+                              input_notes=result.report.input_notes)
+        on_stage("upload")
+        files.update(report_files(report, rendered))
         for name in ("report.json", "tailored.json"):
             storage.put(keys[name], files[name], storage.ARTIFACTS[name])
         on_stage("row")
@@ -127,6 +152,7 @@ def _tailor_one(pair: tuple[dict[str, Any], str]) -> tuple[bool, float, dict[str
             "tailored": result.tailored.model_dump(mode="json"),
             "report_after": result.after.model_dump(mode="json"),
             "match_rate": result.before.match_rate, "match_rate_after": result.after.match_rate,
+            "fit": fit.fit, "fit_parts": fit.parts.model_dump(mode="json"),
             "artifacts": keys,
         }
         with session_scope() as session:
