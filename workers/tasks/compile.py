@@ -79,12 +79,12 @@ def compile_job(job: StageJob) -> StageResult:
     metrics.tex_compiles("resume", job.template, compiled.compiles)
     # The compile facts (pipeline.models.CompileFacts): the files themselves go to S3.
     meta = compiled.model_dump(mode="json", exclude={"pdf", "tex"})
-    meta.update(compile_documents(job, compiled, settings))
+    meta.update(compile_documents(job, tailored, compiled, settings))
     # The status answer shows the ATS reports from the (light) stage record.
     return StageResult({"compile_meta": meta}, {"pages": compiled.pages, "ats": meta["ats"]})
 
 
-def compile_documents(job: StageJob, compiled: CompiledResume,
+def compile_documents(job: StageJob, tailored: TailoredResume, compiled: CompiledResume,
                       settings: Settings) -> dict[str, Any]:
     """Upload the resume's files and, when the job asks for one, the cover letter's, built by
     the functions the CLI uses; returns the ATS reports and the letter's report, which
@@ -94,7 +94,6 @@ def compile_documents(job: StageJob, compiled: CompiledResume,
     from pipeline.letter.ai import letter_writer
     from pipeline.report import rendered_resume
 
-    tailored = TailoredResume.model_validate(job.tailored, context=STORED)
     files, ats = resume_documents(compiled, rendered_resume(tailored, compiled), ("pdf",))
     out: dict[str, Any] = {}
     if "letter" in (job.documents or []):
