@@ -24,6 +24,7 @@ from celery.signals import (
 
 from workers import logging as logs
 from workers.broker import TRANSPORT
+from workers.pool_upkeep import PoolUpkeep
 from workers.settings import QUEUES, STAGES, Settings, get_settings
 
 # task-name pattern → queue (before the deployment's key prefix)
@@ -154,6 +155,7 @@ class _ConfigFromSettings(Mapping[str, Any]):
 
 
 app.config_from_object(_ConfigFromSettings())
+app.steps["worker"].add(PoolUpkeep)
 
 
 @setup_logging.connect
