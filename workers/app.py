@@ -89,6 +89,7 @@ def build_config(settings: Settings) -> dict[str, Any]:
         # Countdown retries bypass the prefetch limit; cap how many one worker holds.
         "worker_eta_task_limit": 10,
         "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
+        "worker_max_memory_per_child": settings.worker_max_memory_per_child_mb * 1024,  # KiB
         "worker_send_task_events": settings.task_events,
         "task_send_sent_event": settings.task_events,
         "task_track_started": True,
