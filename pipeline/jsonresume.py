@@ -263,3 +263,8 @@ class Resume(_Item):
     def to_json_dict(self) -> dict[str, object]:
         """The document as JSON Resume: empty optional sections and None values left out."""
         return self.model_dump(mode="json", exclude_none=True, exclude_defaults=True, by_alias=True)
+
+    def to_json_text(self) -> str:
+        """`to_json_dict` as indented JSON text, serialised by pydantic (UTF-8 as is)."""
+        return self.model_dump_json(indent=2, exclude_none=True, exclude_defaults=True,
+                                    by_alias=True)

@@ -174,6 +174,7 @@ def _start_statement(
     not_finished = ~Job.stages[stage].has_key("finished")  # noqa: W601 (JSONB ? operator)
     attempts = func.coalesce(Job.stages[stage]["attempts"].astext.cast(Job.attempts.type), 0) + 1
     lease = {"lease_until": func.now() + bindparam("lease", type_=Interval)} if leased else {}
+    # With `load` given, the caller is a stage task: only what tasks read comes back.
     return _guarded_update(
         _JOB_ID,
         [previous_state(stage), own],
@@ -185,7 +186,6 @@ def _start_statement(
         },
         [func.coalesce(not_finished, True),
          *([_in_chain(bindparam("task_id", type_=Text))] if in_chain else [])],
-    # With `load` given, the caller is a stage task: only what tasks read comes back.
     ).returning(*returned_columns(load, STAGE_COLUMNS))
 
 
