@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -21,7 +21,7 @@ _engine: Engine | None = None
 _application_name = "resume-tailor"
 _ping_idle_s: float | None = None  # None: the setting's
 _sessionmaker: sessionmaker[Session] | None = None
-_autocommit_sessionmaker: sessionmaker[Session] | None = None
+_autocommit_engine: Engine | None = None
 
 
 def _json_dumps(value: object) -> bytes:
@@ -36,7 +36,7 @@ JSON_CODEC: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer
 
 
 def get_engine() -> Engine:
-    global _engine, _sessionmaker, _autocommit_sessionmaker
+    global _engine, _sessionmaker, _autocommit_engine
     if _engine is None:
         settings = get_settings()
         _engine = create_engine(
@@ -53,8 +53,7 @@ def get_engine() -> Engine:
         _sessionmaker = sessionmaker(_engine, expire_on_commit=False)
         # The same pool; a connection checked out through it runs each statement as its own
         # transaction (no BEGIN, no COMMIT round trip).
-        _autocommit_sessionmaker = sessionmaker(
-            _engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+        _autocommit_engine = _engine.execution_options(isolation_level="AUTOCOMMIT")
     return _engine
 
 
@@ -102,30 +101,25 @@ def ping_idle_connections(engine: Engine, idle_s: float) -> None:
 def reset_engine() -> None:
     """Forget the engine (after a fork, or when the settings changed). The inherited pool's
     connections are dropped without closing them: they belong to the parent process."""
-    global _engine, _sessionmaker, _autocommit_sessionmaker
+    global _engine, _sessionmaker, _autocommit_engine
     if _engine is not None:
         _engine.dispose(close=False)
     _engine = None
     _sessionmaker = None
-    _autocommit_sessionmaker = None
+    _autocommit_engine = None
 
 
-def new_session(*, autocommit: bool = False) -> Session:
+def new_session() -> Session:
     get_engine()
-    maker = _autocommit_sessionmaker if autocommit else _sessionmaker
-    assert maker is not None
-    return maker()
+    assert _sessionmaker is not None
+    return _sessionmaker()
 
 
 @contextmanager
-def session_scope(*, autocommit: bool = False) -> Iterator[Session]:
+def session_scope() -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back if it raises. Repository
-    functions never commit; the caller's scope does.
-
-    `autocommit`: each statement commits on its own instead, saving a round trip and the
-    transaction's bookkeeping; only for blocks whose every write is one statement that stands
-    alone (a guarded stage transition), never for changes that must land together."""
-    session = new_session(autocommit=autocommit)
+    functions never commit; the caller's scope does."""
+    session = new_session()
     try:
         yield session
         session.commit()
@@ -140,3 +134,17 @@ def session_scope(*, autocommit: bool = False) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def autocommit_connection() -> Iterator[Connection]:
+    """A pooled connection on which every statement commits on its own (no BEGIN, no COMMIT
+    round trip) and no Session: for the stage tasks' guarded transitions, plain Core, one
+    UPDATE standing alone each. An autocommit Session's bookkeeping around them was about a
+    fifth of their CPU, paid twice by every stage task. Never for changes that must land
+    together. A connection that broke under a statement is discarded by the pool when it
+    is handed back."""
+    get_engine()
+    assert _autocommit_engine is not None
+    with _autocommit_engine.connect() as connection:
+        yield connection

@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Interval, Text
 
@@ -35,7 +36,6 @@ from workers.db.jobs import (
     LIGHT_COLUMNS,
     STAGE_COLUMNS,
     StageJob,
-    load_job,
     returned_columns,
 )
 from workers.db.models import ACTIVE, FLOW, STAGE_STATE, Job, JobState
@@ -112,7 +112,7 @@ def _guarded_update(
 
 
 def start_stage(
-    session: Session,
+    session: Session | Connection,
     job_id: uuid.UUID,
     stage: str,
     *,
@@ -136,7 +136,9 @@ def start_stage(
 
     A started stage gets the UPDATE's returned row as it is, not a `Job`: building an ORM
     instance from it (a row processor per column, on every execution) was about a quarter of
-    a start's CPU, paid by every stage task.
+    a start's CPU, paid by every stage task. A refused one gets the job's row as it stands,
+    the same columns. Plain Core throughout, so the stage tasks run it on a bare connection
+    (`session.autocommit_connection`).
     """
     stmt = _start_statement(stage, _shape(load), in_chain=task_id is not None,
                             leased=lease is not None)
@@ -148,7 +150,8 @@ def start_stage(
     row = session.execute(stmt, params).first()
     if row is not None:
         return StartOutcome.started, cast(StageJob, row)  # attribute access by column name
-    job = load_job(session, job_id, load=load)
+    found = session.execute(_read_statement(_shape(load)), {"job_id": job_id}).first()
+    job = cast(StageJob | None, found)
     if job is None or not _belongs(job, task_id):
         return StartOutcome.stop, job
     if job.state == STAGE_STATE[stage] and "finished" in (job.stages.get(stage) or {}):
@@ -187,6 +190,12 @@ def _start_statement(
         [func.coalesce(not_finished, True),
          *([_in_chain(bindparam("task_id", type_=Text))] if in_chain else [])],
     ).returning(*returned_columns(load, STAGE_COLUMNS))
+
+
+@lru_cache(maxsize=64)
+def _read_statement(load: tuple[str, ...] | None) -> Any:
+    # What a refused start reads: the columns an accepted one returns.
+    return select(*returned_columns(load, STAGE_COLUMNS)).where(JOBS.c.id == _JOB_ID)
 
 
 def _written(values: Mapping[str, Any], info: Mapping[str, object]) -> tuple[
@@ -235,7 +244,7 @@ def _in_chain(task_id: str | BindParameter[str]) -> ColumnElement[bool]:
     return (func.jsonb_array_length(Job.task_ids) == 0) | Job.task_ids.has_key(task_id)
 
 
-def _belongs(job: Job, task_id: str | None) -> bool:
+def _belongs(job: StageJob, task_id: str | None) -> bool:
     return task_id is None or not job.task_ids or task_id in job.task_ids
 
 
@@ -266,7 +275,11 @@ def _completed_statement(stage: str, columns: tuple[str, ...], info: tuple[str, 
 
 
 def stage_completed(
-    session: Session, job_id: uuid.UUID, stage: str, values: Mapping[str, Any], **info: object
+    session: Session | Connection,
+    job_id: uuid.UUID,
+    stage: str,
+    values: Mapping[str, Any],
+    **info: object,
 ) -> bool:
     """`complete_stage` for a caller that needs only the outcome (the stage tasks): the same
     guarded UPDATE, reading back only the id, as plain Core (no ORM instance to build).

@@ -30,7 +30,7 @@ from workers import logging as logs
 from workers.chain import send_deliveries
 from workers.db import transitions
 from workers.db.jobs import StageJob
-from workers.db.session import get_engine, session_scope
+from workers.db.session import autocommit_connection, get_engine, session_scope
 from workers.db.transitions import StartOutcome
 from workers.settings import get_settings
 
@@ -115,10 +115,10 @@ def _attempt(
 ) -> str:
     jid = uuid.UUID(job_id)
     deliveries: list[uuid.UUID] = []
-    # The start is one guarded UPDATE (and, when refused, reads): its own transaction.
-    with session_scope(autocommit=True) as session:
-        outcome, job = transitions.start_stage(session, jid, stage, task_id=task_id, load=load,
-                                               lease=leases.lease_length())
+    # The start is one guarded UPDATE (and, when refused, a read): its own transaction.
+    with autocommit_connection() as connection:
+        outcome, job = transitions.start_stage(connection, jid, stage, task_id=task_id,
+                                               load=load, lease=leases.lease_length())
     if job is not None:
         logs.bind(tenant=job.tenant)  # authoritative, whatever the message carried
     if outcome is StartOutcome.started and job is not None:
@@ -145,12 +145,13 @@ def _attempt(
     # Only the outcome is needed: read back none of the heavy columns just written. A stage's
     # completion is one guarded UPDATE (its own transaction); the job's finish also writes
     # its webhook and batch count, which must land with it.
-    with session_scope(autocommit=not final) as session:
-        if final:
+    if final:
+        with session_scope() as session:
             change = transitions.finish_job(session, jid, result.values, load=())
-            stored, deliveries = change.job is not None, change.deliveries
-        else:
-            stored = transitions.stage_completed(session, jid, stage, result.values,
+        stored, deliveries = change.job is not None, change.deliveries
+    else:
+        with autocommit_connection() as connection:
+            stored = transitions.stage_completed(connection, jid, stage, result.values,
                                                  **result.info)
     send_deliveries(deliveries)
     if not stored:  # cancelled (or reaped) while the stage ran: do not advance
