@@ -1,20 +1,27 @@
-"""The heartbeat of a running stage: a thread in the process running the task renews the
-stage's lease on its job (workers.db.leases) every `stage_heartbeat_s`, for `stage_lease_s`.
+"""The heartbeat of running stages: one thread per process renews the lease
+(workers.db.leases) of every stage running in it, each `stage_heartbeat_s` after it started
+or was last renewed, for `stage_lease_s`.
 
 A task whose process dies (its pool child killed, or the worker's main process, which takes
 its children with it) stops renewing; once the lease runs out the reaper sends the stage
 again, long before the broker would redeliver the unacknowledged message (its visibility
-timeout). A stage waiting out a retry's countdown has no thread: the retry extends the lease
+timeout). A stage waiting out a retry's countdown is not renewed: the retry extends the lease
 over the countdown instead (`hold_for`).
+
+One thread for the process rather than one per task: almost every stage ends long before its
+first renewal, and starting and joining a thread for each was CPU paid by every task.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from workers.db import leases
@@ -28,27 +35,91 @@ def lease_length() -> timedelta:
     return timedelta(seconds=get_settings().stage_lease_s)
 
 
-class Heartbeat(threading.Thread):
-    def __init__(self, job_id: uuid.UUID, stage: str, task_id: str) -> None:
-        super().__init__(name=f"heartbeat-{stage}-{job_id}", daemon=True)
-        self.job_id, self.stage, self.task_id = job_id, stage, task_id
-        self.stopped = threading.Event()
+@dataclass(eq=False)  # held by identity: the same stage may be held twice (a retry's overlap)
+class Held:
+    job_id: uuid.UUID
+    stage: str
+    task_id: str
+    due: float  # time.monotonic() of its next renewal
 
-    def run(self) -> None:
-        interval = get_settings().stage_heartbeat_s
-        while not self.stopped.wait(interval):
-            try:
-                with session_scope() as session:
-                    held = leases.renew_lease(session, self.job_id, self.stage, self.task_id,
-                                              lease_length())
-            except Exception:
-                # A missed renewal only brings the lease's end closer; the next may succeed
-                # (Postgres restarting). The task itself is not disturbed.
-                log.warning("job %s: could not renew the %s lease", self.job_id, self.stage,
-                            exc_info=True)
+
+# Renews one lease; False when the stage is no longer the task's to hold.
+Renew = Callable[[Held], bool]
+
+
+def _renew_in_postgres(held: Held) -> bool:
+    with session_scope() as session:
+        return leases.renew_lease(session, held.job_id, held.stage, held.task_id,
+                                  lease_length())
+
+
+class Renewer:
+    """The leases held in this process and the thread that renews them, started on first
+    use. The thread sleeps until the earliest renewal is due, or for one interval when no
+    lease is held: a lease taken meanwhile is due no earlier than that, so taking one never
+    needs to wake the thread."""
+
+    def __init__(self, renew: Renew = _renew_in_postgres,
+                 interval: Callable[[], float] = lambda: get_settings().stage_heartbeat_s) -> None:
+        self._renew = renew
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._held: set[Held] = set()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, job_id: uuid.UUID, stage: str, task_id: str) -> Held:
+        held = Held(job_id, stage, task_id, time.monotonic() + self._interval())
+        with self._lock:
+            self._held.add(held)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="stage-leases",
+                                                daemon=True)
+                self._thread.start()
+        return held
+
+    def release(self, held: Held) -> None:
+        # A renewal in flight may still land: its UPDATE is guarded (a finished stage, a job
+        # that moved on or another chain's task renews nothing), so it needs no waiting for.
+        with self._lock:
+            self._held.discard(held)
+
+    def holding(self) -> int:
+        with self._lock:
+            return len(self._held)
+
+    def _run(self) -> None:
+        while True:
+            now = time.monotonic()
+            with self._lock:
+                due = [held for held in self._held if held.due <= now]
+                wake = min((held.due for held in self._held), default=now + self._interval())
+            if not due:
+                time.sleep(max(0.0, wake - now))
                 continue
-            if not held:  # finished, cancelled, or taken over by another chain
-                return
+            for held in due:
+                held.due = time.monotonic() + self._interval()
+                try:
+                    still_held = self._renew(held)
+                except Exception:
+                    # A missed renewal only brings the lease's end closer; the next may
+                    # succeed (Postgres restarting). The task itself is not disturbed.
+                    log.warning("job %s: could not renew the %s lease", held.job_id,
+                                held.stage, exc_info=True)
+                    continue
+                if not still_held:  # finished, cancelled, or taken over by another chain
+                    self.release(held)
+
+
+_renewer = Renewer()
+
+
+def _after_fork_in_child() -> None:
+    # A forked pool child inherits the leases but not the thread (nor a sane lock).
+    global _renewer
+    _renewer = Renewer()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @contextmanager
@@ -58,15 +129,12 @@ def heartbeat(job_id: uuid.UUID, stage: str, task_id: str | None) -> Iterator[No
     if task_id is None:
         yield
         return
-    beat = Heartbeat(job_id, stage, task_id)
-    beat.start()
+    renewer = _renewer
+    held = renewer.hold(job_id, stage, task_id)
     try:
         yield
     finally:
-        beat.stopped.set()
-        # A renewal in flight finishes within a database round trip; the thread is a daemon,
-        # so a stuck one never holds up the task.
-        beat.join(timeout=2.0)
+        renewer.release(held)
 
 
 def hold_for(job_id: uuid.UUID, stage: str, task_id: str | None, seconds: float) -> None:
