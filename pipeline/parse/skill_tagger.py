@@ -1,0 +1,347 @@
+"""Hard skills no taxonomy lists ("production planning", "financial control"), found by a
+sequence tagger learned from SkillSpan's `knowledge` spans (scripts/train_skill_tagger.py
+writes pipeline/data/skill_tagger.crfsuite).
+
+A linear-chain CRF (CRFsuite) labels each token of a line B, I or O; its features are cheap on
+purpose: the word, its shape and last three letters, whether it is a stop word, the words
+beside it, whether the extractor already found a skill there or beside it (its kind), the
+line's section, and whether the line is a bullet or a sentence. A tagged phrase counts as a
+hard skill, named by its surface form, where it overlaps none of the extractor's hits, and
+once cleaned for a user's eyes (`clean_span`): stop words and punctuation trimmed from its
+edges, dropped when punctuation other than "&" or "/" stands inside it ("tools - jules",
+"firms); performance") or when it names a degree (the education fields carry those; a hard
+skill "Master's degree" would count as a skill the resume lacks). Lines of the title, the
+company blurb and the benefits are not tagged.
+
+The model, its section choice and the cleaning were chosen by 5-fold cross-validation over
+SkillSpan's train postings only (docs/benchmarks.md, "Extraction"). Loading it maps a file of
+about 0.6 MB; tagging costs about 2 ms for a posting of 4,500 characters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.models import Section, SkillKind
+from pipeline.parse.extraction_filters import _ROLE_NOUNS
+from pipeline.parse.posting_facts import degree_words
+from pipeline.parse.sections import PostingLine
+from pipeline.parse.stop_words import STOP_WORDS
+from pipeline.taxonomy.gazetteer import SkillEntry
+from pipeline.taxonomy.matcher import FoundSkill
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "skill_tagger.json"
+TAGGER_CATEGORY = "Tagged phrases"
+UNTAGGED_SECTIONS = frozenset({Section.title, Section.about, Section.benefits})
+ENABLED = True  # scripts/train_skill_tagger.py switches it off to read the extractor alone
+
+# A word with its inner joints ("node.js", "bs/ba", "R&D", "C++"), a placeholder ("<ADDRESS>",
+# SkillSpan's anonymisation), or any other single character.
+TOKEN = re.compile(r"<[A-Z]+>|[A-Za-z0-9]+(?:[.+#'’/&-][A-Za-z0-9]+)*[+#]*|\S")
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
+_INNER_PUNCT = frozenset("&/")
+MAX_WORDS = 5
+_ROLE_END = re.compile(r"\b(?:" + "|".join(_ROLE_NOUNS) + r")(?:e?s)?$", re.IGNORECASE)
+_START = ("w-1=<s>",)
+_END = ("w+1=</s>",)
+
+Token = tuple[int, int, str]  # start, end, text
+
+
+def _shape(word: str) -> str:
+    """"Xxx" for "Python", "x.x" for "node.js", "XdX" for "K8S": character classes, runs
+    collapsed, at most six."""
+    out: list[str] = []
+    for ch in word:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)[:6]
+
+
+@lru_cache(maxsize=50_000)
+def _word(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A word's own features, and what the words after and before it see of it."""
+    lower = word.lower()
+    own = (f"w={lower}", f"s={_shape(word)}", f"x3={lower[-3:]}")
+    if lower in STOP_WORDS:
+        own += ("stop",)
+    return own, (f"w-1={lower}",), (f"w+1={lower}",)
+
+
+def tokens_of(text: str, start: int, end: int) -> list[Token]:
+    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, start, end)]
+
+
+def known_tags(text: str, found: Sequence[FoundSkill]) -> dict[int, str]:
+    """For the first character of every token inside a hit: B-H/I-H (hard) or B-S/I-S."""
+    tags: dict[int, str] = {}
+    for hit in found:
+        kind = "H" if hit.kind == SkillKind.hard else "S"
+        prefix = "B-"
+        for m in TOKEN.finditer(text, hit.start, hit.end):
+            tags[m.start()] = prefix + kind
+            prefix = "I-"
+    return tags
+
+
+def line_features(line: PostingLine, tokens: Sequence[Token], known: dict[int, str],
+                  section: Section) -> list[tuple[str, ...]]:
+    """The features of each token of one line (see the module)."""
+    words = [_word(w) for _, _, w in tokens]
+    common: tuple[str, ...] = ("bias", f"sec={section.value}")
+    if _BULLET.match(line.text):
+        common += ("bullet",)
+    if line.text.endswith("."):
+        common += ("sentence",)
+    tags = [known.get(s) for s, _, _ in tokens]
+    n = len(tokens)
+    result = []
+    for i in range(n):
+        f = words[i][0] + common + (words[i - 1][1] if i else _START) + (
+            words[i + 1][2] if i + 1 < n else _END)
+        if tags[i]:
+            f += (f"g={tags[i]}",)
+        if i and tags[i - 1]:
+            f += (f"g-1={tags[i - 1]}",)
+        if i + 1 < n and tags[i + 1]:
+            f += (f"g+1={tags[i + 1]}",)
+        result.append(f)
+    return result
+
+
+def tagged_lines(
+    text: str, lines: Sequence[PostingLine], title: PostingLine | None
+) -> list[tuple[PostingLine, Section, list[Token]]]:
+    """The lines the tagger reads, with the section it sees and their tokens."""
+    result = []
+    for line in lines:
+        section = Section.title if line is title else line.section
+        if section in UNTAGGED_SECTIONS:
+            continue
+        tokens = tokens_of(text, line.start, line.end)
+        if tokens:
+            result.append((line, section, tokens))
+    return result
+
+
+def spans_of(labels: Sequence[str], tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Token index ranges [first, last] of the B/I runs; an I after O starts a span too."""
+    spans: list[tuple[int, int]] = []
+    first = -1
+    for i, label in enumerate(labels):
+        if label == "B" or (label == "I" and first < 0):
+            if first >= 0:
+                spans.append((first, i - 1))
+            first = i
+        elif label == "O" and first >= 0:
+            spans.append((first, i - 1))
+            first = -1
+    if first >= 0:
+        spans.append((first, len(labels) - 1))
+    return spans
+
+
+def clean_span(text: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """The character range a user sees for a tagged phrase, or None to drop it (see the
+    module): edges trimmed of stop words and punctuation, no punctuation inside but "&" and
+    "/", no degree, no placeholder."""
+    first, last = 0, len(tokens) - 1
+    while first <= last and _edge_junk(tokens[first][2]):
+        first += 1
+    while last >= first and _edge_junk(tokens[last][2]):
+        last -= 1
+    if first > last:
+        return None
+    kept = tokens[first:last + 1]
+    if any(not w[0].isalnum() and w not in _INNER_PUNCT for _, _, w in kept):
+        return None  # also a placeholder, "<ADDRESS>"
+    start, end = kept[0][0], kept[-1][1]
+    if any(degree_words(text[start:end])):
+        return None
+    if len(kept) == 1 and kept[0][2].islower():
+        return None  # a lone common word: "development", "practical", "production"
+    if len(kept) > MAX_WORDS:
+        return None  # a clause rather than a skill's name
+    if _ROLE_END.search(text, start, end):
+        return None  # "data scientist": a role
+    return start, end
+
+
+def _edge_junk(word: str) -> bool:
+    """Punctuation, or a stop word other than an acronym ("IT landscape" keeps its "IT")."""
+    lower = word.lower()
+    return (not word[0].isalnum() or lower in ("etc", "e.g")
+            or lower in STOP_WORDS and not (word.isupper() and len(word) > 1))
+
+
+LABELS = ("B", "I", "O")
+Scores = tuple[float, float, float]  # one per label, in LABELS order
+_ZERO: Scores = (0.0, 0.0, 0.0)
+
+
+class TaggerModel:
+    """The CRF's weights (an attribute's score for each label, and the label transitions) and
+    Viterbi decoding over them, in plain Python: a line's scores are sums of per-word parts
+    cached across postings, and a line where no token leans towards B or I is all O without
+    decoding (see __init__)."""
+
+    def __init__(self, weights: dict[str, list[float]], transitions: dict[str, float]) -> None:
+        self.weights = {name: (w[0], w[1], w[2]) for name, w in weights.items()}
+        self.trans = [[transitions.get(f"{a}>{b}", 0.0) for b in LABELS] for a in LABELS]
+        b, i, o = 0, 1, 2
+        stay = self.trans[o][o]
+        # What a phrase inside a line pays for its transitions against staying O: entering it
+        # (O to B or I), leaving it (B or I to O), and each step within it (at most 0 when no
+        # transition beats O to O). A line where no run of tokens leans towards B or I by more
+        # than that is all O: `tag` then skips the decoding.
+        self.entry = max(self.trans[o][b], self.trans[o][i]) - stay
+        self.exit = max(self.trans[b][o], self.trans[i][o]) - stay
+        self.inside = max(0.0, *(self.trans[x][y] - stay for x in (b, i) for y in (b, i)))
+        self.word = lru_cache(maxsize=50_000)(self._word_scores)
+
+    def _sum(self, names: Sequence[str]) -> Scores:
+        b = i = o = 0.0
+        for name in names:
+            w = self.weights.get(name)
+            if w is not None:
+                b, i, o = b + w[0], i + w[1], o + w[2]
+        return b, i, o
+
+    def _word_scores(self, word: str) -> tuple[Scores, Scores, Scores]:
+        own, before, after = _word(word)
+        return self._sum(own), self._sum(before), self._sum(after)
+
+    def tag(self, line: PostingLine, tokens: Sequence[Token], known: dict[int, str],
+            section: Section) -> list[str]:
+        """The labels the CRF gives the line's tokens (what CRFsuite's Viterbi gives for
+        line_features)."""
+        n = len(tokens)
+        parts = [self.word(w) for _, _, w in tokens]
+        common = ["bias", f"sec={section.value}"]
+        if _BULLET.match(line.text):
+            common.append("bullet")
+        if line.text.endswith("."):
+            common.append("sentence")
+        cb, ci, co = self._sum(common)
+        tags = [known.get(s) for s, _, _ in tokens]
+        near = [False] * n
+        if any(tags):
+            for k, tag in enumerate(tags):
+                if tag:
+                    near[max(0, k - 1):k + 2] = [True] * (min(n, k + 2) - max(0, k - 1))
+        start = self.weights.get(_START[0], _ZERO)
+        end = self.weights.get(_END[0], _ZERO)
+        scores = []
+        entry, leave, inside = self.entry, self.exit, self.inside
+        run = best = -1e9  # the best gain of a run ending here, and of any run (Kadane)
+        for k in range(n):
+            own = parts[k][0]
+            left = parts[k - 1][1] if k else start
+            right = parts[k + 1][2] if k + 1 < n else end
+            b = own[0] + left[0] + right[0] + cb
+            i = own[1] + left[1] + right[1] + ci
+            o = own[2] + left[2] + right[2] + co
+            if near[k]:
+                names = []
+                if tags[k]:
+                    names.append(f"g={tags[k]}")
+                if k and tags[k - 1]:
+                    names.append(f"g-1={tags[k - 1]}")
+                if k + 1 < n and tags[k + 1]:
+                    names.append(f"g+1={tags[k + 1]}")
+                gb, gi, go = self._sum(names)
+                b, i, o = b + gb, i + gi, o + go
+            scores.append((b, i, o))
+            lean = (b if b > i else i) - o
+            run += inside
+            fresh = entry if k else 0.0
+            run = (run if run > fresh else fresh) + lean
+            gain = run + leave if k + 1 < n else run
+            if gain > best:
+                best = gain
+        if best < 0:
+            return ["O"] * n
+        return self._viterbi(scores)
+
+    def _viterbi(self, scores: list[Scores]) -> list[str]:
+        """The best label sequence, unrolled for three labels (B, I, O)."""
+        (bb, bi, bo), (ib, ii, io), (ob, oi, oo) = self.trans
+        sb, si, so = scores[0]
+        back: list[tuple[int, int, int]] = []
+        for eb, ei, eo in scores[1:]:
+            # into B
+            x, y, z = sb + bb, si + ib, so + ob
+            if x >= y and x >= z:
+                kb, nb = 0, x + eb
+            elif y >= z:
+                kb, nb = 1, y + eb
+            else:
+                kb, nb = 2, z + eb
+            # into I
+            x, y, z = sb + bi, si + ii, so + oi
+            if x >= y and x >= z:
+                ki, ni = 0, x + ei
+            elif y >= z:
+                ki, ni = 1, y + ei
+            else:
+                ki, ni = 2, z + ei
+            # into O
+            x, y, z = sb + bo, si + io, so + oo
+            if x >= y and x >= z:
+                ko, no = 0, x + eo
+            elif y >= z:
+                ko, no = 1, y + eo
+            else:
+                ko, no = 2, z + eo
+            back.append((kb, ki, ko))
+            sb, si, so = nb, ni, no
+        label = 0 if sb >= si and sb >= so else 1 if si >= so else 2
+        path = [label]
+        for step in reversed(back):
+            label = step[label]
+            path.append(label)
+        return [LABELS[y] for y in reversed(path)]
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> TaggerModel | None:
+    """The trained tagger; None when the file is absent (the extractor then works alone)."""
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return TaggerModel(data["weights"], data["transitions"])
+
+
+def find_phrases(
+    text: str, lines: Sequence[PostingLine], title: PostingLine | None,
+    found: Sequence[FoundSkill],
+) -> list[FoundSkill]:
+    """Hard skills the tagger finds where the extractor found nothing (`found`: its hits)."""
+    model = load_model() if ENABLED else None
+    if model is None:
+        return []
+    known = known_tags(text, found)
+    taken = sorted((hit.start, hit.end) for hit in found)
+    result = []
+    for line, section, tokens in tagged_lines(text, lines, title):
+        labels = model.tag(line, tokens, known, section)
+        if "B" not in labels and "I" not in labels:
+            continue
+        for first, last in spans_of(labels, tokens):
+            span = clean_span(text, tokens[first:last + 1])
+            if span is None or _overlaps(taken, *span):
+                continue
+            surface = text[span[0]:span[1]]
+            entry = SkillEntry(name=surface, kind=SkillKind.hard, category=TAGGER_CATEGORY,
+                               source="tagger", aliases=(), exact=(surface,))
+            result.append(FoundSkill(entry, surface, *span))
+    return result
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans if s < end)
