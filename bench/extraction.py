@@ -28,11 +28,13 @@ from pipeline.models import JobAnalysis, SkillKind
 from pipeline.parse import parse_posting
 from pipeline.parse.extraction_lists import LIST_CATEGORY
 from pipeline.parse.extraction_patterns import PATTERN_CATEGORY
+from pipeline.parse.skill_tagger import TAGGER_CATEGORY
 from pipeline.taxonomy.gazetteer import load_taxonomy
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 GOLD_TYPE = {SkillKind.hard: "knowledge", SkillKind.soft: "skill"}
-_ORIGIN = {PATTERN_CATEGORY: "tool shape", LIST_CATEGORY: "stack line"}
+_ORIGIN = {PATTERN_CATEGORY: "tool shape", LIST_CATEGORY: "stack line",
+           TAGGER_CATEGORY: "tagger"}
 
 
 @dataclass
@@ -113,7 +115,7 @@ def run_split(path: Path, errors: int) -> None:
             print(f"{label:28}{p:7.3f}{r:7.3f}{f:7.3f}   {tally.predicted} / {tally.gold}")
     hard = tallies[SkillKind.hard]
     parts = []
-    for origin in ("taxonomy", "tool shape", "stack line"):
+    for origin in ("taxonomy", "tool shape", "stack line", "tagger"):
         hits, misses = hard.by_origin[(origin, True)], hard.by_origin[(origin, False)]
         if hits + misses:
             parts.append(f"{origin} {hits + misses} (P {hits / (hits + misses):.2f})")

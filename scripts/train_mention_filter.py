@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.extraction import DEFAULT_DATA, pair_mentions  # noqa: E402
 from pipeline.models import SkillKind  # noqa: E402
-from pipeline.parse import posting  # noqa: E402
+from pipeline.parse import posting, skill_tagger  # noqa: E402
 from pipeline.parse.mention_filter import (  # noqa: E402
     MODEL_PATH,
     judged_mentions,
@@ -113,6 +113,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args()
+    skill_tagger.ENABLED = False  # the filter was trained on the extractor's hits alone
     source = args.data / "skillspan" / "skillspan_train.postings.jsonl"
     records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()
                if line.strip()]

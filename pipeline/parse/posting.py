@@ -1,8 +1,9 @@
 """The parse stage: posting text → JobAnalysis.
 
 Deterministic: sections from headings (pipeline.parse.sections), skills from the taxonomy
-matcher (pipeline.taxonomy.matcher) less the hard-skill mentions outside the sections that ask
-for skills which a learned filter judges the posting does not state as skills
+matcher (pipeline.taxonomy.matcher) and phrases no taxonomy lists from a learned tagger
+(pipeline.parse.skill_tagger: "production planning"), less the hard-skill mentions outside the
+sections that ask for skills which a learned filter judges the posting does not state as skills
 (pipeline.parse.mention_filter: "a leading cloud company", "a Kafka conference each year"),
 facts from formulaic phrases (pipeline.parse.posting_facts).
 Importance of a skill:
@@ -31,7 +32,7 @@ from pipeline.models import (
     SkillKind,
     SkillRequirement,
 )
-from pipeline.parse import mention_filter, posting_facts
+from pipeline.parse import mention_filter, posting_facts, skill_tagger
 from pipeline.parse.extraction import extract_skills
 from pipeline.parse.mention_filter import PlacedMention
 from pipeline.parse.sections import PostingLine, classify_heading, split_lines
@@ -118,6 +119,9 @@ def skill_mentions(
     own, and `preferred` for a line of a required section that says the skill is a plus:
     "Kubernetes is a plus"), before the mention filter. Its trainer reads the same."""
     found = extract_skills(text, (title_line.start, title_line.end) if title_line else None)
+    tagged = skill_tagger.find_phrases(text, lines, title_line, found)
+    if tagged:
+        found = sorted(found + tagged, key=lambda hit: hit.start)
     starts = [ln.start for ln in lines]
     preferred_cue: dict[int, bool] = {}
     placed = []
