@@ -52,9 +52,17 @@ _END = ("w+1=</s>",)
 Token = tuple[int, int, str]  # start, end, text
 
 
+_CLASSES = str.maketrans({**{c: "X" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+                          **{c: "x" for c in "abcdefghijklmnopqrstuvwxyz"},
+                          **{c: "d" for c in "0123456789"}})
+_REPEATS = re.compile(r"(.)\1+")
+
+
 def _shape(word: str) -> str:
     """"Xxx" for "Python", "x.x" for "node.js", "XdX" for "K8S": character classes, runs
     collapsed, at most six."""
+    if word.isascii():
+        return _REPEATS.sub(r"\1", word.translate(_CLASSES))[:6]
     out: list[str] = []
     for ch in word:
         c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
@@ -74,7 +82,7 @@ def _word(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 def tokens_of(text: str, start: int, end: int) -> list[Token]:
-    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, start, end)]
+    return [(*m.span(), m.group()) for m in TOKEN.finditer(text, start, end)]
 
 
 def known_tags(text: str, found: Sequence[FoundSkill]) -> dict[int, str]:
@@ -202,7 +210,11 @@ class TaggerModel:
         self.entry = max(self.trans[o][b], self.trans[o][i]) - stay
         self.exit = max(self.trans[b][o], self.trans[i][o]) - stay
         self.inside = max(0.0, *(self.trans[x][y] - stay for x in (b, i) for y in (b, i)))
+        self.penalised = self.entry <= 0 and self.exit <= 0 and self.inside == 0
         self.word = lru_cache(maxsize=50_000)(self._word_scores)
+        # stand-ins for the words beyond the line's ends: only their w-1 and w+1 parts count
+        self.edges = ((0.0,) * 3 + self._sum(_START) + (0.0,) * 3,
+                      (0.0,) * 6 + self._sum(_END))
 
     def _sum(self, names: Sequence[str]) -> Scores:
         b = i = o = 0.0
@@ -212,41 +224,31 @@ class TaggerModel:
                 b, i, o = b + w[0], i + w[1], o + w[2]
         return b, i, o
 
-    def _word_scores(self, word: str) -> tuple[Scores, Scores, Scores]:
+    def _word_scores(self, word: str) -> tuple[float, ...]:
+        """The word's own scores, then what the word after it sees (w-1), then what the word
+        before it sees (w+1): nine numbers."""
         own, before, after = _word(word)
-        return self._sum(own), self._sum(before), self._sum(after)
+        return (*self._sum(own), *self._sum(before), *self._sum(after))
 
     def tag(self, line: PostingLine, tokens: Sequence[Token], known: dict[int, str],
             section: Section) -> list[str]:
         """The labels the CRF gives the line's tokens (what CRFsuite's Viterbi gives for
         line_features)."""
         n = len(tokens)
-        parts = [self.word(w) for _, _, w in tokens]
+        word = self.word
+        parts = [word(w) for _, _, w in tokens]
         common = ["bias", f"sec={section.value}"]
         if _BULLET.match(line.text):
             common.append("bullet")
         if line.text.endswith("."):
             common.append("sentence")
         cb, ci, co = self._sum(common)
+        scores = [(q[0] + p[3] + r[6] + cb, q[1] + p[4] + r[7] + ci, q[2] + p[5] + r[8] + co)
+                  for p, q, r in zip([self.edges[0], *parts], parts, [*parts[1:], self.edges[1]],
+                                     strict=False)]
         tags = [known.get(s) for s, _, _ in tokens]
-        near = [False] * n
         if any(tags):
-            for k, tag in enumerate(tags):
-                if tag:
-                    near[max(0, k - 1):k + 2] = [True] * (min(n, k + 2) - max(0, k - 1))
-        start = self.weights.get(_START[0], _ZERO)
-        end = self.weights.get(_END[0], _ZERO)
-        scores = []
-        entry, leave, inside = self.entry, self.exit, self.inside
-        run = best = -1e9  # the best gain of a run ending here, and of any run (Kadane)
-        for k in range(n):
-            own = parts[k][0]
-            left = parts[k - 1][1] if k else start
-            right = parts[k + 1][2] if k + 1 < n else end
-            b = own[0] + left[0] + right[0] + cb
-            i = own[1] + left[1] + right[1] + ci
-            o = own[2] + left[2] + right[2] + co
-            if near[k]:
+            for k in range(n):
                 names = []
                 if tags[k]:
                     names.append(f"g={tags[k]}")
@@ -254,10 +256,16 @@ class TaggerModel:
                     names.append(f"g-1={tags[k - 1]}")
                 if k + 1 < n and tags[k + 1]:
                     names.append(f"g+1={tags[k + 1]}")
-                gb, gi, go = self._sum(names)
-                b, i, o = b + gb, i + gi, o + go
-            scores.append((b, i, o))
-            lean = (b if b > i else i) - o
+                if names:
+                    gb, gi, go = self._sum(names)
+                    b, i, o = scores[k]
+                    scores[k] = (b + gb, i + gi, o + go)
+        leans = [(b if b > i else i) - o for b, i, o in scores]
+        if self.penalised and max(leans) < 0:
+            return ["O"] * n  # every run of tokens loses against all O
+        entry, leave, inside = self.entry, self.exit, self.inside
+        run = best = -1e9  # the best gain of a run ending here, and of any run (Kadane)
+        for k, lean in enumerate(leans):
             run += inside
             fresh = entry if k else 0.0
             run = (run if run > fresh else fresh) + lean
