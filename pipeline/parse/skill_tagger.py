@@ -1,21 +1,27 @@
-"""Hard skills no taxonomy lists ("production planning", "financial control"), found by a
+"""Hard skills no taxonomy lists ("production planning", "Bayesian methods"), found by a
 sequence tagger learned from SkillSpan's `knowledge` spans (scripts/train_skill_tagger.py
-writes pipeline/data/skill_tagger.crfsuite).
+writes pipeline/data/skill_tagger.json).
 
-A linear-chain CRF (CRFsuite) labels each token of a line B, I or O; its features are cheap on
-purpose: the word, its shape and last three letters, whether it is a stop word, the words
-beside it, whether the extractor already found a skill there or beside it (its kind), the
-line's section, and whether the line is a bullet or a sentence. A tagged phrase counts as a
-hard skill, named by its surface form, where it overlaps none of the extractor's hits, and
-once cleaned for a user's eyes (`clean_span`): stop words and punctuation trimmed from its
-edges, dropped when punctuation other than "&" or "/" stands inside it ("tools - jules",
-"firms); performance") or when it names a degree (the education fields carry those; a hard
-skill "Master's degree" would count as a skill the resume lacks). Lines of the title, the
-company blurb and the benefits are not tagged.
+A linear-chain CRF labels each token of a line B, I or O. Its features are cheap on purpose:
+the word, its shape and last three letters, whether it is a stop word, the words beside it,
+whether the extractor already found a skill there or beside it (and its kind), the line's
+section, and whether the line is a bullet or a sentence. It is trained with CRFsuite and
+shipped as its weights, which `TaggerModel` decodes in plain Python (the same labels as
+CRFsuite on every train line; the trainer checks), so the pipeline needs no extra package.
 
-The model, its section choice and the cleaning were chosen by 5-fold cross-validation over
-SkillSpan's train postings only (docs/benchmarks.md, "Extraction"). Loading it maps a file of
-about 0.6 MB; tagging costs about 2 ms for a posting of 4,500 characters.
+A tagged phrase counts as a hard skill, named by its surface form, where it overlaps none of
+the extractor's hits, once cleaned for a user's eyes (`clean_span`): stop words and
+punctuation trimmed from its edges; dropped when punctuation other than "&" or "/" stands
+inside it ("tools - jules"), when it names a degree (the education fields carry those; a hard
+skill "Master's degree" would count as one the resume lacks), when it is one lower-case word
+("development", "practical", "production"), longer than five words (a clause rather than a
+name), or ends in a role or unit noun ("data scientist"). Lines of the title, the company blurb
+and the benefits are not tagged.
+
+The penalties, the sections and the cleaning were chosen by 5-fold cross-validation over
+SkillSpan's train postings, and by reading what it adds (docs/benchmarks.md, "Extraction").
+The weights are a JSON file of about 230 KB (about 10 ms to load); tagging costs about 1 ms
+for a posting of 4,500 characters.
 """
 
 from __future__ import annotations
@@ -156,8 +162,9 @@ def spans_of(labels: Sequence[str], tokens: Sequence[Token]) -> list[tuple[int, 
 
 def clean_span(text: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
     """The character range a user sees for a tagged phrase, or None to drop it (see the
-    module): edges trimmed of stop words and punctuation, no punctuation inside but "&" and
-    "/", no degree, no placeholder."""
+    module): edges trimmed of stop words and punctuation; no punctuation inside but "&" and
+    "/" (nor a placeholder), no degree, not one lower-case word, at most MAX_WORDS words, no
+    role."""
     first, last = 0, len(tokens) - 1
     while first <= last and _edge_junk(tokens[first][2]):
         first += 1
