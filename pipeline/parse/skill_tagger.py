@@ -178,8 +178,8 @@ def clean_span(text: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
     start, end = kept[0][0], kept[-1][1]
     if any(degree_words(text[start:end])):
         return None
-    if len(kept) == 1 and kept[0][2].islower():
-        return None  # a lone common word: "development", "practical", "production"
+    if len(kept) == 1 and (kept[0][2].islower() or kept[0][2].lower() in STOP_WORDS):
+        return None  # a lone common word: "development", "practical", "production", "US"
     if len(kept) > MAX_WORDS:
         return None  # a clause rather than a skill's name
     if _ROLE_END.search(text, start, end):
@@ -188,7 +188,8 @@ def clean_span(text: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
 
 
 def _edge_junk(word: str) -> bool:
-    """Punctuation, or a stop word other than an acronym ("IT landscape" keeps its "IT")."""
+    """Punctuation, or a stop word other than an acronym ("IT landscape" keeps its "IT"; a
+    lone "US" is dropped as a common word)."""
     lower = word.lower()
     return (not word[0].isalnum() or lower in ("etc", "e.g")
             or lower in STOP_WORDS and not (word.isupper() and len(word) > 1))

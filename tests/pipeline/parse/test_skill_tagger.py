@@ -83,6 +83,7 @@ def test_a_phrase_is_cleaned_for_a_users_eyes() -> None:
     assert _clean(text, "production") is None
     assert _clean(text, "modern scalable distributed event driven systems") is None  # too long
     assert _clean(text, "IT landscape") == "IT landscape"
+    assert _clean("Remote ( US ) or Denver", "( US )") is None
 
 
 def _brute_force(model: TaggerModel, scores: list[tuple[float, float, float]]) -> list[str]:
