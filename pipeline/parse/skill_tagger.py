@@ -81,7 +81,7 @@ def _shape(word: str) -> str:
 def _word(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A word's own features, and what the words after and before it see of it."""
     lower = word.lower()
-    own = (f"w={lower}", f"s={_shape(word)}", f"x3={lower[-3:]}")
+    own: tuple[str, ...] = (f"w={lower}", f"s={_shape(word)}", f"x3={lower[-3:]}")
     if lower in STOP_WORDS:
         own += ("stop",)
     return own, (f"w-1={lower}",), (f"w+1={lower}",)
