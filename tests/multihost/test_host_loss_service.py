@@ -39,6 +39,23 @@ STAGE_OF_STATE = {"parsing": "parse", "scoring": "score", "rewriting": "rewrite"
 ARTIFACTS = ("report.json", "resume.pdf", "resume.tex", "tailored.json")
 QUEUES = ("parse", "score", "rewrite", "compile", "upload", "webhooks")
 KILL_TRIES = 5
+# Duties that lengthen each posting to about 20,000 characters, so each job spends tens of
+# milliseconds in parse and score rather than a few: with the factories' short postings the
+# whole batch could pass the `stages` host between two looks for a job in flight there.
+_DUTIES = (
+    "Design, build and operate services that handle {n} thousand requests a second",
+    "Review pull requests and mentor {n} engineers on testing and code quality",
+    "Own the on-call rotation for {n} services and write their incident reviews",
+    "Plan quarterly roadmaps with product managers across {n} teams",
+    "Profile and tune database queries behind {n} customer-facing dashboards",
+    "Automate deployments and infrastructure for {n} environments",
+)
+
+
+def _posting(index: int) -> str:
+    duties = [duty.format(n=index + k) for k in range(45) for duty in _DUTIES]
+    return (factories.posting(index) + "\n\n## Responsibilities\n"
+            + "\n".join(f"- {duty}" for duty in duties))
 
 
 def _in_flight(conn: psycopg.Connection[dict[str, Any]], batch_id: str,
@@ -96,7 +113,7 @@ def test_batch_completes_after_a_worker_host_is_killed_mid_batch(
     cluster = hosts
     body = {
         "resume": factories.resume(),
-        "postings": [{"label": f"posting-{i}", "posting": factories.posting(i)}
+        "postings": [{"label": f"posting-{i}", "posting": _posting(i)}
                      for i in range(POSTINGS)],
     }
     with httpx.Client(base_url=cluster.api_url, timeout=30,
