@@ -89,25 +89,35 @@ class Renewer:
 
     def _run(self) -> None:
         while True:
-            now = time.monotonic()
-            with self._lock:
-                due = [held for held in self._held if held.due <= now]
-                wake = min((held.due for held in self._held), default=now + self._interval())
-            if not due:
-                time.sleep(max(0.0, wake - now))
+            try:
+                self._beat()
+            except Exception:
+                # The thread must outlive anything one beat meets: without it every stage
+                # of this process would lose its lease and be sent again.
+                log.exception("the lease renewer's beat failed; trying again")
+                time.sleep(1.0)
+
+    def _beat(self) -> None:
+        """Sleep until the next renewal is due, or renew what is due."""
+        now = time.monotonic()
+        with self._lock:
+            due = [held for held in self._held if held.due <= now]
+            wake = min((held.due for held in self._held), default=now + self._interval())
+        if not due:
+            time.sleep(max(0.0, wake - now))
+            return
+        for held in due:
+            held.due = time.monotonic() + self._interval()
+            try:
+                still_held = self._renew(held)
+            except Exception:
+                # A missed renewal only brings the lease's end closer; the next may succeed
+                # (Postgres restarting). The task itself is not disturbed.
+                log.warning("job %s: could not renew the %s lease", held.job_id, held.stage,
+                            exc_info=True)
                 continue
-            for held in due:
-                held.due = time.monotonic() + self._interval()
-                try:
-                    still_held = self._renew(held)
-                except Exception:
-                    # A missed renewal only brings the lease's end closer; the next may
-                    # succeed (Postgres restarting). The task itself is not disturbed.
-                    log.warning("job %s: could not renew the %s lease", held.job_id,
-                                held.stage, exc_info=True)
-                    continue
-                if not still_held:  # finished, cancelled, or taken over by another chain
-                    self.release(held)
+            if not still_held:  # finished, cancelled, or taken over by another chain
+                self.release(held)
 
 
 _renewer = Renewer()

@@ -99,6 +99,24 @@ def test_a_stage_no_longer_held_is_dropped_and_a_failed_renewal_is_tried_again()
     renewer.release(held)
 
 
+def test_the_thread_outlives_a_failed_beat() -> None:
+    recorder = Recorder()
+    calls = [0]
+
+    def interval() -> float:
+        calls[0] += 1
+        if calls[0] == 2:  # the thread's first beat
+            raise RuntimeError("settings unreadable for a moment")
+        return INTERVAL_S
+
+    renewer = Renewer(recorder, interval=interval)
+    job_id = uuid.uuid4()
+    held = renewer.hold(job_id, "compile", "t")
+    wait_for(lambda: recorder.count(job_id) >= 1, timeout=10, what="a renewal after the failure")
+    assert calls[0] > 2
+    renewer.release(held)
+
+
 def test_the_heartbeat_block_holds_the_stage_while_it_runs(
         monkeypatch: pytest.MonkeyPatch) -> None:
     recorder = Recorder()
