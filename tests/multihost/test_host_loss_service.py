@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -52,10 +53,12 @@ _DUTIES = (
 )
 
 
-def _posting(index: int) -> str:
+def _posting(index: int, run: str) -> str:
+    """A long posting, unique to this run: a posting the tenant submitted before (the other
+    victim's run) would be served from the analysis cache, and parse would take no time."""
     duties = [duty.format(n=index + k) for k in range(45) for duty in _DUTIES]
     return (factories.posting(index) + "\n\n## Responsibilities\n"
-            + "\n".join(f"- {duty}" for duty in duties))
+            + "\n".join(f"- {duty}" for duty in duties) + f"\n\nReference: {run}-{index}")
 
 
 def _in_flight(conn: psycopg.Connection[dict[str, Any]], batch_id: str,
@@ -111,9 +114,10 @@ def test_batch_completes_after_a_worker_host_is_killed_mid_batch(
     hosts: Cluster, victim: str
 ) -> None:
     cluster = hosts
+    run = uuid.uuid4().hex
     body = {
         "resume": factories.resume(),
-        "postings": [{"label": f"posting-{i}", "posting": _posting(i)}
+        "postings": [{"label": f"posting-{i}", "posting": _posting(i, run)}
                      for i in range(POSTINGS)],
     }
     with httpx.Client(base_url=cluster.api_url, timeout=30,
