@@ -228,6 +228,11 @@ def _refuse(problem: tuple[str, str] | None) -> None:
         raise ValueError(f"{path}: {reason}" if path else reason)
 
 
+# How a Resume is written out as JSON Resume, as data or as text.
+_AS_JSON_RESUME: dict[str, Any] = {"exclude_none": True, "exclude_defaults": True,
+                                   "by_alias": True}
+
+
 class Resume(_Item):
     """A whole JSON Resume document."""
 
@@ -262,9 +267,8 @@ class Resume(_Item):
 
     def to_json_dict(self) -> dict[str, object]:
         """The document as JSON Resume: empty optional sections and None values left out."""
-        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=True, by_alias=True)
+        return self.model_dump(mode="json", **_AS_JSON_RESUME)
 
     def to_json_text(self) -> str:
         """`to_json_dict` as indented JSON text, serialised by pydantic (UTF-8 as is)."""
-        return self.model_dump_json(indent=2, exclude_none=True, exclude_defaults=True,
-                                    by_alias=True)
+        return self.model_dump_json(indent=2, **_AS_JSON_RESUME)

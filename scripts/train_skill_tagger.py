@@ -118,15 +118,10 @@ def phrases(tagger: pycrfsuite.Tagger, p: Posting) -> list[tuple[str, str, int, 
     """What the runtime adds to the posting (skill_tagger.find_phrases)."""
     added = []
     for line in p.lines:
-        if not line.tagged:
-            continue
-        labels = tagger.tag(line.features)
-        for first, last in skill_tagger.spans_of(labels, line.tokens):
-            span = skill_tagger.clean_span(p.text, line.tokens[first:last + 1])
-            if span is None or any(s < span[1] and span[0] < e for s, e in p.hits):
-                continue
-            surface = p.text[span[0]:span[1]]
-            added.append((surface, surface, *span))
+        if line.tagged:
+            for start, end in skill_tagger.line_phrases(p.text, tagger.tag(line.features),
+                                                        line.tokens, p.hits):
+                added.append((p.text[start:end], p.text[start:end], start, end))
     return added
 
 

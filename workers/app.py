@@ -223,12 +223,10 @@ def _preload(sender: Any = None, **_: Any) -> None:
     for module in sorted(modules):
         importlib.import_module(module)
     if modules:
-        from pipeline.parse.skill_tagger import load_model
+        from pipeline.parse import preload
         from pipeline.taxonomy.gazetteer import load_taxonomy
-        from pipeline.taxonomy.matcher import get_matcher
 
-        get_matcher()
-        load_model()  # the phrase tagger's weights, read by every parse
+        preload()  # the matcher and the parse models, also read by scoring and rewriting
         # The taxonomy and its alias index, which evidence searches and list parsing look
         # skills up in: each new pool child built them on its first such task (~50 ms).
         load_taxonomy().canonical("")

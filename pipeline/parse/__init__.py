@@ -5,6 +5,6 @@ posting_facts.py reads the formulaic facts (years, seniority, degree, tone, valu
 from the shared matcher in pipeline.taxonomy.
 """
 
-from pipeline.parse.posting import parse_posting
+from pipeline.parse.posting import parse_posting, preload
 
-__all__ = ["parse_posting"]
+__all__ = ["parse_posting", "preload"]

@@ -16,7 +16,7 @@ from pipeline.taxonomy.matcher import FoundSkill
 
 # Nouns that a skill word can qualify without the posting asking for the skill: jobs, units of an
 # organisation and settings. Plurals and a hyphen ("Frontend-Developer") are allowed.
-_ROLE_NOUNS = (
+ROLE_NOUNS = (
     "developer", "engineer", "architect", "designer", "manager", "lead", "analyst",
     "specialist", "consultant", "administrator", "partner", "officer", "director",
     "coordinator", "controller", "scientist", "professional", "expert", "head", "owner",
@@ -26,7 +26,7 @@ _ROLE_NOUNS = (
 )
 _ROLE_AFTER = re.compile(
     r"[ \t]*(?:-[ \t]*)?(?:(?:software|services?|solutions?|platform|systems?|web|senior|junior)"
-    r"[ \t]+)?(?:" + "|".join(_ROLE_NOUNS) + r")(?:e?s)?\b",
+    r"[ \t]+)?(?:" + "|".join(ROLE_NOUNS) + r")(?:e?s)?\b",
     re.IGNORECASE,
 )
 # "Long Form Words ( ACR )": two to eight capitalised or joining words before an acronym in

@@ -36,7 +36,7 @@ from pipeline.parse import mention_filter, posting_facts, skill_tagger
 from pipeline.parse.extraction import extract_skills
 from pipeline.parse.mention_filter import PlacedMention
 from pipeline.parse.sections import PostingLine, classify_heading, split_lines
-from pipeline.taxonomy.matcher import FoundSkill
+from pipeline.taxonomy.matcher import FoundSkill, get_matcher
 
 SECTION_WEIGHT = {
     Section.title: 1.0,
@@ -51,6 +51,15 @@ _REQUIRED_SECTIONS = {Section.title, Section.requirements, Section.responsibilit
 _TITLE_FIELD = re.compile(r"^\s*(?:job\s*)?(?:title|position|role)\s*:\s*(.+)$", re.I | re.M)
 _COMPANY_FIELD = re.compile(r"^\s*company(?: name)?\s*:\s*(.+)$", re.I | re.M)
 _MD = re.compile(r"^[\s#*_>]+|[\s*_]+$")
+
+
+def preload() -> None:
+    """Load what parsing reads from shipped data (the skill matcher, the mention filter, the
+    phrase tagger), for a process about to fork workers: they inherit it instead of each
+    loading it on its first posting."""
+    get_matcher()
+    mention_filter.load_model()
+    skill_tagger.load_model()
 
 
 def parse_posting(text: str) -> JobAnalysis:

@@ -65,11 +65,9 @@ class RankPool:
 
     def __enter__(self) -> RankPool:
         if self.processes > 1:
-            from pipeline.parse import skill_tagger
-            from pipeline.taxonomy.matcher import get_matcher
+            from pipeline.parse import preload
 
-            get_matcher()  # loaded here, inherited by every worker
-            skill_tagger.load_model()  # likewise
+            preload()  # loaded here, inherited by every worker
             self._pool = ProcessPoolExecutor(
                 self.processes, mp_context=multiprocessing.get_context("fork"),
                 initializer=_start_worker, initargs=(self.resume, self.today, self.top_missing))
