@@ -352,3 +352,28 @@ def test_a_field_over_its_limit_exits_2_naming_it(tmp_path: Path) -> None:
     result = runner.invoke(app, ["match", str(resume), POSTING])
     assert result.exit_code == 2
     assert "basics.name: longer than 200 characters" in result.output
+
+
+def _console_script(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`resume-tailor` as the console script runs it (`main`, which leaves by os._exit)."""
+    code = ("import sys; from pipeline.cli.commands import main; "
+            "sys.argv[0] = 'resume-tailor'; main()")
+    return subprocess.run([sys.executable, "-c", code, *args], input=stdin, capture_output=True,
+                          text=True, check=False, timeout=120)
+
+
+def test_the_console_script_keeps_exit_statuses_and_output(tmp_path: Path) -> None:
+    done = _console_script("analyze", POSTING, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["title"].startswith("Senior Backend Engineer")  # all of it
+    postings = tmp_path / "postings.jsonl"
+    postings.write_text("".join(json.dumps({"id": f"p{i}", "text": Path(POSTING).read_text()})
+                                + "\n" for i in range(60)), encoding="utf-8")
+    done = _console_script("rank", RESUME, str(postings), "--json")  # the process pool
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 60
+    done = _console_script("analyze", "-", stdin=" \n")
+    assert done.returncode == 2 and "posting" in done.stderr  # a user's error
+    done = _console_script("no-such-command")
+    assert done.returncode == 2 and "No such command" in done.stderr
+    assert _console_script("--help").returncode == 0
