@@ -10,6 +10,7 @@ this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from pipeline.rank.postings import ProgressCallback, best_first, rank_postings
 
 BATCH = 24  # postings per task: a few ms each, so a task is worth sending to another process
 IN_FLIGHT = 2  # batches per worker sent ahead
+GC_THRESHOLD = 20_000  # allocations between the workers' young-generation collections
 
 Posting = tuple[str, str]
 
@@ -36,6 +38,9 @@ _top_missing = 5
 def _start_worker(resume: Resume, today: date, top_missing: int) -> None:
     global _resume, _today, _top_missing
     _resume, _today, _top_missing = resume, today, top_missing
+    # Parsing a posting allocates tens of thousands of short-lived objects, nearly none in
+    # cycles: the collector's default (a pass every 700 allocations) cost ~2% of a worker's time.
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _rank_batch(batch: list[Posting]) -> list[RankedPosting]:
@@ -68,6 +73,9 @@ class RankPool:
             from pipeline.parse import preload
 
             preload()  # loaded here, inherited by every worker
+            # and out of the collector's passes: walking it again and again cost each worker
+            # ~5% of its time (and, as they touch every object, copies of shared pages)
+            gc.freeze()
             self._pool = ProcessPoolExecutor(
                 self.processes, mp_context=multiprocessing.get_context("fork"),
                 initializer=_start_worker, initargs=(self.resume, self.today, self.top_missing))
