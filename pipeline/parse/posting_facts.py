@@ -68,29 +68,33 @@ EMPHASIS_CUES = re.compile(
     r"\b(?=[msedrpa])(must|strong|expert|expertise|required|requires?|essential|deep|extensive"
     r"|solid|proven|proficien\w*|mastery|advanced)\b", re.IGNORECASE,
 )
+# Each value's pattern, and how each of its alternatives starts (lower-cased).
 _CULTURE = {
-    "ownership": r"\bownership\b|\bown (it|the)\b",
-    "collaboration": r"\bcollaborat\w+|\bteamwork\b",
-    "transparency": r"\btransparen\w+",
-    "diversity and inclusion": r"\bdivers(e|ity)\b|\binclusi(on|ve)\b|\bequal opportunity",
-    "innovation": r"\binnovat\w+",
-    "customer focus": r"\bcustomer[- ](first|obsess\w*|focus\w*|centric)",
-    "learning and growth": r"\b(learning|growth|develop(ment)? budget|career development)\b",
-    "work-life balance": r"\bwork[- ]life balance\b|\bflexible (hours|working)\b",
-    "remote-friendly": r"\bremote\b|\bdistributed team\b|\bhybrid\b",
-    "impact": r"\bimpact(ful)?\b|\bmake a difference\b",
-    "quality": r"\bcraft(smanship)?\b|\bquality\b",
-    "integrity": r"\bintegrity\b|\bhonest(y)?\b",
-    "autonomy": r"\bautonomy\b|\bautonomous\b",
+    "ownership": (r"\bownership\b|\bown (it|the)\b", ("own",)),
+    "collaboration": (r"\bcollaborat\w+|\bteamwork\b", ("collaborat", "teamwork")),
+    "transparency": (r"\btransparen\w+", ("transparen",)),
+    "diversity and inclusion": (r"\bdivers(e|ity)\b|\binclusi(on|ve)\b|\bequal opportunity",
+                                ("divers", "inclusi", "equal opportunity")),
+    "innovation": (r"\binnovat\w+", ("innovat",)),
+    "customer focus": (r"\bcustomer[- ](first|obsess\w*|focus\w*|centric)", ("customer",)),
+    "learning and growth": (r"\b(learning|growth|develop(ment)? budget|career development)\b",
+                            ("learning", "growth", "develop", "career development")),
+    "work-life balance": (r"\bwork[- ]life balance\b|\bflexible (hours|working)\b",
+                          ("work", "flexible ")),
+    "remote-friendly": (r"\bremote\b|\bdistributed team\b|\bhybrid\b",
+                        ("remote", "distributed team", "hybrid")),
+    "impact": (r"\bimpact(ful)?\b|\bmake a difference\b", ("impact", "make a difference")),
+    "quality": (r"\bcraft(smanship)?\b|\bquality\b", ("craft", "quality")),
+    "integrity": (r"\bintegrity\b|\bhonest(y)?\b", ("integrity", "honest")),
+    "autonomy": (r"\bautonomy\b|\bautonomous\b", ("autonom",)),
 }
-# All values in one pass over the text: a named group per value, behind a lookahead on the
-# letters the values start with.
-_CULTURE_ANY = re.compile(
-    r"\b(?=[acdefghilmoqrtw])(?:"
-    + "|".join(f"(?P<v{i}>{pattern})" for i, pattern in enumerate(_CULTURE.values()))
-    + ")",
-    re.IGNORECASE,
-)
+# (name, the pattern over lower-cased text, the same ignoring case, its alternatives' starts)
+_CULTURE_PATTERNS = [(name, re.compile(pattern), re.compile(pattern, re.IGNORECASE), starts)
+                     for name, (pattern, starts) in _CULTURE.items()]
+# Letters a case-blind pattern matches as an ASCII letter that do not lower-case to it (the
+# long s, the Kelvin sign, the dotless and the dotted I): where one stands, the text is
+# searched ignoring case instead of lower-cased.
+_FOLDS_TO_ASCII = "\u017f\u212a\u0131\u0130"
 _CASUAL_WORDS = frozenset(
     {
         "you'll", "you’ll", "we're", "we’re", "you're", "you’re", "rockstar", "ninja", "guru",
@@ -106,6 +110,10 @@ _FORMAL = re.compile(
     r"\bis responsible for\b|\bduties include\b|\bcommensurate\b)",
     re.IGNORECASE,
 )
+# lower-cased words of which every match of _FORMAL holds one
+_FORMAL_PIECES = ("candidate", "applicant", "shall", "pursuant", "hereby", "incumbent",
+                  "equal opportunity employer", "in accordance with", "is responsible for",
+                  "duties include", "commensurate")
 
 
 def number(token: str) -> float:
@@ -164,16 +172,39 @@ def education_fields(text: str) -> list[str]:
 
 
 def culture_values(text: str) -> list[str]:
-    seen = {match.lastgroup for match in _CULTURE_ANY.finditer(text)}
-    return [name for i, name in enumerate(_CULTURE) if f"v{i}" in seen]
+    """The values the posting names, in `_CULTURE`'s order. Each pattern is tried only where
+    the lower-cased text holds the start of one of its alternatives: searching every pattern,
+    or one of them all, over the whole text took ~0.4 ms a posting."""
+    if any(letter in text for letter in _FOLDS_TO_ASCII):
+        return [name for name, _, blind, _ in _CULTURE_PATTERNS if blind.search(text)]
+    lower = text.lower()
+    return [name for name, pattern, _, starts in _CULTURE_PATTERNS
+            if _matches_at(lower, pattern, starts)]
+
+
+def _matches_at(lower: str, pattern: re.Pattern[str], starts: tuple[str, ...]) -> bool:
+    """Whether `pattern` matches where one of `starts` stands in `lower`."""
+    for start in starts:
+        at = lower.find(start)
+        while at >= 0:
+            if pattern.match(lower, at):
+                return True
+            at = lower.find(start, at + 1)
+    return False
 
 
 def tone_of(text: str) -> Tone:
     """Casual: exclamation marks, "you'll", emojis, "rockstar"; formal: "the successful
     candidate", "shall", "applicants"."""
-    words = _WORDS.findall(text.lower())
-    casual = text.count("!") + len(_EMOJI.findall(text)) + sum(w in _CASUAL_WORDS for w in words)
-    formal = len(_FORMAL.findall(text))
+    lower = text.lower()
+    casual = text.count("!") + len(_EMOJI.findall(text))
+    # the words and the pattern only where one could be found (each a scan of the text)
+    if any(word in lower for word in _CASUAL_WORDS):
+        casual += sum(w in _CASUAL_WORDS for w in _WORDS.findall(lower))
+    formal = 0
+    if (any(piece in lower for piece in _FORMAL_PIECES)
+            or any(letter in text for letter in _FOLDS_TO_ASCII)):
+        formal = len(_FORMAL.findall(text))
     if casual >= 3 and casual > 2 * formal:
         return Tone.casual
     if formal >= 2 and casual <= 1:
