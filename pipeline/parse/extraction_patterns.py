@@ -65,14 +65,16 @@ def find_listed_tools(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
     taken = sorted((f.start, f.end) for f in found)
     items: list[tuple[int, int, str, str]] = [(s, e, _KNOWN, "") for s, e in hard]
     lines: dict[int, bool] = {}  # whether the line starting there is written in capitals
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if not tool_shaped(word):  # glue ("and", "or") included
-            continue
-        start, end = m.span()
-        if _inside(taken, start, end) or _masked(text, start) or _shouting(text, start, lines):
-            continue
-        items.append((start, end, _TOOL, word))
+    for line_start, line_end in _lines_holding(text, hard):
+        for m in _WORD.finditer(text, line_start, line_end):
+            word = m.group()
+            if not tool_shaped(word):  # glue ("and", "or") included
+                continue
+            start, end = m.span()
+            if (_inside(taken, start, end) or _masked(text, start)
+                    or _shouting(text, start, lines)):
+                continue
+            items.append((start, end, _TOOL, word))
     items.sort()
     tools: list[FoundSkill] = []
     run: list[tuple[int, str]] = []
@@ -91,6 +93,18 @@ def find_listed_tools(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
     if anchored:
         tools += [_as_skill(w, s) for s, w in run]
     return tools
+
+
+def _lines_holding(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines (start, end) that hold one of the spans: a run never crosses a line's end
+    (`_is_gap`), so a tool-shaped word on any other line has no known skill to stand by."""
+    result: list[tuple[int, int]] = []
+    for start, _ in sorted(spans):
+        if result and start < result[-1][1]:
+            continue  # on the line just taken
+        line_end = text.find("\n", start)
+        result.append((text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end))
+    return result
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -110,6 +110,7 @@ def mention_features(
     per_skill = Counter(m.hit.entry.name for m in mentions)
     seen: Counter[str] = Counter()
     result: list[list[str]] = []
+    line_words: dict[int, list[str]] = {}  # by line index: a line often holds several mentions
     for number, mention in enumerate(mentions):
         if wanted is not None and not wanted[number]:
             seen[mention.hit.entry.name] += 1
@@ -162,7 +163,9 @@ def mention_features(
             features.append("coord")
         if mention.line_index < 20 and line.text.islower():
             features.append("tagline")
-        features += [f"lw={w}" for w in sorted(set(_words(line.text)))]
+        if mention.line_index not in line_words:
+            line_words[mention.line_index] = [f"lw={w}" for w in sorted(set(_words(line.text)))]
+        features += line_words[mention.line_index]
         result.append(features)
     return result
 
