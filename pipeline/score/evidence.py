@@ -27,7 +27,19 @@ _MAX_ALIAS_WORDS = 4  # longer aliases are ESCO descriptions, not ways of naming
 
 def skill_evidence(req: SkillRequirement, profile: ResumeProfile
                    ) -> tuple[list[Evidence], list[str], SkillState]:
-    """The evidence for `req` in the resume, the resume's own names for it, and its state."""
+    """The evidence for `req` in the resume, the resume's own names for it, and its state.
+    It depends on the skill's name, kind and the posting's forms of it alone: the profile keeps
+    each answer for the next posting that asks the same."""
+    key = (req.name, tuple(req.surface_forms), req.kind == SkillKind.hard)
+    known = profile.evidence.get(key)
+    if known is None:
+        known = profile.evidence[key] = _skill_evidence(req, profile)
+    evidence, forms, state = known
+    return list(evidence), list(forms), state  # lists of their own: callers may add to them
+
+
+def _skill_evidence(req: SkillRequirement, profile: ResumeProfile
+                    ) -> tuple[list[Evidence], list[str], SkillState]:
     hits = profile.hits.get(req.name, [])
     wording = {form.lower() for form in req.surface_forms} | {req.name.lower()}
     evidence = [Evidence(path=h.field.path, text=h.skill.text, surfaced=h.field.surfaced)

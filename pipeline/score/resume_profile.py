@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pipeline.jsonresume import Resume
-from pipeline.models import EducationLevel
+from pipeline.models import EducationLevel, Evidence, SkillState
 from pipeline.score.word_forms import Words
 from pipeline.taxonomy.matcher import FoundSkill, get_matcher
 
@@ -52,8 +52,14 @@ class ResumeProfile:
     words: list[tuple[Field, Words]] = field(default_factory=list)
     stem_index: dict[str, list[int]] = field(default_factory=dict)  # stem → indices in words
     named: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # path → skill spans
+    # what score.evidence found for a skill as a posting words it, kept for the next posting
+    # that asks the same (a ranking asks for Python hundreds of times)
+    evidence: dict[tuple[str, tuple[str, ...], bool],
+                   tuple[list[Evidence], list[str], SkillState]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def add_words(self, item: Field) -> None:
+        self.evidence.clear()
         words = Words.of(item.text)
         index = len(self.words)
         self.words.append((item, words))

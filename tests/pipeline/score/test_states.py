@@ -129,3 +129,24 @@ def test_rank_top_missing_lists_only_absent_skills() -> None:
     assert "PostgreSQL" not in ranked.top_missing
     assert "mentoring" not in ranked.top_missing
     assert "Site Reliability Engineering" not in ranked.top_missing
+
+
+def test_a_profile_scoring_many_postings_answers_as_a_fresh_one() -> None:
+    """The profile keeps each skill's evidence for the next posting that words it the same:
+    a report is the same as one from a profile of its own, and changing a report's lists
+    leaves the kept answer alone."""
+    from pipeline.score.match import score_profile
+    from pipeline.score.resume_profile import build_profile
+
+    resume = sre_resume()
+    postings = [SRE_POSTING, SRE_POSTING.replace("Monitoring", "monitoring"),
+                "Platform Engineer\n\nRequirements\n- Kubernetes and Postgres\n- Grafana\n"]
+    shared = build_profile(resume, today=TODAY)
+    for text in postings * 2:
+        analysis = parse_posting(text)
+        report = score_profile(shared, analysis)
+        assert report == score_profile(build_profile(resume, today=TODAY), analysis)
+        for skill in report.skills:
+            skill.evidence.clear()
+            skill.resume_forms.append("changed")
+    assert shared.evidence  # answers were kept, and the changes above did not reach them
