@@ -35,6 +35,7 @@ _DEFINITION = re.compile(
     r"((?:[A-Z][\w&'-]*[ \t]+(?:(?:of|for|in|the|and|on|&)[ \t]+)*){2,8})\([ \t]*([A-Z]{2,6})"
     r"[ \t]*\)"
 )
+_ACRONYM_IN_PARENS = re.compile(r"\([ \t]*[A-Z]{2,6}[ \t]*\)")  # how every definition ends
 
 
 def is_role_modifier(text: str, hit: FoundSkill) -> bool:
@@ -69,6 +70,8 @@ def local_acronyms(text: str) -> dict[str, str]:
     "Music in the Brain ( MIB )", "Partner Success Manager ( PSM )", or end it when the start
     was masked ("<ORGANIZATION> for Protein Research ( CPR )")."""
     defined: dict[str, str] = {}
+    if not _ACRONYM_IN_PARENS.search(text):
+        return defined  # most postings: the words before nothing need not be tried
     for match in _DEFINITION.finditer(text):
         words, acronym = match.group(1).split(), match.group(2)
         initials = "".join(w[0].upper() for w in words)

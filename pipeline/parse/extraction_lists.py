@@ -42,18 +42,19 @@ def find_list_items(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
         offset += len(raw)
         if not line.strip():
             continue
-        heading = _STACK_HEADING.fullmatch(line) is not None
-        body_start = start
         lead = _STACK_HEADING.match(line)
-        if lead and not heading and ":" in lead.group():
-            body_start = start + lead.end()  # "Tech stack: java, apache"
-        words = [m for m in _ITEM.finditer(text, body_start, start + len(line))]
-        if heading or not words or len(words) > _MAX_WORDS:
-            after_heading = heading
+        if lead is not None and _STACK_HEADING.fullmatch(line) is not None:
+            after_heading = True  # the list is on the lines under it
             continue
+        body_start = start
+        if lead and ":" in lead.group():
+            body_start = start + lead.end()  # "Tech stack: java, apache"
         listed = after_heading or body_start > start
         after_heading = False
         if not listed:
+            continue  # most lines: their words need not be found
+        words = list(_ITEM.finditer(text, body_start, start + len(line)))
+        if not words or len(words) > _MAX_WORDS:
             continue
         for m in words:
             word = m.group().strip(".:")
