@@ -436,9 +436,11 @@ def worker_pool(
     pool.stop_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def celery_workers(worker_pool: WorkerPool) -> WorkerPool:
-    """One worker process per queue (parse, score, rewrite, compile, upload, webhooks)."""
+    """One worker process per queue (parse, score, rewrite, compile, upload, webhooks): the
+    session's, with any a previous test stopped or killed started again (a test that swaps in
+    workers of its own stops them, and a later test must not wait on a queue nobody reads)."""
     for queue in QUEUES:
         if not worker_pool.for_queue(queue):
             worker_pool.start(queue)
@@ -447,8 +449,5 @@ def celery_workers(worker_pool: WorkerPool) -> WorkerPool:
 
 @pytest.fixture
 def live_workers(celery_workers: WorkerPool) -> WorkerPool:
-    """`celery_workers`, with any worker a previous test stopped or killed started again."""
-    for queue in QUEUES:
-        if not celery_workers.for_queue(queue):
-            celery_workers.start(queue)
+    """`celery_workers`, named for the tests that stop, kill or replace workers."""
     return celery_workers
