@@ -8,7 +8,8 @@ from pipeline.models import AtsCheck, AtsReport
 
 
 def check_pdf(pdf: bytes, expect: Expectations) -> AtsReport:
-    texts = {"pypdf": pdf_probe.pypdf_text(pdf)}
+    pypdf, sizes = pdf_probe.pypdf_read(pdf)
+    texts = {"pypdf": pypdf}
     poppler = pdf_probe.pdftotext_text(pdf)
     if poppler is not None:
         texts = {"pdftotext": poppler, **texts}
@@ -23,7 +24,7 @@ def check_pdf(pdf: bytes, expect: Expectations) -> AtsReport:
     checks += [
         text_rules.contact_details(text),
         text_rules.one_date_form(text),
-        pdf_rules.body_font_size(pdf_probe.font_sizes(pdf)),
+        pdf_rules.body_font_size(sizes),
         pdf_rules.margins(pdf),
         pdf_rules.no_text_in_images(pdf),
         text_rules.no_garbage(texts),
