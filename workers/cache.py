@@ -59,10 +59,10 @@ def analysis_key(tenant: str, text: str) -> str:
             f"{digest}")
 
 
-def get_analysis(tenant: str, text: str) -> JobAnalysis | None:
-    """The tenant's cached analysis, or None on a miss or an entry that no longer validates.
-    Redis errors propagate: the caller treats them as transient."""
-    raw = _redis().get(analysis_key(tenant, text))
+def get_analysis(key: str) -> JobAnalysis | None:
+    """The analysis cached under `key` (`analysis_key`), or None on a miss or an entry that no
+    longer validates. Redis errors propagate: the caller treats them as transient."""
+    raw = _redis().get(key)
     if raw is None:
         return None
     try:
@@ -72,7 +72,7 @@ def get_analysis(tenant: str, text: str) -> JobAnalysis | None:
         return None
 
 
-def put_analysis(tenant: str, text: str, analysis: JobAnalysis) -> None:
+def put_analysis(key: str, analysis: JobAnalysis) -> None:
     ttl = get_settings().analysis_cache_ttl_s
     if ttl > 0:
-        _redis().set(analysis_key(tenant, text), analysis.model_dump_json(), ex=ttl)
+        _redis().set(key, analysis.model_dump_json(), ex=ttl)

@@ -22,8 +22,9 @@ INPUTS = ("posting",)
 def parse_job(job: StageJob) -> StageResult:
     from pipeline.parse import parse_posting
 
+    key = cache.analysis_key(job.tenant, job.posting)  # normalised and hashed once
     try:
-        cached = cache.get_analysis(job.tenant, job.posting)
+        cached = cache.get_analysis(key)
     except redis.RedisError:
         # The cache only saves work; a cache outage must not stop the job.
         log.warning("analysis cache unavailable; parsing without it", exc_info=True)
@@ -33,7 +34,7 @@ def parse_job(job: StageJob) -> StageResult:
     if analysis is None:
         analysis = parse_posting(job.posting)
         try:
-            cache.put_analysis(job.tenant, job.posting, analysis)
+            cache.put_analysis(key, analysis)
         except redis.RedisError:
             log.warning("could not cache the analysis", exc_info=True)
     # The cache holds the deterministic analysis; a model's additions are per provider (and

@@ -36,8 +36,8 @@ def upload_job(job: StageJob) -> StageResult:
     analysis = JobAnalysis.model_validate(job.analysis)
     tailored = TailoredResume.model_validate(job.tailored, context=STORED)
     meta = job.compile_meta or {}
-    compiled = CompileFacts.model_validate(
-        {k: v for k, v in meta.items() if k not in DOCUMENT_REPORTS})
+    compiled = CompileFacts.model_validate(  # its trimmed resume too: our compile stage's
+        {k: v for k, v in meta.items() if k not in DOCUMENT_REPORTS}, context=STORED)
     # Score what the reader will see: the resume as rendered, after any trimming to fit.
     rendered = rendered_resume(tailored, compiled)
     after = score_match(rendered, analysis)
