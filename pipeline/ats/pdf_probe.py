@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from pipeline.pdf_text import pdftotext
+
 _TIMEOUT_S = 30
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">')
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
@@ -48,7 +50,9 @@ def _poppler_file(tool: str, args: list[str], pdf: bytes) -> str | None:
 
 
 def pdftotext_text(pdf: bytes) -> str | None:
-    return _poppler("pdftotext", ["-q", "-enc", "UTF-8", "-", "-"], pdf)
+    """pdftotext's text ("" when it fails on the PDF), as the parse-back check read it."""
+    read = pdftotext(pdf)
+    return None if read is None else read[1]
 
 
 def pypdf_read(pdf: bytes) -> tuple[str, Counter[float]]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import unicodedata
 from collections.abc import Sequence
 
 from pipeline.errors import CompileError
 from pipeline.models import ParseBackCheck
+from pipeline.pdf_text import pdftotext
 
 _PLAIN = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
@@ -30,14 +29,12 @@ def extract_text(pdf: bytes) -> str:
 
     poppler's `pdftotext` when installed (about 20 ms a page, half of pypdf's time), else
     pypdf."""
-    tool = shutil.which("pdftotext")
-    if tool is not None:
-        proc = subprocess.run([tool, "-q", "-enc", "UTF-8", "-", "-"], input=pdf,
-                              capture_output=True, env={"LC_ALL": "C.UTF-8"}, timeout=30,
-                              check=False)
-        if proc.returncode != 0:
+    read = pdftotext(pdf)
+    if read is not None:
+        ok, text = read
+        if not ok:
             raise CompileError("the PDF cannot be read back: pdftotext failed")
-        return proc.stdout.decode("utf-8", errors="replace").rstrip("\f")
+        return text.rstrip("\f")
     # imported only here: pypdf (with the crypto libraries it loads) is a large share of the
     # command's start-up, and with pdftotext installed it is never needed
     from pypdf import PdfReader
