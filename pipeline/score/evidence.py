@@ -23,6 +23,7 @@ from pipeline.score.word_forms import FormPattern
 from pipeline.taxonomy.gazetteer import load_taxonomy
 
 _MAX_ALIAS_WORDS = 4  # longer aliases are ESCO descriptions, not ways of naming a skill
+_MAX_KEPT = 20_000  # answers a profile keeps (see skill_evidence)
 
 
 def skill_evidence(req: SkillRequirement, profile: ResumeProfile
@@ -33,6 +34,8 @@ def skill_evidence(req: SkillRequirement, profile: ResumeProfile
     key = (req.name, tuple(req.surface_forms), req.kind == SkillKind.hard)
     known = profile.evidence.get(key)
     if known is None:
+        if len(profile.evidence) >= _MAX_KEPT:
+            profile.evidence.clear()  # a ranking's memory stays flat however long its stream
         known = profile.evidence[key] = _skill_evidence(req, profile)
     evidence, forms, state = known
     return list(evidence), list(forms), state  # lists of their own: callers may add to them
