@@ -260,6 +260,8 @@ def load_posting(path: str | Path, *, stdin: IO[bytes] | None = None) -> str:
 _HTML_SNIFF = re.compile(r"<\s*(!doctype\s+html|html|body|div|p|ul|li|h[1-6]|br|span)\b",
                          re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def posting_to_text(raw: str, *, html: bool | None = None) -> str:
@@ -272,8 +274,9 @@ def posting_to_text(raw: str, *, html: bool | None = None) -> str:
         html = bool(_HTML_SNIFF.search(raw[:5000]))
     text = html_to_text(raw) if html else raw
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    # runs of spaces collapsed over the whole text at once (none holds a line break)
+    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
     if not text:
         raise InvalidInput("empty (no text after reading the input)", field="posting")
     problem = unwritable_character(text)  # NULs are gone with the control characters
