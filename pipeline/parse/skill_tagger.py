@@ -15,7 +15,8 @@ punctuation trimmed from its edges; dropped when punctuation other than "&" or "
 inside it ("tools - jules"), when it names a degree (the education fields carry those; a hard
 skill "Master's degree" would count as one the resume lacks), when it is one lower-case word
 ("development", "practical", "production"), longer than five words (a clause rather than a
-name), or ends in a role or unit noun ("data scientist"). Lines of the title, the company blurb
+name), or ends in a role or unit noun ("data scientist") or in a noun of the work's setting
+("the wind industry", "a publication record"). Lines of the title, the company blurb
 and the benefits are not tagged.
 
 The penalties, the sections and the cleaning were chosen by 5-fold cross-validation over
@@ -52,6 +53,12 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _INNER_PUNCT = frozenset("&/")
 MAX_WORDS = 5
 _ROLE_END = re.compile(r"\b(?:" + "|".join(ROLE_NOUNS) + r")(?:e?s)?$", re.IGNORECASE)
+# Nouns that end a phrase naming where or among what the work happens, not a skill: "the
+# wind industry", "the Scandinavian market", "the business landscape", "a publication record",
+# "a technical field", "the financial sector", "support tasks".
+# (Singular "market" and "record" only: "capital markets" and "medical records" can be skills.)
+_CONTEXT_END = re.compile(r"\b(?:industr(?:y|ies)|market|landscapes?|record|fields?|sectors?"
+                          r"|tasks)$", re.IGNORECASE)
 _START = ("w-1=<s>",)
 _END = ("w+1=</s>",)
 
@@ -196,11 +203,13 @@ def clean_span(text: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
         return None  # a clause rather than a skill's name
     if _ROLE_END.search(text, start, end):
         return None  # "data scientist": a role
+    if _CONTEXT_END.search(text, start, end):
+        return None  # "the wind industry": where the work happens
     return start, end
 
 
 def _edge_junk(word: str) -> bool:
-    """Punctuation, or a stop word other than an acronym ("IT landscape" keeps its "IT"; a
+    """Punctuation, or a stop word other than an acronym ("IT security" keeps its "IT"; a
     lone "US" is dropped as a common word)."""
     lower = word.lower()
     return (not word[0].isalnum() or lower in ("etc", "e.g")

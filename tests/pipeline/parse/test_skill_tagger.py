@@ -73,7 +73,7 @@ def _clean(text: str, phrase: str) -> str | None:
 
 def test_a_phrase_is_cleaned_for_a_users_eyes() -> None:
     text = ("and the production planning . a Master's degree ; tools - jules ( design ) "
-            "as a data scientist in production with the IT landscape of modern scalable "
+            "as a data scientist in production with the IT security of modern scalable "
             "distributed event driven systems")
     assert _clean(text, "and the production planning .") == "production planning"
     assert _clean(text, "a Master's degree") is None  # education, not a hard skill
@@ -82,8 +82,15 @@ def test_a_phrase_is_cleaned_for_a_users_eyes() -> None:
     assert _clean(text, "data scientist") is None  # a role
     assert _clean(text, "production") is None
     assert _clean(text, "modern scalable distributed event driven systems") is None  # too long
-    assert _clean(text, "IT landscape") == "IT landscape"
+    assert _clean(text, "IT security") == "IT security"  # "IT" is no stop word "it" here
     assert _clean("Remote ( US ) or Denver", "( US )") is None
+    settings = ("the wind industry , a strong publication record in a technical field of the "
+                "Scandinavian market ; capital markets and medical records ; the IT landscape")
+    for setting in ("wind industry", "publication record", "technical field",
+                    "Scandinavian market", "IT landscape"):
+        assert _clean(settings, setting) is None  # where the work happens, not a skill
+    assert _clean(settings, "capital markets") == "capital markets"
+    assert _clean(settings, "medical records") == "medical records"
 
 
 def _brute_force(model: TaggerModel, scores: list[tuple[float, float, float]]) -> list[str]:
