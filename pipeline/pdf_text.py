@@ -1,7 +1,8 @@
-"""poppler's pdftotext on PDF bytes, for the parse-back check (pipeline.compile.parseback) and
-the ATS check (pipeline.ats): both read the final PDF's text, and tailoring runs both on the
-same bytes, so the last few answers are kept by the PDF's digest instead of starting the tool
-twice (about 9 ms of CPU a job). Light on purpose: the command line imports it at start-up."""
+"""poppler's tools on PDF bytes (`run_poppler`), and pdftotext's text for the parse-back check
+(pipeline.compile.parseback) and the ATS check (pipeline.ats): both read the final PDF's text,
+and tailoring runs both on the same bytes, so the last few answers are kept by the PDF's
+digest instead of starting the tool twice (about 9 ms of CPU a job). Light on purpose: the
+command line imports it at start-up."""
 
 from __future__ import annotations
 
@@ -18,22 +19,30 @@ _answers: OrderedDict[bytes, tuple[bool, str]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def pdftotext(pdf: bytes) -> tuple[bool, str] | None:
-    """(whether pdftotext read the PDF, its text: each page ending in a form feed); None when
-    pdftotext is not installed."""
-    binary = shutil.which("pdftotext")
+def run_poppler(tool: str, args: list[str], pdf: bytes) -> tuple[bool, str] | None:
+    """(whether the tool read the PDF given on its standard input, its output); None when
+    the tool is not installed."""
+    binary = shutil.which(tool)
     if binary is None:
         return None
+    proc = subprocess.run([binary, *args], input=pdf, capture_output=True, timeout=TIMEOUT_S,
+                          env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"}, check=False)
+    if proc.returncode != 0:
+        return False, ""
+    return True, proc.stdout.decode("utf-8", errors="replace")
+
+
+def pdftotext(pdf: bytes) -> tuple[bool, str] | None:
+    """`run_poppler` of pdftotext's text (each page ending in a form feed), kept for the
+    last few PDFs."""
     key = hashlib.blake2b(pdf, digest_size=16).digest()
     with _lock:
         if key in _answers:
             _answers.move_to_end(key)
             return _answers[key]
-    proc = subprocess.run([binary, "-q", "-enc", "UTF-8", "-", "-"], input=pdf,
-                          capture_output=True, timeout=TIMEOUT_S,
-                          env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"}, check=False)
-    answer = (proc.returncode == 0,
-              proc.stdout.decode("utf-8", errors="replace") if proc.returncode == 0 else "")
+    answer = run_poppler("pdftotext", ["-q", "-enc", "UTF-8", "-", "-"], pdf)
+    if answer is None:
+        return None
     with _lock:
         _answers[key] = answer
         while len(_answers) > _KEPT:

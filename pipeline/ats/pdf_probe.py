@@ -18,22 +18,15 @@ from dataclasses import dataclass
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from pipeline.pdf_text import pdftotext
+from pipeline.pdf_text import TIMEOUT_S, pdftotext, run_poppler
 
-_TIMEOUT_S = 30
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">')
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 
 
 def _poppler(tool: str, args: list[str], pdf: bytes) -> str | None:
-    binary = shutil.which(tool)
-    if binary is None:
-        return None
-    proc = subprocess.run([binary, *args], input=pdf, capture_output=True, timeout=_TIMEOUT_S,
-                          env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"}, check=False)
-    if proc.returncode != 0:
-        return ""
-    return proc.stdout.decode("utf-8", errors="replace")
+    read = run_poppler(tool, args, pdf)
+    return None if read is None else read[1]
 
 
 def _poppler_file(tool: str, args: list[str], pdf: bytes) -> str | None:
@@ -45,7 +38,7 @@ def _poppler_file(tool: str, args: list[str], pdf: bytes) -> str | None:
         if binary is None:
             return None
         proc = subprocess.run([binary, *args, handle.name], capture_output=True,
-                              timeout=_TIMEOUT_S, env={"LC_ALL": "C.UTF-8"}, check=False)
+                              timeout=TIMEOUT_S, env={"LC_ALL": "C.UTF-8"}, check=False)
     return proc.stdout.decode("utf-8", errors="replace") if proc.returncode == 0 else ""
 
 

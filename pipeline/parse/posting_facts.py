@@ -175,11 +175,17 @@ def culture_values(text: str) -> list[str]:
     """The values the posting names, in `_CULTURE`'s order. Each pattern is tried only where
     the lower-cased text holds the start of one of its alternatives: searching every pattern,
     or one of them all, over the whole text took ~0.4 ms a posting."""
-    if any(letter in text for letter in _FOLDS_TO_ASCII):
+    if _folds_to_ascii(text):
         return [name for name, _, blind, _ in _CULTURE_PATTERNS if blind.search(text)]
     lower = text.lower()
     return [name for name, pattern, _, starts in _CULTURE_PATTERNS
             if _matches_at(lower, pattern, starts)]
+
+
+def _folds_to_ascii(text: str) -> bool:
+    """Whether lower-casing the text would hide a match of a case-blind pattern from a
+    search of the lower-cased text (`_FOLDS_TO_ASCII`)."""
+    return any(letter in text for letter in _FOLDS_TO_ASCII)
 
 
 def _matches_at(lower: str, pattern: re.Pattern[str], starts: tuple[str, ...]) -> bool:
@@ -202,8 +208,7 @@ def tone_of(text: str) -> Tone:
     if any(word in lower for word in _CASUAL_WORDS):
         casual += sum(w in _CASUAL_WORDS for w in _WORDS.findall(lower))
     formal = 0
-    if (any(piece in lower for piece in _FORMAL_PIECES)
-            or any(letter in text for letter in _FOLDS_TO_ASCII)):
+    if any(piece in lower for piece in _FORMAL_PIECES) or _folds_to_ascii(text):
         formal = len(_FORMAL.findall(text))
     if casual >= 3 and casual > 2 * formal:
         return Tone.casual
