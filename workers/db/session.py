@@ -39,7 +39,7 @@ def get_engine() -> Engine:
     global _engine, _sessionmaker, _autocommit_engine
     if _engine is None:
         settings = get_settings()
-        _engine = create_engine(
+        engine = create_engine(
             settings.database_url,
             pool_size=settings.database_pool_size,
             pool_recycle=1800,
@@ -49,11 +49,14 @@ def get_engine() -> Engine:
             **JSON_CODEC,
         )
         ping_idle_connections(
-            _engine, settings.database_ping_idle_s if _ping_idle_s is None else _ping_idle_s)
-        _sessionmaker = sessionmaker(_engine, expire_on_commit=False)
+            engine, settings.database_ping_idle_s if _ping_idle_s is None else _ping_idle_s)
+        _sessionmaker = sessionmaker(engine, expire_on_commit=False)
         # The same pool; a connection checked out through it runs each statement as its own
         # transaction (no BEGIN, no COMMIT round trip).
-        _autocommit_engine = _engine.execution_options(isolation_level="AUTOCOMMIT")
+        _autocommit_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # Set last: a time limit striking while the engine is built leaves None here, and the
+        # next call builds it all again, not an engine without its autocommit variant.
+        _engine = engine
     return _engine
 
 
