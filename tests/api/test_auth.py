@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,18 +88,21 @@ def test_admin_implies_every_scope(client: TestClient) -> None:
     _problem(response, 422)  # past authentication: the body's fault now
 
 
+# Claims built when the test runs: an `nbf` two minutes ahead, read at collection, was already
+# past when the test ran late in a long session.
 @pytest.mark.parametrize(("claims", "reason"), [
-    ({"exp": int(time.time()) - 120}, "expired"),
-    ({"nbf": int(time.time()) + 120}, "not yet valid"),
-    ({"iss": "https://elsewhere.test"}, "issuer"),
-    ({"aud": "another-service"}, "audience"),
-    ({"exp": None}, "exp"),
-    ({"tenant": "Acme Corp"}, "not a tenant name"),
-    ({"tenant": None}, "not a tenant name"),
+    (lambda: {"exp": int(time.time()) - 120}, "expired"),
+    (lambda: {"nbf": int(time.time()) + 120}, "not yet valid"),
+    (lambda: {"iss": "https://elsewhere.test"}, "issuer"),
+    (lambda: {"aud": "another-service"}, "audience"),
+    (lambda: {"exp": None}, "exp"),
+    (lambda: {"tenant": "Acme Corp"}, "not a tenant name"),
+    (lambda: {"tenant": None}, "not a tenant name"),
 ])
-def test_bad_tokens_are_401(client: TestClient, claims: dict[str, Any], reason: str) -> None:
-    response = client.get(AUTHENTICATED_404,
-                          headers={"Authorization": f"Bearer {token(**claims)}"})
+def test_bad_tokens_are_401(client: TestClient, claims: Callable[[], dict[str, Any]],
+                            reason: str) -> None:
+    headers = {"Authorization": f"Bearer {token(**claims())}"}
+    response = client.get(AUTHENTICATED_404, headers=headers)
     assert reason.lower() in _problem(response, 401)["detail"].lower()
 
 
