@@ -92,14 +92,21 @@ start api "$BIN/uvicorn" api.app:create_app --factory --host 127.0.0.1 --port 80
 # score 9802, rewrite 9803, compile 9804, upload 9805, webhooks 9806), from a directory of
 # its own (docs/operations.md, "Metrics").
 port="${METRICS_PORT_BASE:-9800}"
+# The light stages run one task at a time in the worker's own process (the solo pool, as
+# workers.app.worker_pool says); a solo worker leaves when a task overruns its hard limit or
+# its memory bound (workers/solo_limits.py), so each worker runs under scripts/respawn.sh,
+# which starts it again as Compose's and Kubernetes' restart policies do.
 for queue in parse score rewrite compile upload webhooks; do
-  concurrency=1
   port=$(( port + 1 ))
-  [[ "$queue" == compile ]] && concurrency="${COMPILE_CONCURRENCY:-$(( 2 * $(nproc) ))}"
-  start "worker-$queue" env RT_METRICS_PORT="$port" \
+  case "$queue" in
+    compile) pool=(-P prefork -c "${COMPILE_CONCURRENCY:-$(( 2 * $(nproc) ))}") ;;
+    webhooks) pool=(-P prefork -c 1) ;;
+    *) pool=(-P solo) ;;
+  esac
+  start "worker-$queue" scripts/respawn.sh env RT_METRICS_PORT="$port" \
     PROMETHEUS_MULTIPROC_DIR="$PWD/$RUN/prometheus/$queue" \
-    "$BIN/celery" -A workers worker -Q "$PREFIX$queue" -P prefork \
-    -c "$concurrency" -O fair -n "$queue@%h" --loglevel INFO --without-gossip --without-mingle
+    "$BIN/celery" -A workers worker -Q "$PREFIX$queue" "${pool[@]}" \
+    -O fair -n "$queue@%h" --loglevel INFO --without-gossip --without-mingle
 done
 start beat "$BIN/celery" -A workers beat --loglevel INFO --schedule "$RUN/celerybeat-schedule"
 start flower "$BIN/celery" -A workers flower --address=127.0.0.1 --port=5555

@@ -3,8 +3,8 @@
 Per test session: a fresh Postgres database (`rt_test_<hex>`) with the Alembic migrations
 applied, a SeaweedFS `weed mini` S3 server on free loopback ports (credentials from an
 `-s3.config`, signatures checked), a Redis key prefix that isolates broker queues and cache
-keys from any other run on the same Redis, and real `celery worker` processes (prefork, one
-process per queue by default) started on demand. Everything is torn down at the end: the
+keys from any other run on the same Redis, and real `celery worker` processes (pooled as
+deployed, one per queue by default) started on demand. Everything is torn down at the end: the
 database dropped, the prefixed Redis keys deleted, every process this plugin started stopped.
 
 One module past 400 lines on purpose: it is the one pytest plugin every service test loads,
@@ -24,7 +24,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +36,7 @@ import redis
 from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
+from workers.app import worker_pool as deployed_pool
 from workers.settings import QUEUES, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -339,6 +340,14 @@ def db_session(service_env: dict[str, str]) -> Iterator[Session]:
 # ---------------------------------------------------------------- Celery workers
 
 
+def pool_args(queues: Sequence[str], concurrency: int) -> list[str]:
+    """How `celery worker` runs these queues' tasks: the pool they are deployed with
+    (workers.app.worker_pool), prefork whenever several are to run at once."""
+    if concurrency == 1 and all(deployed_pool(queue) == "solo" for queue in queues):
+        return ["-P", "solo"]
+    return ["-P", "prefork", "-c", str(concurrency)]
+
+
 def child_pids(pid: int) -> list[int]:
     """The child processes of `pid`: for a prefork worker, its pool (the ones that run tasks)."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
@@ -354,6 +363,7 @@ class Worker:
     queues: tuple[str, ...]
     process: subprocess.Popen[bytes]
     log_path: Path
+    solo: bool = False  # runs its tasks in its own process: no pool children
 
     def pool_children(self) -> list[int]:
         return child_pids(self.process.pid)
@@ -376,24 +386,25 @@ class WorkerPool:
         prefix = env.get("RT_KEY_PREFIX", "")  # the worker's, which may not be ours
         name = name or f"{'-'.join(queues)}-{len(self.workers)}"
         log_path = self.logdir / f"{name}.log"
+        pool = pool_args(queues, concurrency)
         args = [
             sys.executable, "-m", "celery", "-A", "workers", "worker",
             "-Q", ",".join(f"{prefix}{q}" for q in queues),
-            "-P", "prefork", "-c", str(concurrency), "-O", "fair",
+            *pool, "-O", "fair",
             "-n", f"{name}@{prefix.replace(':', '.').strip('.') or 'rt'}", "--loglevel", "INFO",
             "--without-gossip", "--without-mingle",
         ]
         with log_path.open("wb") as log:
             proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
                                     cwd=ROOT, start_new_session=True)
-        worker = Worker(name, queues, proc, log_path)
+        worker = Worker(name, queues, proc, log_path, solo=pool[1] == "solo")
         self.workers.append(worker)
 
         def ready() -> bool:
             if proc.poll() is not None:
                 raise RuntimeError(f"worker {name} exited ({proc.returncode}):\n"
                                    f"{worker.log()[-3000:]}")
-            return " ready." in worker.log() and bool(worker.pool_children())
+            return " ready." in worker.log() and (worker.solo or bool(worker.pool_children()))
 
         wait_for(ready, timeout=60, interval=0.1, what=f"worker {name}")
         return worker

@@ -7,6 +7,7 @@ changes `RT_*` before using the app (tests, the admin command) gets what it set.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import gc
 from collections.abc import Iterator, Mapping
@@ -26,6 +27,7 @@ from workers import logging as logs
 from workers.broker import TRANSPORT
 from workers.pool_upkeep import PoolUpkeep
 from workers.settings import QUEUES, STAGES, Settings, get_settings
+from workers.solo_limits import SoloLimits
 
 # task-name pattern → queue (before the deployment's key prefix)
 TASK_ROUTES: dict[str, str] = {
@@ -49,6 +51,27 @@ RETENTION_TASK = "workers.retention_task.purge_expired"
 RETENTION_SOFT_LIMIT_S = 600.0
 DELIVER_TASK = "workers.webhooks.deliver"
 SWEEP_TASK = "workers.webhooks.sweep"
+
+# How each queue's worker runs its tasks (`celery worker -P`). The light stages run one task at
+# a time in the worker's own process: a prefork pool of one child only added a hand-off per
+# task (~1.3 ms of CPU; workers.solo_limits gives the solo pool the time limits and the memory
+# bound). Compile runs several TeX processes at once in a prefork pool. Webhooks stays prefork
+# too: its parent answers pings while the retention sweep (up to ten minutes) runs in a child.
+SOLO_QUEUES = frozenset({"parse", "score", "rewrite", "upload"})
+
+
+def worker_pool(queue: str) -> str:
+    return "solo" if queue in SOLO_QUEUES else "prefork"
+
+
+def longest_time_limit_s(queue: str, settings: Settings) -> float:
+    """The longest hard time limit among the tasks routed to `queue`: how long a worker may
+    be busy with one task (a stop's grace, a solo worker's unanswered pings)."""
+    annotations = build_config(settings)["task_annotations"]
+    return max(limits["time_limit"] for name, limits in annotations.items()
+               if any(fnmatch.fnmatchcase(name, pattern) and routed == queue
+                      for pattern, routed in TASK_ROUTES.items()))
+
 
 app = Celery(
     "resume_tailor",
@@ -157,6 +180,7 @@ class _ConfigFromSettings(Mapping[str, Any]):
 
 app.config_from_object(_ConfigFromSettings())
 app.steps["worker"].add(PoolUpkeep)
+app.steps["worker"].add(SoloLimits)
 
 
 @setup_logging.connect

@@ -1,5 +1,6 @@
-"""A worker's metrics: counted in the pool children by Celery's task signals, served by the
-worker's main process on `RT_METRICS_PORT` (`GET /metrics`), one exporter per worker (per pod).
+"""A worker's metrics: counted where its tasks run (the pool children; a solo worker's own
+process) by Celery's task signals, served by the worker's main process on `RT_METRICS_PORT`
+(`GET /metrics`), one exporter per worker (per pod).
 
 Prefork: the tasks run in child processes the main process forks (and replaces every
 `worker_max_tasks_per_child` tasks), so the values cannot live in any one process's memory.
@@ -45,8 +46,10 @@ _STAGE_TASKS = {f"workers.tasks.{stage}.run": stage for stage in STAGES}
 # The files of gauges whose value is dropped when their process dies ("live" modes).
 _LIVE_FILE = re.compile(r"gauge_live\w+?_(\d+)\.db$")
 
-# The running exporter: (server, thread), so a pool child can close its inherited socket.
+# The running exporter: (server, thread), so a pool child can close its inherited socket, and
+# the process serving it (a solo pool sends `worker_process_init` in that process itself).
 _exporter: tuple[WSGIServer, Thread] | None = None
+_exporter_pid: int | None = None
 # task id → when it started, in the child running it.
 _started: dict[str, float] = {}
 
@@ -128,11 +131,11 @@ def pool_registry(path: Path) -> CollectorRegistry:
 
 def start_exporter(port: int, host: str) -> tuple[WSGIServer, Thread]:
     """Empty the directory and serve it on host:port, from a daemon thread of this process."""
-    global _exporter
+    global _exporter, _exporter_pid
     path = multiprocess_dir()
     clean(path)
     server, thread = start_http_server(port, host, registry=pool_registry(path))
-    _exporter = (server, thread)
+    _exporter, _exporter_pid = (server, thread), os.getpid()
     log.info("metrics on http://%s:%d/metrics (processes count in %s)", host, port, path)
     return _exporter
 
@@ -157,7 +160,7 @@ def _close_inherited_socket(**_: Any) -> None:
     # The child got a copy of the exporter's listening socket with the fork. It never serves
     # on it; closing it means the port is free once the main process is gone, even if a
     # child lingers.
-    if _exporter is not None:
+    if _exporter is not None and os.getpid() != _exporter_pid:
         _exporter[0].socket.close()
 
 

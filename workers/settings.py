@@ -99,7 +99,8 @@ class Settings(BaseSettings):
     # more than this much resident memory: bounds on what a leak can take. Each new child opens
     # its own connections and fills its caches on its first tasks (~0.1 s), so not too often:
     # after 200 tasks the light stages' children held 153-158 MB (147 MB when new), compile's
-    # 181 MB after about 50.
+    # 181 MB after about 50. A solo-pool worker (the light stages) has no child to replace: past
+    # the memory bound it shuts down for its supervisor to restart it (workers.solo_limits).
     worker_max_tasks_per_child: int = Field(default=1000, ge=1)
     worker_max_memory_per_child_mb: int = Field(default=512, ge=64)
     visibility_timeout_s: int = Field(default=3600, ge=60)

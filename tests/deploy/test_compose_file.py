@@ -21,6 +21,7 @@ from tests.deploy.composefile import (
     read_dotenv,
     seconds,
 )
+from workers.app import longest_time_limit_s, worker_pool
 from workers.settings import QUEUES, Settings
 
 BIN = Path(sys.executable).parent
@@ -62,6 +63,9 @@ def test_one_worker_service_per_queue_consuming_the_prefixed_queue() -> None:
             assert len(queues) == 1, f"{name}: one queue per pool"
             consumed[queues[0]] = name
             assert "--without-mingle" in command and "-O" in command, name
+            pool = command[command.index("-P") + 1]
+            assert pool == worker_pool(queues[0].removeprefix("p1:")), name
+            assert ("-c" in command) == (pool == "prefork"), name
     assert sorted(consumed) == sorted(f"p1:{queue}" for queue in QUEUES)
 
 
@@ -72,10 +76,8 @@ def test_workers_stop_within_a_grace_above_their_time_limit() -> None:
         if "worker" not in command:
             continue
         queue = command[command.index("-Q") + 1]
-        # The webhooks pool also runs the reaper.
-        tasks = [queue, "reaper"] if queue == "webhooks" else [queue]
-        longest = max(settings.time_limit_s(task) for task in tasks)
-        assert seconds(service["stop_grace_period"]) > longest, name
+        # Every task routed there: parse also ranks batches, webhooks also reaps and purges.
+        assert seconds(service["stop_grace_period"]) > longest_time_limit_s(queue, settings), name
 
 
 def test_our_services_are_hardened_and_checked() -> None:

@@ -23,7 +23,7 @@ import httpx
 
 from tests.multihost.netns import Host
 from tests.multihost.servers import free_port
-from tests.service_fixtures import child_pids, stop_process, wait_for
+from tests.service_fixtures import child_pids, pool_args, stop_process, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -99,7 +99,7 @@ class WorkerSpec:
 
     def args(self, host: str) -> list[str]:
         return [str(BIN / "celery"), "-A", "workers", "worker", "-Q", ",".join(self.queues),
-                "-P", "prefork", "-c", str(self.concurrency), "-O", "fair",
+                *pool_args(self.queues, self.concurrency), "-O", "fair",
                 "-n", f"{self.name}@{host}", "--loglevel", "INFO",
                 "--without-gossip", "--without-mingle"]
 
@@ -109,6 +109,7 @@ class RunningProcess:
     name: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    solo: bool = False  # runs its tasks in its own process: no pool children
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -121,7 +122,7 @@ class RunningProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited ({self.process.returncode}):\n"
                                    f"{self.log()[-3000:]}")
-            return " ready." in self.log() and bool(self.pool_children())
+            return " ready." in self.log() and (self.solo or bool(self.pool_children()))
 
         wait_for(ready, timeout=timeout, interval=0.2, what=f"worker {self.name}")
 
@@ -150,7 +151,8 @@ class Processes:
                                            start_new_session=True)
             else:
                 process = host.popen(spec.args(host.name), env=self.env, cwd=ROOT, log=log)
-        running = RunningProcess(spec.name, process, path)
+        solo = pool_args(spec.queues, spec.concurrency)[1] == "solo"
+        running = RunningProcess(spec.name, process, path, solo=solo)
         self.running.append(running)
         return running
 

@@ -143,6 +143,57 @@ def test_compile_worker_killed_mid_task_job_still_succeeds(
         live_workers.stop(second)
 
 
+def test_a_solo_stage_over_its_time_limit_is_retried_then_fails_the_job(
+    live_workers: WorkerPool,
+) -> None:
+    # Score runs in the solo pool, whose limits workers.solo_limits enforces: a millisecond
+    # is less than its guarded start takes. The parse worker sends score, so it gets the
+    # tight limit too (Celery stamps the sender's on the message).
+    tight = {
+        "RT_SOFT_TIME_LIMITS_S": json.dumps({**get_settings().soft_time_limits_s,
+                                             "score": 0.001}),
+        "RT_TIME_LIMIT_GRACE_S": "10", "RT_TASK_MAX_RETRIES": "1",
+    }
+    started = []
+    for queue in ("parse", "score"):
+        for worker in live_workers.for_queue(queue):
+            live_workers.stop(worker)
+        started.append(live_workers.start(queue, name=f"{queue}-tight-limit", extra_env=tight))
+    assert all(worker.solo and not worker.pool_children() for worker in started)
+    try:
+        job = wait_final(submit())
+        assert job.state == "failed" and job.error is not None
+        assert (job.error["stage"], job.error["type"]) == ("score", "SoftTimeLimitExceeded")
+        assert "rewrite" not in job.stages
+        # The first try and its one retry (the limit may strike before a start is recorded).
+        log = started[1].log()
+        assert "score retry 1" in log and "score gave up after 1 retries" in log
+        assert "soft time limit (0.001s) exceeded" in log
+        assert started[1].process.poll() is None  # the worker lives on
+    finally:
+        for worker in started:
+            live_workers.stop(worker)
+
+
+def test_a_solo_worker_over_its_memory_bound_stops_after_the_task(
+    live_workers: WorkerPool,
+) -> None:
+    # 64 MiB is less than any worker holds once its models are loaded: the bound is passed
+    # by the first task. The task completes; then the worker shuts down warmly, for its
+    # supervisor (a restart policy, scripts/respawn.sh) to start it afresh.
+    for worker in live_workers.for_queue("score"):
+        live_workers.stop(worker)
+    bounded = live_workers.start("score", name="score-bounded",
+                                 extra_env={"RT_WORKER_MAX_MEMORY_PER_CHILD_MB": "64"})
+    try:
+        job = wait_final(submit())
+        assert job.state == "succeeded", job.error
+        assert bounded.process.wait(timeout=30) == 0
+        assert "shutting down to be started afresh" in bounded.log()
+    finally:
+        live_workers.stop(bounded)
+
+
 def test_a_duplicated_chain_runs_each_stage_once(live_workers: WorkerPool) -> None:
     job_id = submit(enqueue=False)
     stale = chain.build_chain(job_id)
