@@ -73,8 +73,9 @@ def resume_with_notes(data: object, source: str = "resume") -> tuple[Resume, Inp
     """Validate already-parsed data into a Resume, either layout (before and from JSON Resume
     1.0.0) read as 1.0.0, and the notes on it.
 
-    Pydantic first (its messages are the friendlier ones), then the JSON Resume schema,
-    which catches what the permissive models let through.
+    Pydantic first (its messages are the friendlier ones, and it reads dates as people write
+    them: "Present", "", "March 2020"), then the JSON Resume schema on what was read, which
+    catches what the permissive models let through.
     """
     if not isinstance(data, Mapping):
         raise InvalidInput(f"{source} must be a JSON object, got {type(data).__name__}",
@@ -84,7 +85,7 @@ def resume_with_notes(data: object, source: str = "resume") -> tuple[Resume, Inp
         resume = Resume.model_validate(data)
     except ValidationError as exc:
         raise _invalid_from_pydantic(exc) from None
-    validate_jsonresume(data)
+    validate_jsonresume(resume.to_json_dict())
     return resume, InputNotes(mapped_fields=mapped, not_rendered=unrendered_fields(resume))
 
 

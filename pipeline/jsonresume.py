@@ -46,6 +46,49 @@ _ISO8601 = re.compile(
 )
 
 
+_MONTHS = {name: number for number, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+# Dates as resumes in the wild write them, each read into the schema's form.
+_YEAR_MONTH = re.compile(r"^([1-2][0-9]{3})[-/.]([0-9]{1,2})$")  # 2020-3, 2020/03, 2020.03
+_MONTH_YEAR = re.compile(r"^([0-9]{1,2})[-/.]([1-2][0-9]{3})$")  # 03/2020, 3-2020
+_NAMED_MONTH = re.compile(r"^([A-Za-z]+)\.?,?\s+([1-2][0-9]{3})$")  # Mar 2020, March 2020
+_TIMESTAMP = re.compile(r"^([1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9])[T ][0-9:.]+(Z|[+-][0-9:]+)?$")
+# What an end date says when the entry has not ended.
+_ONGOING = frozenset({"present", "current", "currently", "now", "today", "ongoing",
+                      "to date", "till date", "to present"})
+
+
+def _read_date(value: object) -> object:
+    """A date as people write it, in the schema's form: blank is no date (the old `resume
+    init` template left every field ""), "2020-3", "2020/03", "03/2020", "Mar 2020" and
+    "March 2020" are 2020-03, a timestamp is its day. Anything else is left for the check to
+    refuse (03/04/2020 is March or April: not guessed)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if match := _YEAR_MONTH.match(text):
+        return f"{match[1]}-{int(match[2]):02d}"
+    if match := _MONTH_YEAR.match(text):
+        return f"{match[2]}-{int(match[1]):02d}"
+    if (match := _NAMED_MONTH.match(text)) and match[1].lower() in _MONTHS:
+        return f"{match[2]}-{_MONTHS[match[1].lower()]:02d}"
+    if match := _TIMESTAMP.match(text):
+        return match[1]
+    return text
+
+
+def _read_end_date(value: object) -> object:
+    """As `_read_date`; "Present", "current" and their kin are no end: the entry is current,
+    as an absent endDate says."""
+    if isinstance(value, str) and value.strip().lower() in _ONGOING:
+        return None
+    return _read_date(value)
+
+
 def _check_date(value: str) -> str:
     if not _ISO8601.match(value):
         raise ValueError("not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -73,8 +116,11 @@ def _not_before_start(end: str | None, info: ValidationInfo) -> str | None:
 # What a client's schema (the API's OpenAPI document) says a date is: the form, with months and
 # days in range, so a request built from the schema is one the check above accepts.
 _ISO8601_IN_RANGE = (r"^[1-2][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
-IsoDate = Annotated[str, AfterValidator(_check_date),
-                    WithJsonSchema({"type": "string", "pattern": _ISO8601_IN_RANGE})]
+_Date = Annotated[str, AfterValidator(_check_date),
+                  WithJsonSchema({"type": "string", "pattern": _ISO8601_IN_RANGE})]
+# Read as people write dates first (`_read_date`), then checked against the schema's form.
+IsoDate = Annotated[_Date | None, BeforeValidator(_read_date)]
+EndDate = Annotated[_Date | None, BeforeValidator(_read_end_date)]
 
 
 class _Item(BaseModel):
@@ -125,8 +171,8 @@ class Work(_Item):
     description: Summary | None = None
     position: Label | None = None
     url: Url | None = None
-    startDate: IsoDate | None = None
-    endDate: IsoDate | None = None
+    startDate: IsoDate = None
+    endDate: EndDate = None
     _end_after_start = field_validator("endDate")(_not_before_start)
     summary: Summary | None = None
     highlights: Bullets = Field(default_factory=list)
@@ -136,8 +182,8 @@ class Volunteer(_Item):
     organization: Label | None = None
     position: Label | None = None
     url: Url | None = None
-    startDate: IsoDate | None = None
-    endDate: IsoDate | None = None
+    startDate: IsoDate = None
+    endDate: EndDate = None
     _end_after_start = field_validator("endDate")(_not_before_start)
     summary: Summary | None = None
     highlights: Bullets = Field(default_factory=list)
@@ -148,8 +194,8 @@ class Education(_Item):
     url: Url | None = None
     area: Short | None = None
     studyType: Short | None = None
-    startDate: IsoDate | None = None
-    endDate: IsoDate | None = None
+    startDate: IsoDate = None
+    endDate: EndDate = None
     _end_after_start = field_validator("endDate")(_not_before_start)
     score: Short | None = None
     courses: Bullets = Field(default_factory=list)
@@ -157,14 +203,14 @@ class Education(_Item):
 
 class Award(_Item):
     title: Label | None = None
-    date: IsoDate | None = None
+    date: IsoDate = None
     awarder: Label | None = None
     summary: Summary | None = None
 
 
 class Certificate(_Item):
     name: Label | None = None
-    date: IsoDate | None = None
+    date: IsoDate = None
     url: Url | None = None
     issuer: Label | None = None
 
@@ -172,7 +218,7 @@ class Certificate(_Item):
 class Publication(_Item):
     name: Label | None = None
     publisher: Label | None = None
-    releaseDate: IsoDate | None = None
+    releaseDate: IsoDate = None
     url: Url | None = None
     summary: Summary | None = None
 
@@ -203,8 +249,8 @@ class Project(_Item):
     description: Summary | None = None
     highlights: Bullets = Field(default_factory=list)
     keywords: Keywords = Field(default_factory=list)
-    startDate: IsoDate | None = None
-    endDate: IsoDate | None = None
+    startDate: IsoDate = None
+    endDate: EndDate = None
     _end_after_start = field_validator("endDate")(_not_before_start)
     url: Url | None = None
     roles: Bullets = Field(default_factory=list)

@@ -55,7 +55,7 @@ def test_yaml_resume_keeps_dates_as_strings(tmp_path: Path) -> None:
 
 
 def test_bad_date_names_the_field_path(tmp_path: Path) -> None:
-    data = {"work": [{"name": "A"}, {"name": "B"}, {"name": "C", "startDate": "March 2020"}]}
+    data = {"work": [{"name": "A"}, {"name": "B"}, {"name": "C", "startDate": "Spring 2020"}]}
     path = _write(tmp_path, "cv.json", json.dumps(data))
     with pytest.raises(InvalidInput) as info:
         load_resume(path)
@@ -287,6 +287,42 @@ def test_impossible_dates_are_refused(work: list[dict[str, str]], field: str,
     with pytest.raises(InvalidInput) as info:
         resume_from_data({"work": work})
     assert info.value.field == field
+    assert reason in info.value.reason
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("", None), ("  ", None),  # the old `resume init` template left every field blank
+    ("2020-3", "2020-03"), ("2020/03", "2020-03"), ("2020.11", "2020-11"),
+    ("03/2020", "2020-03"), ("3-2020", "2020-03"),
+    ("Mar 2020", "2020-03"), ("March 2020", "2020-03"), ("Sept. 2021", "2021-09"),
+    ("march, 2020", "2020-03"), ("2020-03-15T00:00:00.000Z", "2020-03-15"),
+    ("2020-03-15 08:30:00+02:00", "2020-03-15"), ("2020", "2020"), ("2020-03-15", "2020-03-15"),
+])
+def test_dates_are_read_as_people_write_them(written: str, read: str | None) -> None:
+    resume = resume_from_data({"work": [{"startDate": written}],
+                               "certificates": [{"date": written}]})
+    assert resume.work[0].startDate == read
+    assert resume.certificates[0].date == read
+
+
+@pytest.mark.parametrize("ongoing", ["Present", "present", " Current ", "now", "Ongoing", ""])
+def test_an_end_date_saying_present_is_a_current_entry(ongoing: str) -> None:
+    resume = resume_from_data({"work": [{"name": "A", "startDate": "2021-04",
+                                         "endDate": ongoing}]})
+    assert resume.work[0].endDate is None
+    assert "endDate" not in resume.to_json_dict()["work"][0]
+
+
+@pytest.mark.parametrize(("work", "reason"), [
+    ({"startDate": "Present"}, "not a date"),  # only an end can be ongoing
+    ({"startDate": "03/04/2020"}, "not a date"),  # March or April: not guessed
+    ({"startDate": "13/2020"}, "not a date"),
+    ({"startDate": "Smarch 2020"}, "not a date"),
+])
+def test_dates_that_cannot_be_read_are_still_refused(work: dict[str, str], reason: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        resume_from_data({"work": [work]})
+    assert info.value.field == "work[0].startDate"
     assert reason in info.value.reason
 
 
