@@ -31,7 +31,7 @@ from api.errors import HEADER_REF, HEADERS, RATE_LIMIT_HEADERS, Problem
 from api.problems import PROBLEM_TYPES
 from api.rate_limit import EXEMPT_PATHS, LIMITED_PREFIXES
 
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 
 # Anyone may call; a credential with the `admin` scope is told more (`/readyz`), or, where the
 # deployment requires it, needed (`/metrics`). `{}` is "no credential".

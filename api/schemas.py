@@ -258,6 +258,9 @@ class MatchSummary(BaseModel):
         "Skills in state evidenced: in the resume, worded differently or not shown."))
     missing: list[str] = Field(default_factory=list, description=(
         "Skills in state absent: nothing in the resume evidences them. Every skill is listed."))
+    covered: list[str] = Field(default_factory=list, description=(
+        "Skills in state covered: not shown, but the posting takes an alternative in their "
+        "place that the resume shows (the report's `covered_by` names it)."))
 
 
 class JobError(BaseModel):

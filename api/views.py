@@ -72,7 +72,8 @@ def report_skills(job: Job) -> SkillNames | None:
     skills = [SkillMatch.model_validate(s) for s in report.get("skills") or []]
     return SkillNames([s.name for s in skills if s.state == SkillState.shown],
                       [s.name for s in skills if s.state == SkillState.absent],
-                      [s.name for s in skills if s.state == SkillState.evidenced])
+                      [s.name for s in skills if s.state == SkillState.evidenced],
+                      [s.name for s in skills if s.state == SkillState.covered])
 
 
 def match_summary(job: Job, skills: SkillNames | None) -> MatchSummary | None:
@@ -87,6 +88,7 @@ def match_summary(job: Job, skills: SkillNames | None) -> MatchSummary | None:
         matched=skills.matched if skills else [],
         evidenced=skills.evidenced if skills else [],
         missing=skills.missing if skills else [],
+        covered=skills.covered if skills else [],
     )
 
 

@@ -58,6 +58,10 @@ class SkillRequirement(_Model):
     mentions: list[Mention] = Field(default_factory=list)
     importance: float = Field(ge=0.0, le=1.0)
     required: bool  # False: preferred / nice to have
+    # Skills the posting takes in its place ("Power BI or Tableau", "a degree in Finance,
+    # Accounting or Economics"): any one of them meets the requirement. Empty when the posting
+    # also asks for it on its own.
+    alternatives: list[str] = Field(default_factory=list)
 
 
 class EducationLevel(StrEnum):
@@ -147,6 +151,9 @@ class SkillState(StrEnum):
     shown = "shown"  # the resume names it where a reader and an ATS see it, as the posting does
     evidenced = "evidenced"  # the resume evidences it, worded differently or not shown
     absent = "absent"  # nothing in the resume evidences it: the only state called missing
+    # not shown, but the posting takes an alternative the resume shows ("Power BI or Tableau",
+    # and the resume shows Tableau): neither missing nor counted in the match rate
+    covered = "covered"
 
 
 class SkillMatch(_Model):
@@ -157,7 +164,12 @@ class SkillMatch(_Model):
     importance: float = Field(description="How much the posting stresses it, 0..1.")
     required: bool = Field(description="False when the posting only prefers it.")
     matched: bool = Field(description="Counts toward the match rate: `state` is `shown`.")
-    state: SkillState = Field(description="Shown, evidenced or absent.")
+    state: SkillState = Field(description=(
+        "Shown, evidenced, absent, or covered: not shown, and the posting takes an "
+        "alternative the resume shows (`covered_by`)."))
+    covered_by: str | None = Field(default=None, description=(
+        'The alternative the posting takes in its place that the resume shows ("Tableau" for '
+        '"Power BI or Tableau"); set when `state` is `covered`.'))
     evidence: list[Evidence] = Field(default_factory=list,
                                      description="Where the resume evidences it.")
     resume_forms: list[str] = Field(default_factory=list, description=(
@@ -215,6 +227,11 @@ class MatchReport(_Model):
     def missing(self) -> list[SkillMatch]:
         """Absent: nothing in the resume evidences them."""
         return [s for s in self.skills if s.state == SkillState.absent]
+
+    @property
+    def covered(self) -> list[SkillMatch]:
+        """Not shown, but an alternative the posting takes is."""
+        return [s for s in self.skills if s.state == SkillState.covered]
 
 
 class FitParts(_Model):

@@ -48,6 +48,7 @@ class MatchSummary(_Answer):
     matched: list[str] = Field(default_factory=list)
     evidenced: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
+    covered: list[str] = Field(default_factory=list)
 
 
 class Job(_Answer):

@@ -93,16 +93,21 @@ def render_match(console: Console, analysis: JobAnalysis, report: MatchReport) -
         skills.add_column(column)
     for skill in report.skills:
         evidence = _us([_evidence_note(e) for e in skill.evidence[:3]])
+        if skill.covered_by:
+            place = f"{_u(skill.covered_by)} in its place"
+            evidence = f"{place}; {evidence}" if evidence else place
         skills.add_row(_u(skill.name), skill.kind.value, f"{skill.importance:.2f}",
                        _STATE_STYLE[skill.state], evidence)
     console.print(skills)
     console.print("[dim]shown: named as the posting does; evidenced: in the resume, worded "
-                  "differently or not shown; absent: missing[/dim]")
+                  "differently or not shown; absent: missing; covered: the posting takes an "
+                  "alternative the resume shows[/dim]")
 
 
 _STATE_STYLE = {SkillState.shown: "[green]shown[/green]",
                 SkillState.evidenced: "[yellow]evidenced[/yellow]",
-                SkillState.absent: "[red]absent[/red]"}
+                SkillState.absent: "[red]absent[/red]",
+                SkillState.covered: "[cyan]covered[/cyan]"}
 
 
 def _evidence_note(evidence: Evidence) -> str:
@@ -185,6 +190,11 @@ def render_tailor_summary(console: Console, result: TailorResult, written: list[
                       "  [dim](in your resume, worded differently or not shown)[/dim]")
     console.print(f"  absent ({len(absent)}): {_us(absent) or '-'}"
                   + ("  [dim](not in your resume, so not added)[/dim]" if absent else ""))
+    if after.covered:
+        covered = [f"{s.name} ({s.covered_by})" for s in after.covered]
+        console.print(f"  covered ({len(covered)}): {_us(covered)}"
+                      "  [dim](the posting takes the alternative in parentheses, "
+                      "which you show)[/dim]")
     pages = "page" if report.pages == 1 else "pages"
     console.print(f"  {report.pages} {pages}, template {_u(report.template)} ({report.engine}), "
                   f"{report.compiles} compile(s)")

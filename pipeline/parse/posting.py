@@ -32,7 +32,7 @@ from pipeline.models import (
     SkillKind,
     SkillRequirement,
 )
-from pipeline.parse import mention_filter, posting_facts, skill_tagger
+from pipeline.parse import alternatives, mention_filter, posting_facts, skill_tagger
 from pipeline.parse.extraction import extract_skills
 from pipeline.parse.mention_filter import PlacedMention
 from pipeline.parse.sections import PostingLine, classify_heading, split_lines
@@ -152,11 +152,15 @@ def _requirements(
     hard = [m for m in placed if m.hit.kind == SkillKind.hard]
     verdicts = iter(mention_filter.stated(text, lines, hard))  # in the order of `hard`
     groups: dict[str, list[tuple[FoundSkill, Section, PostingLine]]] = defaultdict(list)
+    kept_hard: list[FoundSkill] = []
     for mention in placed:
         if mention.hit.kind == SkillKind.hard and not next(verdicts):
             continue
+        if mention.hit.kind == SkillKind.hard:
+            kept_hard.append(mention.hit)
         groups[mention.hit.entry.name].append(
             (mention.hit, mention.section, lines[mention.line_index]))
+    offered = alternatives.alternatives_by_name(text, kept_hard)
     length = max(len(text), 1)
     result = []
     for hits in groups.values():
@@ -176,6 +180,7 @@ def _requirements(
             ],
             importance=round(min(1.0, importance), 3),
             required=any(section in _REQUIRED_SECTIONS for _, section, _ in hits),
+            alternatives=offered.get(entry.name, []),
         ))
     result.sort(key=lambda s: (-s.importance, s.mentions[0].start))
     return result

@@ -200,6 +200,10 @@ def _weight(req: SkillRequirement) -> float:
             * (1.0 if req.required else _PREFERRED_FACTOR))
 
 
+def _has_alternative(candidate: Candidate, req: SkillRequirement) -> bool:
+    return any(name in candidate.centrality for name in req.alternatives)
+
+
 def _coverage(
     candidate: Candidate, skills: list[SkillRequirement], reasons: list[str]
 ) -> tuple[float, float]:
@@ -207,9 +211,11 @@ def _coverage(
     central: list[str] = []
     met = 0
     for req in skills:
+        cent = candidate.centrality.get(req.name)
+        if cent is None and _has_alternative(candidate, req):
+            continue  # met by an alternative the posting takes, which counts on its own
         weight = _weight(req)
         asked += weight
-        cent = candidate.centrality.get(req.name)
         if cent is None:
             continue
         met += 1
@@ -281,7 +287,8 @@ def _gaps(
 ) -> float:
     musts = [s for s in analysis.hard_skills if s.required
              and s.importance >= _MUST_HAVE_IMPORTANCE and s.category not in _GENERIC_CATEGORIES]
-    missing = [s for s in musts if s.name not in candidate.centrality]
+    missing = [s for s in musts
+               if s.name not in candidate.centrality and not _has_alternative(candidate, s)]
     skills = sum(s.importance for s in missing) / (sum(s.importance for s in musts) + 1.0)
     penalty = 0.7 * skills
     if missing:

@@ -55,7 +55,7 @@ def score_match(resume: Resume, analysis: JobAnalysis, *, today: date | None = N
 
 
 def score_profile(profile: ResumeProfile, analysis: JobAnalysis) -> MatchReport:
-    skills = [_skill_match(req, profile) for req in analysis.skills()]
+    skills = _covered([_skill_match(req, profile) for req in analysis.skills()], analysis)
     skills.sort(key=lambda s: (-s.importance, s.kind != SkillKind.hard, s.name))
     title_score, title_detail = _title(profile, analysis)
     parts = {
@@ -108,10 +108,26 @@ def _skill_match(req: SkillRequirement, profile: ResumeProfile) -> SkillMatch:
     )
 
 
+def _covered(skills: list[SkillMatch], analysis: JobAnalysis) -> list[SkillMatch]:
+    """Skills not shown whose place the posting lets an alternative the resume shows take
+    ("Power BI or Tableau", Tableau shown): covered, by the most important such alternative."""
+    shown = {s.name: s.importance for s in skills if s.state == SkillState.shown}
+    offered = {req.name: req.alternatives for req in analysis.skills() if req.alternatives}
+    out = []
+    for skill in skills:
+        taking = [name for name in offered.get(skill.name, ()) if name in shown]
+        if taking and skill.state != SkillState.shown:
+            by = max(taking, key=lambda name: shown[name])
+            skill = skill.model_copy(update={"state": SkillState.covered, "covered_by": by})
+        out.append(skill)
+    return out
+
+
 def _skill_part(
     skills: list[SkillMatch], kind: SkillKind, *, surfaced_only: bool
 ) -> tuple[float, str] | None:
-    mine = [s for s in skills if s.kind == kind]
+    # A covered skill's requirement is met by its alternative, which counts on its own.
+    mine = [s for s in skills if s.kind == kind and s.state != SkillState.covered]
     if not mine:
         return None
     total = sum(s.importance for s in mine) or 1.0

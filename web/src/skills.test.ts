@@ -29,6 +29,7 @@ describe("skillState", () => {
   it("takes the API's state when it sends one", () => {
     expect(skillState(skill("Go", true, ["work[0].summary"], { state: "evidenced" }))).toBe("evidenced");
     expect(skillState(skill("Go", false, [], { state: null }))).toBe("absent");
+    expect(skillState(skill("Power BI", false, [], { state: "covered", covered_by: "Tableau" }))).toBe("covered");
   });
 });
 
@@ -44,6 +45,6 @@ describe("skillRows", () => {
       ["Go", "evidenced", "shown"],
     ]);
     expect(skillRows(before, null)[1].after).toBeNull();
-    expect(countStates(before)).toEqual({ shown: 1, evidenced: 1, absent: 0 });
+    expect(countStates(before)).toEqual({ shown: 1, evidenced: 1, absent: 0, covered: 0 });
   });
 });

@@ -1,10 +1,11 @@
 // Each skill the posting asks for is shown (named where a reader and an ATS see it),
-// evidenced (the resume holds it, but not where it counts) or absent. The API is gaining a
+// evidenced (the resume holds it, but not where it counts), absent, or covered (the posting
+// takes an alternative the resume shows: "Power BI or Tableau"). The API is gaining a
 // `state` per skill; until it sends one, the same three states follow from what it sends
 // today: `matched` is "shown", evidence without a match is "evidenced".
 import type { MatchReport, SkillMatch, SkillState } from "./types";
 
-const STATES: ReadonlySet<string> = new Set(["shown", "evidenced", "absent"]);
+const STATES: ReadonlySet<string> = new Set(["shown", "evidenced", "absent", "covered"]);
 
 export function skillState(skill: SkillMatch): SkillState {
   if (skill.state && STATES.has(skill.state)) return skill.state;
@@ -16,6 +17,7 @@ export const STATE_TEXT: Record<SkillState, string> = {
   shown: "Shown",
   evidenced: "Evidenced, not shown",
   absent: "Absent",
+  covered: "Alternative shown",
 };
 
 export interface SkillRow {
@@ -36,7 +38,7 @@ export function skillRows(before: MatchReport, after: MatchReport | null): Skill
 }
 
 export function countStates(report: MatchReport): Record<SkillState, number> {
-  const counts: Record<SkillState, number> = { shown: 0, evidenced: 0, absent: 0 };
+  const counts: Record<SkillState, number> = { shown: 0, evidenced: 0, absent: 0, covered: 0 };
   for (const skill of report.skills) counts[skillState(skill)] += 1;
   return counts;
 }

@@ -55,7 +55,7 @@ export interface Job {
   cost_usd: number;
 }
 
-export type SkillState = "shown" | "evidenced" | "absent";
+export type SkillState = "shown" | "evidenced" | "absent" | "covered";
 
 export interface Evidence {
   path: string;
@@ -72,6 +72,7 @@ export interface SkillMatch {
   evidence: Evidence[];
   resume_forms: string[];
   state?: SkillState | null;
+  covered_by?: string | null;
 }
 
 export interface RateComponent {

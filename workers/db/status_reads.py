@@ -23,6 +23,7 @@ class SkillNames:
     matched: list[str]  # shown
     missing: list[str]  # absent
     evidenced: list[str] = field(default_factory=list)
+    covered: list[str] = field(default_factory=list)  # an alternative the posting takes shown
 
 
 # A report stored before skills had a state: shown was `matched`, absent had no evidence.
@@ -31,6 +32,7 @@ _STATE_FILTERS = {
     "evidenced": '@.state == "evidenced" || !(exists(@.state)) && @.matched == false'
                  " && @.evidence.size() > 0",
     "absent": '@.state == "absent" || !(exists(@.state)) && @.evidence.size() == 0',
+    "covered": '@.state == "covered"',
 }
 
 
@@ -59,15 +61,17 @@ def _status_where(
     session: Session, *where: ColumnElement[bool]
 ) -> tuple[Job, SkillNames | None] | None:
     stmt = (
-        select(Job, _skill_names("shown"), _skill_names("absent"), _skill_names("evidenced"))
+        select(Job, _skill_names("shown"), _skill_names("absent"), _skill_names("evidenced"),
+               _skill_names("covered"))
         .where(*where)
         .options(*(defer(getattr(Job, name), raiseload=True) for name in HEAVY_COLUMNS))
     )
     row = session.execute(stmt).one_or_none()
     if row is None:
         return None
-    job, matched, missing, evidenced = row
-    skills = SkillNames(matched, missing or [], evidenced or []) if matched is not None else None
+    job, matched, missing, evidenced, covered = row
+    skills = (SkillNames(matched, missing or [], evidenced or [], covered or [])
+              if matched is not None else None)
     return job, skills
 
 

@@ -150,3 +150,48 @@ def test_a_profile_scoring_many_postings_answers_as_a_fresh_one() -> None:
             skill.evidence.clear()
             skill.resume_forms.append("changed")
     assert shared.evidence  # answers were kept, and the changes above did not reach them
+
+
+BI_POSTING = """# Data Analyst
+
+## Requirements
+- SQL every day
+- A BI tool: Power BI or Tableau
+- A degree in Finance, Accounting or Economics
+"""
+
+
+def bi_resume(tools: list[str]) -> Resume:
+    return Resume.model_validate({
+        "basics": {"name": "Dana", "label": "Data Analyst"},
+        "work": [{"name": "Acme", "position": "Data Analyst", "startDate": "2020-01",
+                  "highlights": ["Wrote the SQL behind 40 weekly reports"]}],
+        "education": [{"institution": "OSU", "area": "Finance", "studyType": "Bachelor"}],
+        "skills": [{"name": "Tools", "keywords": ["SQL", *tools]}],
+    })
+
+
+def test_an_alternative_the_resume_shows_covers_the_skills_offered_with_it() -> None:
+    analysis = parse_posting(BI_POSTING)
+    report = score_match(bi_resume(["Tableau"]), analysis, today=TODAY)
+    found = skills(report)
+    assert found["Tableau"].state == SkillState.shown
+    assert (found["Power BI"].state, found["Power BI"].covered_by) == (SkillState.covered,
+                                                                       "Tableau")
+    assert found["Economics"].covered_by == "Finance"
+    assert {s.name for s in report.missing} == set()
+    assert {s.name for s in report.covered} == {"Power BI", "Accounting", "Economics"}
+    # A covered skill's requirement is the alternative's: the rate is as if only it was asked.
+    hard = next(part for part in report.breakdown if part.name == "hard_skills")
+    assert hard.score == 1.0 and hard.detail.startswith("3 of 3 hard skills")
+    # Ranking calls none of them missing.
+    (ranked,) = rank_postings(bi_resume(["Tableau"]), [("bi", BI_POSTING)], today=TODAY)
+    assert ranked.top_missing == []
+
+
+def test_without_any_alternative_shown_each_stays_absent() -> None:
+    report = score_match(bi_resume([]), parse_posting(BI_POSTING), today=TODAY)
+    found = skills(report)
+    assert found["Power BI"].state == SkillState.absent and found["Power BI"].covered_by is None
+    assert found["Tableau"].state == SkillState.absent
+    assert {"Power BI", "Tableau"} <= {s.name for s in report.missing}

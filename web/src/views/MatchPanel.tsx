@@ -23,8 +23,13 @@ function StateBadge({ state }: { state: SkillState | null }) {
 
 function Evidence({ row }: { row: SkillRow }) {
   const evidence = row.skill.evidence;
-  if (!evidence.length) return <span className="note">nowhere in the resume</span>;
+  const alternative = row.skill.covered_by ? (
+    <p className="note">the posting takes {row.skill.covered_by} in its place, which the resume shows</p>
+  ) : null;
+  if (!evidence.length) return alternative ?? <span className="note">nowhere in the resume</span>;
   return (
+    <>
+    {alternative}
     <ul className="evidence">
       {evidence.slice(0, 4).map((item) => (
         <li key={item.path}>
@@ -33,6 +38,7 @@ function Evidence({ row }: { row: SkillRow }) {
       ))}
       {evidence.length > 4 && <li className="note">and {evidence.length - 4} more</li>}
     </ul>
+    </>
   );
 }
 
@@ -44,7 +50,13 @@ function SkillsTable({ before, after }: { before: MatchReport; after: MatchRepor
       <p>
         Of {rows.length} skills the posting asks for, the {after ? "tailored" : "submitted"} resume shows{" "}
         <strong>{counts.shown}</strong>, evidences <strong>{counts.evidenced}</strong> without showing them, and lacks{" "}
-        <strong>{counts.absent}</strong>.
+        <strong>{counts.absent}</strong>
+        {counts.covered > 0 && (
+          <>
+            ; for <strong>{counts.covered}</strong> it shows an alternative the posting takes
+          </>
+        )}
+        .
       </p>
       <div className="table-wrap" role="region" aria-label="Skills the posting asks for" tabIndex={0}>
         <table className="skills">
