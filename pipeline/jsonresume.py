@@ -274,6 +274,24 @@ def _refuse(problem: tuple[str, str] | None) -> None:
         raise ValueError(f"{path}: {reason}" if path else reason)
 
 
+_ENTRY_SECTIONS = ("work", "volunteer", "education", "awards", "certificates", "publications",
+                   "skills", "languages", "interests", "references", "projects")
+
+
+def _blank(value: object) -> bool:
+    """Nothing but empty strings, lists, objects and nulls, however nested."""
+    if isinstance(value, BaseModel):
+        return (all(_blank(v) for v in vars(value).values())
+                and _blank(value.__pydantic_extra__ or {}))
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_blank(v) for v in value)
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None
+
+
 # How a Resume is written out as JSON Resume, as data or as text.
 _AS_JSON_RESUME: dict[str, Any] = {"exclude_none": True, "exclude_defaults": True,
                                    "by_alias": True}
@@ -303,6 +321,21 @@ class Resume(_Item):
         if not _stored(info):
             _refuse(check_tree(data, max_text=None))
         return data
+
+    @model_validator(mode="after")
+    def _without_blank_entries(self, info: ValidationInfo) -> Resume:
+        """Entries with nothing in them are left out: the old `resume init` template held a
+        blank one in every section ({"title": "", "date": "", ...}), which rendered as a
+        heading over nothing. (A stored resume had them left out when it came in.)"""
+        if _stored(info):
+            return self
+        for name in _ENTRY_SECTIONS:
+            entries = getattr(self, name)
+            if any(_blank(entry) for entry in entries):
+                setattr(self, name, [entry for entry in entries if not _blank(entry)])
+        if any(_blank(profile) for profile in self.basics.profiles):
+            self.basics.profiles = [p for p in self.basics.profiles if not _blank(p)]
+        return self
 
     @model_validator(mode="after")
     def _text_within_limit(self, info: ValidationInfo) -> Resume:

@@ -299,8 +299,8 @@ def test_impossible_dates_are_refused(work: list[dict[str, str]], field: str,
     ("2020-03-15 08:30:00+02:00", "2020-03-15"), ("2020", "2020"), ("2020-03-15", "2020-03-15"),
 ])
 def test_dates_are_read_as_people_write_them(written: str, read: str | None) -> None:
-    resume = resume_from_data({"work": [{"startDate": written}],
-                               "certificates": [{"date": written}]})
+    resume = resume_from_data({"work": [{"name": "Acme", "startDate": written}],
+                               "certificates": [{"name": "CFA", "date": written}]})
     assert resume.work[0].startDate == read
     assert resume.certificates[0].date == read
 
@@ -421,3 +421,19 @@ def test_a_stored_resume_is_read_back_without_the_whole_document_checks() -> Non
     assert len(Resume.model_validate(long_text, context=STORED).work) == 90
     with pytest.raises(ValidationError, match="startDate"):
         Resume.model_validate({"work": [{"startDate": "2020-13"}]}, context=STORED)
+
+
+def test_blank_entries_are_left_out() -> None:
+    # The old `resume init` template: every section held one entry of empty strings.
+    resume = resume_from_data({
+        "basics": {"name": "Dana", "url": "", "profiles": [{"network": "", "url": ""}]},
+        "work": [{"name": "Acme", "position": "Analyst", "startDate": "2020-01", "endDate": "",
+                  "highlights": ["Built the budget model"]},
+                 {"name": "", "position": "", "startDate": "", "highlights": []}],
+        "awards": [{"title": "", "date": "", "awarder": "", "summary": ""}],
+        "projects": [{"name": " ", "keywords": [""], "x-notes": ""}],
+        "skills": [{"name": "Tools", "keywords": ["Excel"]}],
+    })
+    assert [w.name for w in resume.work] == ["Acme"]
+    assert resume.awards == [] and resume.projects == [] and resume.basics.profiles == []
+    assert set(resume.to_json_dict()) == {"basics", "work", "skills"}
