@@ -154,15 +154,28 @@ def to_date(value: str, *, end: bool) -> date:
     return date(year + (month == 12), month % 12 + 1, 1)
 
 
+# Titles of jobs people hold while studying: within an education entry's dates, such a job
+# is no professional experience ("Student Teller" 2015-2017 beside a 2013-2017 degree).
+_STUDENT_JOB = re.compile(
+    r"\b(student|intern|internship|trainee|apprentice|werkstudent|co-?op|"
+    r"teaching assistant|research assistant|summer)\b", re.IGNORECASE)
+
+
 def years_of_experience(resume: Resume, *, today: date) -> float | None:
     """Total years covered by work entries, overlapping jobs counted once; a missing end date
-    means the job is current. None when no entry has a start date."""
+    means the job is current. A student's job held within an education entry's dates does not
+    count. None when no entry has a start date."""
+    studies = [(to_date(e.startDate, end=False), to_date(e.endDate, end=True))
+               for e in resume.education if e.startDate and e.endDate]
     spans = []
     for work in resume.work:
         if not work.startDate:
             continue
         start = to_date(work.startDate, end=False)
         stop = min(to_date(work.endDate, end=True), today) if work.endDate else today
+        if studies and _STUDENT_JOB.search(work.position or "") and any(
+                begin <= start and stop <= finish for begin, finish in studies):
+            continue
         if stop > start:
             spans.append((start, stop))
     if not spans:

@@ -116,6 +116,23 @@ def test_years_merge_overlaps_and_open_end() -> None:
     assert years_of_experience(resume(work=[{"name": "x"}]), today=TODAY) is None
 
 
+def test_a_students_job_held_while_studying_is_not_experience() -> None:
+    studies = [{"institution": "OSU", "area": "Finance", "startDate": "2013-09",
+                "endDate": "2017-05"}]
+    work = [{"name": "Scioto", "position": "Financial Analyst", "startDate": "2017-06",
+             "endDate": "2020-06"},
+            {"name": "OSU", "position": "Student Teller", "startDate": "2015-09",
+             "endDate": "2017-05"}]
+    assert years_of_experience(resume(work=work, education=studies),
+                               today=TODAY) == pytest.approx(3.1, abs=0.05)
+    # Counted: a student's job outside the studies, or any other job held during them
+    # (a full-time role beside evening classes).
+    assert years_of_experience(resume(work=work), today=TODAY) == pytest.approx(4.8, abs=0.05)
+    work[1]["position"] = "Bank Teller"
+    assert years_of_experience(resume(work=work, education=studies),
+                               today=TODAY) == pytest.approx(4.8, abs=0.05)
+
+
 @pytest.mark.parametrize(
     ("study_type", "level"),
     [
