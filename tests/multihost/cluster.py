@@ -97,6 +97,11 @@ class WorkerSpec:
     queues: tuple[str, ...]
     concurrency: int = 1
 
+    @property
+    def processes(self) -> int:
+        """The worker's processes: itself, and its pool's children unless it runs solo."""
+        return 1 if pool_args(self.queues, self.concurrency)[1] == "solo" else self.concurrency + 1
+
     def args(self, host: str) -> list[str]:
         return [str(BIN / "celery"), "-A", "workers", "worker", "-Q", ",".join(self.queues),
                 *pool_args(self.queues, self.concurrency), "-O", "fair",

@@ -101,7 +101,7 @@ def _kill_mid_task(cluster: Cluster, victim: str, batch_id: str) -> dict[str, tu
             wait_for(lambda: busy(conn), timeout=180, interval=0.01,
                      what=f"a job of the batch to be running on host {victim}")
             killed = cluster.kill_host(victim)
-            assert killed >= sum(spec.concurrency + 1 for spec in ROLES[victim])
+            assert killed >= sum(spec.processes for spec in ROLES[victim])
             interrupted = _in_flight(conn, batch_id, stages)
             if interrupted:
                 return interrupted
