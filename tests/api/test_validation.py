@@ -67,7 +67,7 @@ def test_field_path(loc: tuple[Any, ...], path: str) -> None:
 
 
 def test_bad_resume_date_names_the_field(client: TestClient) -> None:
-    resume = {"work": [{"name": "A"}, {"name": "B"}, {"name": "C", "startDate": "March 2020"}]}
+    resume = {"work": [{"name": "A"}, {"name": "B"}, {"name": "C", "startDate": "Spring 2020"}]}
     problem = _problem(client.post("/v1/jobs", json=_job(resume=resume)), 422)
     assert _fields(problem) == ["resume.work[2].startDate"]
     assert "resume.work[2].startDate" in problem["detail"]
