@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -62,17 +63,43 @@ def wait_for(
         time.sleep(interval)
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_ports(count: int, address: str = "127.0.0.1") -> list[int]:
-    """`count` distinct free ports on `address` (held open together, so none repeats)."""
-    sockets = []
-    for _ in range(count):
-        sock = socket.socket()
-        sock.bind((address, 0))
-        sockets.append(sock)
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
+    """`count` distinct free ports on `address` (held open together, so none repeats), below
+    the kernel's ephemeral range: a port the kernel handed out by `bind(0)` and then released
+    could be given to an outgoing connection's source before its server binds it (SeaweedFS
+    connects its own parts to each other while it starts: "bind: address already in use" on
+    its S3 port, now and then)."""
+    low, _ = _ephemeral_range()
+    candidates = (range(10_000, low) if low > 12_000 else range(0))
+    rng = random.SystemRandom()
+    sockets: list[socket.socket] = []
+    try:
+        for port in rng.sample(candidates, min(len(candidates), 50 * count + 200)):
+            if len(sockets) == count:
+                break
+            sock = socket.socket()
+            try:
+                sock.bind((address, port))
+            except OSError:
+                sock.close()
+                continue
+            sockets.append(sock)
+        while len(sockets) < count:  # no room below the range: the kernel's choice
+            sock = socket.socket()
+            sock.bind((address, 0))
+            sockets.append(sock)
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def port_open(port: int, address: str = "127.0.0.1") -> bool:
