@@ -20,7 +20,18 @@ def available() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    names = argv or available()
+    known = available()
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(f"usage: python -m bench [name ...]\n\n{__doc__.strip()}\n\n"
+              f"benchmarks: {' '.join(known)}\n"
+              "Each takes its own options: python -m bench.NAME --help")
+        return 0
+    unknown = [name for name in argv if name not in known]
+    if unknown:
+        print(f"no benchmark named {', '.join(unknown)}; there are: {' '.join(known)}",
+              file=sys.stderr)
+        return 2
+    names = argv or known
     failed = 0
     for name in names:
         print(f"\n=== bench.{name} ===", flush=True)
