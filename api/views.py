@@ -69,11 +69,12 @@ def report_skills(job: Job) -> SkillNames | None:
     report = job.report_after or job.report
     if not report:
         return None
-    skills = [SkillMatch.model_validate(s) for s in report.get("skills") or []]
-    return SkillNames([s.name for s in skills if s.state == SkillState.shown],
-                      [s.name for s in skills if s.state == SkillState.absent],
-                      [s.name for s in skills if s.state == SkillState.evidenced],
-                      [s.name for s in skills if s.state == SkillState.covered])
+    names: dict[SkillState, list[str]] = {state: [] for state in SkillState}
+    for raw in report.get("skills") or []:
+        skill = SkillMatch.model_validate(raw)
+        names[skill.state].append(skill.name)
+    return SkillNames(names[SkillState.shown], names[SkillState.absent],
+                      names[SkillState.evidenced], names[SkillState.covered])
 
 
 def match_summary(job: Job, skills: SkillNames | None) -> MatchSummary | None:

@@ -367,10 +367,15 @@ def db_session(service_env: dict[str, str]) -> Iterator[Session]:
 # ---------------------------------------------------------------- Celery workers
 
 
+def runs_solo(queues: Sequence[str], concurrency: int) -> bool:
+    """Whether a worker of these queues runs its tasks in its own process: as they are
+    deployed (workers.app.worker_pool), unless several are to run at once."""
+    return concurrency == 1 and all(deployed_pool(queue) == "solo" for queue in queues)
+
+
 def pool_args(queues: Sequence[str], concurrency: int) -> list[str]:
-    """How `celery worker` runs these queues' tasks: the pool they are deployed with
-    (workers.app.worker_pool), prefork whenever several are to run at once."""
-    if concurrency == 1 and all(deployed_pool(queue) == "solo" for queue in queues):
+    """`celery worker`'s pool options for these queues (`runs_solo`, else prefork)."""
+    if runs_solo(queues, concurrency):
         return ["-P", "solo"]
     return ["-P", "prefork", "-c", str(concurrency)]
 
@@ -413,18 +418,17 @@ class WorkerPool:
         prefix = env.get("RT_KEY_PREFIX", "")  # the worker's, which may not be ours
         name = name or f"{'-'.join(queues)}-{len(self.workers)}"
         log_path = self.logdir / f"{name}.log"
-        pool = pool_args(queues, concurrency)
         args = [
             sys.executable, "-m", "celery", "-A", "workers", "worker",
             "-Q", ",".join(f"{prefix}{q}" for q in queues),
-            *pool, "-O", "fair",
+            *pool_args(queues, concurrency), "-O", "fair",
             "-n", f"{name}@{prefix.replace(':', '.').strip('.') or 'rt'}", "--loglevel", "INFO",
             "--without-gossip", "--without-mingle",
         ]
         with log_path.open("wb") as log:
             proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
                                     cwd=ROOT, start_new_session=True)
-        worker = Worker(name, queues, proc, log_path, solo=pool[1] == "solo")
+        worker = Worker(name, queues, proc, log_path, solo=runs_solo(queues, concurrency))
         self.workers.append(worker)
 
         def ready() -> bool:

@@ -23,7 +23,7 @@ import httpx
 
 from tests.multihost.netns import Host
 from tests.multihost.servers import free_port
-from tests.service_fixtures import child_pids, pool_args, stop_process, wait_for
+from tests.service_fixtures import child_pids, pool_args, runs_solo, stop_process, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -98,9 +98,13 @@ class WorkerSpec:
     concurrency: int = 1
 
     @property
+    def solo(self) -> bool:
+        return runs_solo(self.queues, self.concurrency)
+
+    @property
     def processes(self) -> int:
         """The worker's processes: itself, and its pool's children unless it runs solo."""
-        return 1 if pool_args(self.queues, self.concurrency)[1] == "solo" else self.concurrency + 1
+        return 1 if self.solo else self.concurrency + 1
 
     def args(self, host: str) -> list[str]:
         return [str(BIN / "celery"), "-A", "workers", "worker", "-Q", ",".join(self.queues),
@@ -156,8 +160,7 @@ class Processes:
                                            start_new_session=True)
             else:
                 process = host.popen(spec.args(host.name), env=self.env, cwd=ROOT, log=log)
-        solo = pool_args(spec.queues, spec.concurrency)[1] == "solo"
-        running = RunningProcess(spec.name, process, path, solo=solo)
+        running = RunningProcess(spec.name, process, path, solo=spec.solo)
         self.running.append(running)
         return running
 

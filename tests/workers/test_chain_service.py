@@ -244,20 +244,17 @@ def test_cancel_mid_chain_stops_every_later_stage(live_workers: WorkerPool) -> N
     assert later  # rewrite, compile and upload were planned
 
 
-def _queue_lists(queue: str) -> list[bytes]:
-    settings = get_settings()
-    client = redis.Redis.from_url(settings.redis_url)
-    return [key for key in client.scan_iter(match=f"{settings.key_prefix}*{queue}")
-            if client.type(key) == b"list"]
-
-
 def _delete_queue(queue: str) -> None:
     """Once its message is there (a stage sends the next just after storing its output),
     delete the queue's list, as a broker losing its data would."""
-    wait_for(lambda: _queue_lists(queue), timeout=30, interval=0.01,
-             what=f"a message in the {queue} queue")
-    client = redis.Redis.from_url(get_settings().redis_url)
-    for key in _queue_lists(queue):
+    settings = get_settings()
+    client = redis.Redis.from_url(settings.redis_url)
+
+    def lists() -> list[bytes]:
+        return [key for key in client.scan_iter(match=f"{settings.key_prefix}*{queue}")
+                if client.type(key) == b"list"]
+
+    for key in wait_for(lists, timeout=30, interval=0.01, what=f"a message in the {queue} queue"):
         client.delete(key)
 
 
