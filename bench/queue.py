@@ -11,6 +11,13 @@ and outputs, to the same Postgres database; latency is from the start to each jo
 paths are warmed up first (models and TeX formats loaded) and use unique postings, so neither
 is flattered by the analysis cache. Target: queue throughput ≥ 0.85× in-process.
 
+Both paths are started once and measured in `--rounds` alternating rounds (queue then
+in-process, in-process then queue, ...), each round a fresh `--jobs` jobs on each path; the
+figures are the median round's. A single pair of runs here varies by ±0.03 in the ratio and
+±1 ms a task from run to run with the same code (docs/benchmarks.md): alternating rounds
+share whatever the machine is doing between the two paths, and the median drops a round the
+host disturbed.
+
 Then the queue's own cost per task: each light stage worker's CPU per task (from /proc, main
 process and pool) minus that stage's own CPU in-process (the process clock around it). Target:
 ≤ 6 ms a task. CPU is counted for this benchmark's own processes only (its workers, API, S3
@@ -21,14 +28,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import multiprocessing
 import os
+import statistics
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -164,29 +174,62 @@ def _tailor_one(pair: tuple[dict[str, Any], str]) -> tuple[bool, float, dict[str
     return ok, time.time(), spent
 
 
-def run_inprocess(pairs: list[tuple[dict[str, Any], str]], procs: int,
-                  s3_pid: int, database_url: str) -> tuple[Run, dict[str, float]]:
-    """The in-process run, and each light stage's own CPU per job (ms)."""
+@dataclass
+class Cpu:
+    """CPU seconds by component summed over a path's rounds, the jobs they ran, and the
+    host's steal over them."""
+
+    used: dict[str, float] = field(default_factory=dict)
+    jobs: int = 0
+    steal: list[int] = field(default_factory=lambda: [0, 0])
+
+    def add(self, before: dict[str, float], after: dict[str, float], jobs: int,
+            steal_before: tuple[int, int]) -> None:
+        for key in after:
+            self.used[key] = self.used.get(key, 0.0) + after[key] - before.get(key, 0.0)
+        self.jobs += jobs
+        steal_after = cpu.host_steal()
+        self.steal[0] += steal_after[0] - steal_before[0]
+        self.steal[1] += steal_after[1] - steal_before[1]
+
+    def report(self) -> str:
+        return (cpu.report({}, self.used, self.jobs) + "\n"
+                + cpu.steal_note((0, 0), (self.steal[0], self.steal[1])))
+
+    def per_task(self, key: str) -> float:
+        return 1000 * self.used.get(key, 0.0) / self.jobs if self.jobs else 0.0
+
+
+Measure = Callable[[list[tuple[dict[str, Any], str]]], tuple[Run, dict[str, float]]]
+
+
+@contextlib.contextmanager
+def inprocess_path(procs: int, s3_pid: int, database_url: str, used: Cpu) -> Iterator[Measure]:
+    """A warmed pool of `procs` processes; yields a function running one round of pairs
+    through it: the round, and each light stage's own CPU per job (ms)."""
     _tailor_one(workload(1)[0])  # warm the parent; forked children inherit the loaded models
     gc.freeze()  # as the workers do after loading (workers.app): the same GC treatment
     with multiprocessing.get_context("fork").Pool(procs, initializer=_start_child) as pool:
         pool.map(_tailor_one, workload(procs))  # warm each child
         pids = {child.pid: "in-process pool" for child in pool._pool}  # type: ignore[attr-defined]
-        roots, backends = [*pids, s3_pid], cpu.postgres_backends(database_url)
-        before = cpu.snapshot(pids, roots=roots, postgres=backends)
-        steal = cpu.host_steal()
-        start = time.time()
-        results = pool.map(_tailor_one, pairs, chunksize=1)
-        backends |= cpu.postgres_backends(database_url)
-        after = cpu.snapshot(pids, roots=roots, postgres=backends)
-        print("in-process, CPU by component:\n" + cpu.report(before, after, len(pairs)))
-        print(cpu.steal_note(steal, cpu.host_steal()))
-    ends = [end for _, end, _ in results]
-    own = {stage: 1000 * sum(spent.get(stage, 0.0) for _, _, spent in results) / len(results)
-           for stage in LIGHT_STAGES}
-    run = Run(f"in-process ({procs} procs)", len(pairs), sum(not ok for ok, _, _ in results),
-              max(ends) - start, [end - start for end in ends])
-    return run, own
+
+        def measure(pairs: list[tuple[dict[str, Any], str]]) -> tuple[Run, dict[str, float]]:
+            roots, backends = [*pids, s3_pid], cpu.postgres_backends(database_url)
+            before = cpu.snapshot(pids, roots=roots, postgres=backends)
+            steal = cpu.host_steal()
+            start = time.time()
+            results = pool.map(_tailor_one, pairs, chunksize=1)
+            backends |= cpu.postgres_backends(database_url)
+            used.add(before, cpu.snapshot(pids, roots=roots, postgres=backends), len(pairs),
+                     steal)
+            ends = [end for _, end, _ in results]
+            own = {stage: 1000 * sum(spent.get(stage, 0.0) for _, _, spent in results)
+                   / len(results) for stage in LIGHT_STAGES}
+            return Run(f"in-process ({procs} procs)", len(pairs),
+                       sum(not ok for ok, _, _ in results), max(ends) - start,
+                       [end - start for end in ends]), own
+
+        yield measure
 
 
 # ---------------------------------------------------------------- queue
@@ -259,10 +302,12 @@ def _finished(ids: list[uuid.UUID]) -> list[tuple[str, float, float]] | None:
             for state, created, finished in rows if finished is not None]
 
 
-def run_queue(env: dict[str, str], tmp: Path, s3_pid: int,
-              pairs: list[tuple[dict[str, Any], str]], procs: int, timeout_s: float,
-              compile_procs: int | None = None) -> tuple[Run, dict[str, float]]:
-    """The queue run, and each stage worker's CPU per task (ms, main process and pool)."""
+@contextlib.contextmanager
+def queue_path(env: dict[str, str], tmp: Path, s3_pid: int, procs: int, timeout_s: float,
+               compile_procs: int | None, used: Cpu, ids: list[uuid.UUID]) -> Iterator[Measure]:
+    """The API and one worker per queue, warmed; yields a function running one round of
+    pairs through them: the round, and each light stage worker's CPU per task (ms, main
+    process and pool). Each round's job ids are added to `ids`."""
     from bench.submit import BENCH_KEY_VARIABLE, make_bench_key
     from tests.api_server import serve_api
     from tests.service_fixtures import WorkerPool, wait_for
@@ -286,43 +331,51 @@ def run_queue(env: dict[str, str], tmp: Path, s3_pid: int,
             wait_for(lambda: _finished(warm), timeout=300, interval=0.2, what="warm-up")
             me = {os.getpid(): "bench (submit+poll)"}
             roots = [api_pid, s3_pid, *(w.process.pid for w in pool.workers)]
-            backends = cpu.postgres_backends(env["RT_DATABASE_URL"])
-            before = cpu.snapshot(me, split_pools=True, roots=roots, postgres=backends)
-            steal = cpu.host_steal()
-            start = time.time()
-            ids = submit_http(url, pairs)
-            # Each job's end is its own finished_at, so polling once a second loses no
-            # precision and keeps the benchmark's queries off the cores.
-            rows = wait_for(lambda: _finished(ids), timeout=timeout_s, interval=1.0,
-                            what="the queued jobs")
-            backends |= cpu.postgres_backends(env["RT_DATABASE_URL"])
-            after = cpu.snapshot(me, split_pools=True, roots=roots, postgres=backends)
-        print(f"queue path, mean ms per stage: {stage_means_ms(ids)}")
-        print("queue path, CPU by component:\n" + cpu.report(before, after, len(ids)))
-        print(cpu.steal_note(steal, cpu.host_steal()))
+
+            def measure(pairs: list[tuple[dict[str, Any], str]]) -> tuple[Run, dict[str, float]]:
+                backends = cpu.postgres_backends(env["RT_DATABASE_URL"])
+                before = cpu.snapshot(me, split_pools=True, roots=roots, postgres=backends)
+                steal = cpu.host_steal()
+                start = time.time()
+                round_ids = submit_http(url, pairs)
+                # Each job's end is its own finished_at, so polling once a second loses no
+                # precision and keeps the benchmark's queries off the cores.
+                rows = wait_for(lambda: _finished(round_ids), timeout=timeout_s, interval=1.0,
+                                what="the queued jobs")
+                backends |= cpu.postgres_backends(env["RT_DATABASE_URL"])
+                after = cpu.snapshot(me, split_pools=True, roots=roots, postgres=backends)
+                used.add(before, after, len(round_ids), steal)
+                ids.extend(round_ids)
+                per_task = {
+                    queue: 1000 * sum(after[k] - before.get(k, 0.0) for k in after
+                                      if k in (f"worker:{queue} main", f"worker:{queue} child"))
+                    / len(round_ids)
+                    for queue in LIGHT_STAGES
+                }
+                return Run(f"queue (compile x{compiles})", len(pairs),
+                           sum(state != "succeeded" for state, _, _ in rows),
+                           max(end for _, _, end in rows) - start,
+                           [end - made for _, made, end in rows]), per_task
+
+            yield measure
     finally:
         pool.stop_all()
-    per_task = {
-        queue: 1000 * sum(after[k] - before.get(k, 0.0) for k in after
-                          if k in (f"worker:{queue} main", f"worker:{queue} child")) / len(ids)
-        for queue in LIGHT_STAGES
-    }
-    run = Run(f"queue (compile x{compiles})", len(pairs),
-              sum(state != "succeeded" for state, _, _ in rows),
-              max(end for _, _, end in rows) - start, [end - made for _, made, end in rows])
-    return run, per_task
 
 
-def overhead_report(per_task: dict[str, float], own: dict[str, float]) -> None:
-    """The queue's own cost per task: each stage worker's CPU per task minus that stage's
-    own CPU in-process."""
+def worker_ms(used: Cpu, stage: str) -> float:
+    return used.per_task(f"worker:{stage} main") + used.per_task(f"worker:{stage} child")
+
+
+def overhead_report(used: Cpu, own: dict[str, float], rounds: list[float]) -> None:
+    """The queue's own cost per task over all rounds: each stage worker's CPU per task minus
+    that stage's own CPU in-process; then the median round's mean."""
     print(f"{'stage':<10}{'worker ms/task':>16}{'in-process ms':>16}{'overhead ms':>14}")
     for stage in LIGHT_STAGES:
-        print(f"{stage:<10}{per_task[stage]:>16.1f}{own[stage]:>16.1f}"
-              f"{per_task[stage] - own[stage]:>14.1f}")
-    mean = sum(per_task[s] - own[s] for s in LIGHT_STAGES) / len(LIGHT_STAGES)
-    print(f"queue overhead per task, mean of {', '.join(LIGHT_STAGES)}: {mean:.1f} ms "
-          f"(target <= 6 ms)")
+        worker = worker_ms(used, stage)
+        print(f"{stage:<10}{worker:>16.1f}{own[stage]:>16.1f}{worker - own[stage]:>14.1f}")
+    print(f"queue overhead per task, mean of {', '.join(LIGHT_STAGES)}, median of "
+          f"{len(rounds)} rounds: {statistics.median(rounds):.1f} ms "
+          f"(rounds: {', '.join(f'{r:.1f}' for r in rounds)}; target <= 6 ms)")
 
 
 def report(runs: list[Run]) -> None:
@@ -331,40 +384,79 @@ def report(runs: list[Run]) -> None:
     for run in runs:
         print(f"{run.name:<26}{run.jobs:>6}{run.failed:>8}{run.wall_s:>9.1f}"
               f"{run.per_minute:>10.1f}{run.pct(0.5):>8.2f}{run.pct(0.95):>8.2f}")
-    if len(runs) == 2 and runs[1].per_minute:
-        ratio = runs[0].per_minute / runs[1].per_minute
-        print(f"queue / in-process throughput: {ratio:.2f}x (target >= 0.85x)")
+
+
+def mean_overhead(per_task: dict[str, float], own: dict[str, float]) -> float:
+    return sum(per_task[s] - own[s] for s in LIGHT_STAGES) / len(LIGHT_STAGES)
 
 
 def main() -> None:
     from tests.service_fixtures import service_stack, start_seaweedfs, stop_process
 
-    parser = argparse.ArgumentParser(prog="python -m bench.queue", description=__doc__)
-    parser.add_argument("--jobs", type=int, default=200)
+    parser = argparse.ArgumentParser(prog="python -m bench.queue", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jobs", type=int, default=200, help="jobs per path and round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--procs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--timeout", type=float, default=1800.0, help="queue path, seconds")
+    parser.add_argument("--timeout", type=float, default=1800.0,
+                        help="queue path, seconds a round")
     parser.add_argument("--compile-procs", type=int, default=None,
                         help="compile worker processes (default: --procs)")
-    parser.add_argument("--queue-only", action="store_true", help="skip the in-process run")
+    parser.add_argument("--queue-only", action="store_true", help="skip the in-process path")
     args = parser.parse_args()
-    pairs = workload(args.jobs)
+    if args.jobs < 1 or args.rounds < 1:
+        parser.error("--jobs and --rounds must be at least 1")
     print(f"load average (1 min) at the start: {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory(prefix="rt-bench-") as tmp:
+    queue_cpu, inprocess_cpu = Cpu(), Cpu()
+    ids: list[uuid.UUID] = []
+    runs: list[tuple[Run, Run | None]] = []
+    ratios: list[float] = []
+    overheads: list[float] = []
+    own_total = dict.fromkeys(LIGHT_STAGES, 0.0)
+    with tempfile.TemporaryDirectory(prefix="rt-bench-") as tmp, contextlib.ExitStack() as stack:
         s3 = start_seaweedfs(Path(tmp) / "s3")
-        try:
-            with service_stack(s3) as env:
-                queued, per_task = run_queue(env, Path(tmp), s3.process.pid, pairs, args.procs,
-                                             args.timeout, args.compile_procs)
-                report([queued])
-                if args.queue_only:
-                    return
-                inprocess, own = run_inprocess(pairs, args.procs, s3.process.pid,
-                                               env["RT_DATABASE_URL"])
-        finally:
-            stop_process(s3.process)
-    report([queued, inprocess])
-    overhead_report(per_task, own)
+        stack.callback(stop_process, s3.process)
+        env = stack.enter_context(service_stack(s3))
+        # The in-process pool forks first, from a parent that has started nothing else.
+        inprocess = None if args.queue_only else stack.enter_context(inprocess_path(
+            args.procs, s3.process.pid, env["RT_DATABASE_URL"], inprocess_cpu))
+        queued = stack.enter_context(queue_path(
+            env, Path(tmp), s3.process.pid, args.procs, args.timeout, args.compile_procs,
+            queue_cpu, ids))
+        for number in range(1, args.rounds + 1):
+            # Alternate which path goes first, so neither always follows the other's teardown.
+            first_queue = number % 2 == 1 or inprocess is None
+            results: dict[str, tuple[Run, dict[str, float]]] = {}
+            for path in (("queue", "in-process") if first_queue else ("in-process", "queue")):
+                if path == "queue":
+                    results[path] = queued(workload(args.jobs))
+                elif inprocess is not None:
+                    results[path] = inprocess(workload(args.jobs))
+            queue_run, per_task = results["queue"]
+            line = f"round {number}: queue {queue_run.per_minute:.1f} jobs/min"
+            if "in-process" in results:
+                inprocess_run, own = results["in-process"]
+                ratios.append(queue_run.per_minute / inprocess_run.per_minute)
+                overheads.append(mean_overhead(per_task, own))
+                for stage in LIGHT_STAGES:
+                    own_total[stage] += own[stage] / args.rounds
+                line += (f", in-process {inprocess_run.per_minute:.1f}: {ratios[-1]:.2f}x; "
+                         f"overhead {overheads[-1]:.1f} ms a task")
+                runs.append((queue_run, inprocess_run))
+            else:
+                runs.append((queue_run, None))
+            print(line, flush=True)
+        print(f"queue path, mean ms per stage: {stage_means_ms(ids)}")  # before the drop
+    print("queue path, CPU by component over all rounds:\n" + queue_cpu.report())
+    if inprocess_cpu.jobs:
+        print("in-process, CPU by component over all rounds:\n" + inprocess_cpu.report())
+    report([run for pair in runs for run in pair if run is not None])
+    if ratios:
+        print(f"queue / in-process throughput, median of {len(ratios)} rounds: "
+              f"{statistics.median(ratios):.2f}x (rounds: "
+              f"{', '.join(f'{r:.2f}' for r in ratios)}; target >= 0.85x)")
+        overhead_report(queue_cpu, own_total, overheads)
     print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
 
 
