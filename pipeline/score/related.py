@@ -29,6 +29,15 @@ IMPLIED_BY: dict[str, tuple[str, ...]] = {
     "Machine learning": ("TensorFlow", "PyTorch", "scikit-learn"),
     "CRM": ("Salesforce", "HubSpot", "Pipedrive", "Zoho CRM", "Microsoft Dynamics 365"),
     "Electronic health records": ("Epic", "Cerner", "Meditech"),
+    # Outside software: marketing, analytics, finance, teaching.
+    "Pay-per-click advertising": ("Google Ads", "Bing Ads"),
+    "Marketing automation": ("Marketo", "HubSpot", "Oracle Eloqua", "Mailchimp",
+                             "Salesforce Marketing Cloud"),
+    "business intelligence": ("Tableau", "Power BI", "Looker", "Qlik"),
+    "Data visualization": ("Tableau", "Power BI", "Looker", "Qlik"),
+    "Web analytics": ("Google Analytics", "Adobe Analytics"),
+    "ERP": ("SAP", "NetSuite", "Workday"),
+    "Learning management systems": ("Canvas LMS", "Moodle", "Blackboard", "Google Classroom"),
 }
 
 

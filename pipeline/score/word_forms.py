@@ -90,6 +90,7 @@ class FormPattern:
 
     stems: tuple[str, ...]
     verb_only: bool  # one word of a hard skill: only verb forms ("monitored"), not nouns
+    word: str = ""  # that one word as the skill writes it, lowercased
 
     @classmethod
     def of(cls, form: str, *, hard: bool) -> FormPattern | None:
@@ -101,7 +102,7 @@ class FormPattern:
         one = len(words.stems) == 1
         if one and not words.lower[0].endswith(_WORD_ENDINGS):
             return None
-        return cls(words.stems, one and hard)
+        return cls(words.stems, one and hard, words.lower[0] if one and hard else "")
 
     def find(self, words: Words) -> tuple[int, int] | None:
         """The first character span where this form stands in `words`, or None."""
@@ -114,8 +115,10 @@ class FormPattern:
             if words.stems[i : i + n] != self.stems:
                 continue
             word = words.lower[i]
-            if self.verb_only and not (word.endswith(_VERB_ENDINGS) or word == self.stems[0]):
-                continue  # "Accounting" is not evidenced by "accounts"; "monitored" does
+            if self.verb_only and not (word.endswith(_VERB_ENDINGS) or word == self.stems[0]
+                                       or word == self.word):
+                continue  # "Accounting" is not evidenced by "accounts"; "monitored" does,
+                # and the skill's own word does: "Education" for Education
             nxt = words.lower[i + n] if i + n < len(words.lower) else ""
             if nxt in _NOT_AFTER.get(words.stems[i + n - 1], ()):
                 continue

@@ -195,3 +195,60 @@ def test_without_any_alternative_shown_each_stays_absent() -> None:
     assert found["Power BI"].state == SkillState.absent and found["Power BI"].covered_by is None
     assert found["Tableau"].state == SkillState.absent
     assert {"Power BI", "Tableau"} <= {s.name for s in report.missing}
+
+
+MARKETING_POSTING = """# Demand Generation Manager
+
+## Requirements
+- Run account-based marketing (ABM) with Demandbase or 6sense
+- Paid media across Google Ads and LinkedIn
+- Bachelor's degree in Marketing or Education
+- Experience with a learning management system (LMS)
+"""
+
+
+def marketing_report(highlights: list[str], keywords: list[str],
+                     area: str = "Business") -> MatchReport:
+    resume = Resume.model_validate({
+        "basics": {"name": "Priya"},
+        "work": [{"name": "Brightline", "position": "Marketing Manager",
+                  "startDate": "2021-04", "highlights": highlights}],
+        "education": [{"institution": "UIC", "area": area, "studyType": "BBA"}],
+        "skills": [{"name": "Tools", "keywords": keywords}],
+    })
+    return score_match(resume, parse_posting(MARKETING_POSTING), today=TODAY)
+
+
+def test_a_one_word_name_the_taxonomy_lacks_is_found_as_itself() -> None:
+    # LinkedIn and 6sense come from the phrase tagger, not the taxonomy: only their own
+    # names can evidence them.
+    report = skills(marketing_report(
+        ["Own the budget across Google Ads, LinkedIn Ads and Capterra",
+         "Launched the ABM pilot with 6sense for 120 accounts"], []))
+    assert report["LinkedIn"].state == SkillState.shown
+    assert report["LinkedIn"].evidence[0].text == "LinkedIn"
+    assert report["6sense"].state == SkillState.shown
+    assert report["Demandbase"].state == SkillState.covered
+
+
+def test_a_name_needs_its_own_word_not_a_longer_one() -> None:
+    report = skills(marketing_report(["Grew LinkedInfluence, a newsletter"], []))
+    assert report["LinkedIn"].state == SkillState.absent
+
+
+def test_the_long_form_of_a_defined_acronym_shows_it() -> None:
+    report = skills(marketing_report(
+        ["Launched the account-based marketing pilot for 120 enterprise accounts"], []))
+    assert report["ABM"].state == SkillState.shown
+    assert report["ABM"].evidence[0].text == "account-based marketing"
+
+
+def test_a_one_word_field_named_as_itself_is_shown() -> None:
+    report = skills(marketing_report([], [], area="Education"))
+    assert report["Education"].state == SkillState.shown
+
+
+def test_an_lms_the_resume_names_evidences_learning_management_systems() -> None:
+    report = skills(marketing_report([], ["Canvas"]))
+    assert report["Learning management systems"].state == SkillState.evidenced
+    assert report["Learning management systems"].evidence[0].basis == EvidenceBasis.related
