@@ -22,7 +22,7 @@ from workers.tenants import check_tenant
 log = logging.getLogger(__name__)
 
 # Bump when the parser's output changes meaning, so stale analyses are not served.
-CACHE_VERSION = "v2"  # v2: skills offered as alternatives
+CACHE_VERSION = "v3"  # v2: alternatives; v3: defined acronyms, tagged names split at "or"
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _client: redis.Redis | None = None
 

@@ -17,5 +17,6 @@ def extract_skills(text: str, title: tuple[int, int] | None = None) -> list[Foun
     found += extraction_lists.find_list_items(text, found)
     found.sort(key=lambda hit: hit.start)
     found = extraction_filters.drop_local_acronyms(text, found)
+    found = extraction_filters.drop_named_soft_skills(text, found)
     found = extraction_filters.drop_role_modifiers(text, found, title)
     return found

@@ -4,6 +4,8 @@
   environment". The skill word only qualifies the noun after it. When the posting names the skill
   nowhere else its first such mention is kept: the role is then the only evidence the posting
   gives ("Java Developer" asks for Java).
+- A soft skill's word inside a product's name: "an authoring tool such as Articulate 360"
+  (Articulate is not communication there).
 - An acronym the posting defines as something else: "Music in the Brain (MIB)", "Partner Success
   Manager (PSM)". Every use of that acronym in this posting means the local thing.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.models import SkillKind
 from pipeline.taxonomy.matcher import FoundSkill
 
 # Nouns that a skill word can qualify without the posting asking for the skill: jobs, units of an
@@ -113,3 +116,29 @@ def _same_skill(meaning: str, hit: FoundSkill) -> bool:
 
 def _stem(word: str) -> str:
     return word[:6]
+
+
+# A capital word or a number right after: the soft skill's word begins a name.
+_NAME_GOES_ON = re.compile(r"[ \t]+(?:[A-Z][\w+#.-]*|\d[\w.]*)")
+_NOT_A_NAME = frozenset({"skills", "skill", "abilities", "ability", "and", "or"})
+
+
+def drop_named_soft_skills(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
+    """The hits less soft skills written as the start of a name where no sentence or item
+    begins: "such as Articulate 360, Adobe Captivate" names a product. "Communication
+    Skills" as a heading or an item's first words stays, as does a list of capitalized
+    soft skills ("Strong Communication and Leadership")."""
+    kept = []
+    for hit in found:
+        if hit.entry.kind == SkillKind.soft and hit.text[:1].isupper():
+            after = _NAME_GOES_ON.match(text, hit.end)
+            if (after is not None and after.group(0).strip().lower() not in _NOT_A_NAME
+                    and not _begins_sentence(text, hit.start)):
+                continue
+        kept.append(hit)
+    return kept
+
+
+def _begins_sentence(text: str, start: int) -> bool:
+    before = text[max(0, text.rfind("\n", 0, start) + 1):start].rstrip(" \t")
+    return not before or before[-1] in ".!?:;•*-–—(\"“'‘>#" or before[-1].isdigit()

@@ -32,7 +32,7 @@ from pipeline.models import (
     SkillKind,
     SkillRequirement,
 )
-from pipeline.parse import alternatives, mention_filter, posting_facts, skill_tagger
+from pipeline.parse import acronyms, alternatives, mention_filter, posting_facts, skill_tagger
 from pipeline.parse.extraction import extract_skills
 from pipeline.parse.mention_filter import PlacedMention
 from pipeline.parse.sections import PostingLine, classify_heading, split_lines
@@ -51,6 +51,23 @@ _REQUIRED_SECTIONS = {Section.title, Section.requirements, Section.responsibilit
 _TITLE_FIELD = re.compile(r"^\s*(?:job\s*)?(?:title|position|role)\s*:\s*(.+)$", re.I | re.M)
 _COMPANY_FIELD = re.compile(r"^\s*company(?: name)?\s*:\s*(.+)$", re.I | re.M)
 _MD = re.compile(r"^[\s#*_>]+|[\s*_]+$")
+# A sentence that says what the company is ("Northwind Health is a digital health company",
+# "We're a team of ...", "Founded in 2012, ...") rather than what the job asks; it may stand
+# under a heading for the whole job ("About the job") with no "About us" of its own.
+_COMPANY_SENTENCE = re.compile(
+    r"^(?:(?:At\s+)?[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|&|and)){0,5}\s+(?:is|are|has been)"
+    r"|(?i:we\s+are|we['’]re|our\s+(?:company|mission|organi[sz]ation)\s+is))"
+    r"\s+(?i:a|an|the|one\s+of|proud)\b(?=.*\b(?i:company|companies|startup|firm|business"
+    r"|organi[sz]ation|provider|platform|leader|agency|employer|non-?profit|institution"
+    r"|manufacturer|retailer|brand|group|team|marketplace|consultancy|bank|insurer|hospital"
+    r"|school|university|studio|corporation|enterprise|network|community|mission)\b)"
+    r"|^(?i:founded\s+in)\b")
+# ... and nothing of the role or what it asks.
+_ABOUT_ROLE = re.compile(r"\b(?:hiring|looking\s+for|seeking|search\s+of|you|your|role|position"
+                         r"|candidate|join\s+(?:us|our)|must|plus|required|preferred|bonus"
+                         r"|advantage|nice\s+to\s+have|asset|experience)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d\"“(])")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 
 
 def preload() -> None:
@@ -80,6 +97,8 @@ def parse_posting(text: str) -> JobAnalysis:
     field = _TITLE_FIELD.search(text)
     if field:
         title = field.group(1).strip()
+    elif title is None:
+        title = _title_in_prose(text)
     skills = _requirements(text, lines, skill_mentions(text, lines, title_line))
     required_text = "\n".join(
         ln.text for ln in lines if ln.section in _REQUIRED_SECTIONS
@@ -99,6 +118,44 @@ def parse_posting(text: str) -> JobAnalysis:
                         values=posting_facts.culture_values(text)),
         sections=_section_counts(lines),
     )
+
+
+# "We're hiring a Demand Generation Manager to ...": the title in the opening prose of a
+# posting pasted without one (a job board's "About the job" first).
+_HIRING = re.compile(r"\b(?:hiring|looking\s+for|seeking|searching\s+for|recruiting|in\s+search"
+                     r"\s+of)\s+(?:an?|our(?:\s+(?:next|first))?|a\s+new)\s+", re.IGNORECASE)
+_TITLE_WORD = re.compile(r"[A-Z][\w&+/.'’-]*|(?:of|and|&|for|-|/)(?=\s)")
+
+
+def _title_in_prose(text: str) -> str | None:
+    """The capitalized run after "hiring a"/"looking for an" in the posting's opening."""
+    cue = _HIRING.search(text, 0, 800)
+    if cue is None:
+        return None
+    words: list[str] = []
+    at = cue.end()
+    while len(words) < 8:
+        word = _TITLE_WORD.match(text, at)
+        if word is None:
+            break
+        raw = word.group(0)
+        at = word.end()
+        if re.fullmatch(r"(?:[A-Z]\.)+", raw):  # "U.S." is not a sentence's end
+            words.append(raw)
+        else:
+            words.append(raw.rstrip(".,;:!?"))
+            if raw[-1] in ".,;:!?":
+                break  # the sentence or clause ends
+        spaces = len(text[at:]) - len(text[at:].lstrip(" "))
+        if not spaces:
+            break
+        at += spaces
+    while words and not words[-1][:1].isupper():
+        words.pop()  # a trailing "of", "and", "-"
+    title = " ".join(words)
+    if len(title) < 2 or re.fullmatch(r"(?:[A-Z]\.)+", title):
+        return None  # "U.S. based ...": no title after all
+    return title
 
 
 def find_title_line(text: str, lines: list[PostingLine]) -> PostingLine | None:
@@ -142,8 +199,33 @@ def skill_mentions(
             preferred_cue[line.start] = bool(posting_facts.PREFERRED_CUES.search(line.text))
         if section in _REQUIRED_SECTIONS and preferred_cue[line.start]:
             section = Section.preferred
+        elif section in _REQUIRED_SECTIONS and _in_company_sentence(line, hit.start):
+            section = Section.about
         placed.append(PlacedMention(hit, section, index))
     return placed
+
+
+def _in_company_sentence(line: PostingLine, offset: int) -> bool:
+    """Whether the sentence around `offset` in a line of prose (not a list item, not a
+    heading) says what the company is, and nothing of the role, with `offset` past its
+    subject."""
+    if line.heading or _LIST_ITEM.match(line.text):
+        return False
+    at = offset - line.start
+    start = 0
+    for end in _SENTENCE_END.finditer(line.text):
+        if end.start() >= at:
+            sentence = line.text[start:end.start()]
+            break
+        start = end.end()
+    else:
+        sentence = line.text[start:]
+    lead = len(sentence) - len(sentence.lstrip(" \t#*_>"))
+    found = _COMPANY_SENTENCE.search(sentence[lead:])
+    # The skill must stand after "X is a": a sentence about the skill itself ("Kubernetes is
+    # a core part of our platform") is not about the company.
+    return (found is not None and at - start >= lead + found.end()
+            and not _ABOUT_ROLE.search(sentence))
 
 
 def _requirements(
@@ -161,6 +243,7 @@ def _requirements(
         groups[mention.hit.entry.name].append(
             (mention.hit, mention.section, lines[mention.line_index]))
     offered = alternatives.alternatives_by_name(text, kept_hard)
+    defined = acronyms.defined_forms(text)
     length = max(len(text), 1)
     result = []
     for hits in groups.values():
@@ -174,7 +257,8 @@ def _requirements(
             name=entry.name,
             kind=entry.kind,
             category=entry.category,
-            surface_forms=list(dict.fromkeys(hit.text for hit, _, _ in hits)),
+            surface_forms=_with_defined(
+                list(dict.fromkeys(hit.text for hit, _, _ in hits)), entry.name, defined),
             mentions=[
                 Mention(text=h.text, start=h.start, end=h.end, section=s) for h, s, _ in hits
             ],
@@ -184,6 +268,16 @@ def _requirements(
         ))
     result.sort(key=lambda s: (-s.importance, s.mentions[0].start))
     return result
+
+
+def _with_defined(forms: list[str], name: str, defined: dict[str, list[str]]) -> list[str]:
+    """The posting's forms of a skill and, where it defines one as an acronym of the other
+    ("account-based marketing (ABM)"), the other form too."""
+    for form in [*forms, name]:
+        for other in defined.get(" ".join(form.lower().split()), ()):
+            if other.lower() not in {f.lower() for f in forms}:
+                forms.append(other)
+    return forms
 
 
 @lru_cache(maxsize=4096)

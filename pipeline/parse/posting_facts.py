@@ -20,7 +20,9 @@ _YEARS = re.compile(
     rf"(?:at least|minimum(?: of)?|min\.?|over|more than|a minimum of)?\s*\(?{_NUM}\)?"
     rf"\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*{_NUM}\s*\+?)?\s*years?\b(?:['’]s?)?"
     rf"(?:\s+of)?(?:\s+(?:professional|relevant|hands-on|industry|commercial|work|working"
-    rf"|proven|practical|related))*\s*(?:experience|exp\b|in\b|with\b|of\b|building|working|as\b)",
+    rf"|proven|practical|related))*\s*(?:experience|exp\b|in\b|with\b|of\b|as\b"
+    # ... or doing the work: "2+ years designing instruction", "5 years managing teams"
+    rf"|(?!during\b)[a-z]{{2,}}ing\b)",
     re.IGNORECASE,
 )
 _SENIORITY_RULES: tuple[tuple[Seniority, str], ...] = (

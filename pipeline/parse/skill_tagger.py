@@ -197,8 +197,10 @@ def clean_span(text: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
     start, end = kept[0][0], kept[-1][1]
     if any(degree_words(text[start:end])):
         return None
-    if len(kept) == 1 and (kept[0][2].islower() or kept[0][2].lower() in STOP_WORDS):
-        return None  # a lone common word: "development", "practical", "production", "US"
+    lone = kept[0][2]
+    if len(kept) == 1 and ((lone.islower() and lone.isalpha()) or lone.lower() in STOP_WORDS):
+        return None  # a lone common word: "development", "practical", "production", "US";
+        # not a lower-case name with a digit or a sign in it: "6sense", "d3.js"
     if len(kept) > MAX_WORDS:
         return None  # a clause rather than a skill's name
     if _ROLE_END.search(text, start, end):
@@ -373,10 +375,25 @@ def line_phrases(text: str, labels: Sequence[str], tokens: Sequence[Token],
         return []
     result = []
     for first, last in spans_of(labels, tokens):
-        span = clean_span(text, tokens[first:last + 1])
-        if span is not None and not _overlaps(taken, *span):
-            result.append(span)
+        for part_first, part_last in _split_at_or(tokens, first, last):
+            span = clean_span(text, tokens[part_first:part_last + 1])
+            if span is not None and not _overlaps(taken, *span):
+                result.append(span)
     return result
+
+
+def _split_at_or(tokens: Sequence[Token], first: int, last: int) -> list[tuple[int, int]]:
+    """A tagged run cut at each "or": no skill's name holds one, and "Demandbase or 6sense"
+    names two products, offered as alternatives (see pipeline.parse.alternatives)."""
+    parts, start = [], first
+    for i in range(first, last + 1):
+        if tokens[i][2].lower() == "or":
+            if i > start:
+                parts.append((start, i - 1))
+            start = i + 1
+    if start <= last:
+        parts.append((start, last))
+    return parts
 
 
 def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:

@@ -143,6 +143,9 @@ def test_casual_tone() -> None:
         ("Minimum 7 years' experience", [7]),
         ("two years in a similar role", [2]),
         ("founded 20 years ago; 2023 was a good year", []),
+        ("2+ years designing instruction, in corporate training or K-12", [2]),
+        ("3-5 years managing paid media budgets", [3]),
+        ("for two years during which you will", []),
     ],
 )
 def test_years_phrases(phrase: str, years: list[float]) -> None:
@@ -173,3 +176,51 @@ def test_title_skips_a_leading_section_heading() -> None:
     assert analysis.title is None  # the blurb sentence is no title either
     assert parse_posting("Company: Acme\nPlatform Engineer\nKubernetes.\n").title == (
         "Platform Engineer")
+
+
+LINKEDIN_PASTE = """About the job
+
+Northwind Health is a digital health company helping 2 million members manage chronic \
+conditions. We're hiring a Demand Generation Manager to build pipeline for our sales teams.
+
+What you'll do
+- Plan and run account-based marketing (ABM) campaigns with our ABM platform (Demandbase or 6sense)
+- Manage a paid media budget across Google Ads and LinkedIn
+
+What you bring
+- Experience with an authoring tool such as Articulate 360 or Camtasia
+"""
+
+
+def test_a_title_only_in_the_opening_prose_is_found() -> None:
+    analysis = parse_posting(LINKEDIN_PASTE)
+    assert analysis.title == "Demand Generation Manager"
+    assert analysis.seniority == Seniority.manager
+
+
+def test_what_the_company_is_does_not_make_a_requirement() -> None:
+    # "Northwind Health is a digital health company": the company's field, not an ask.
+    analysis = parse_posting(LINKEDIN_PASTE)
+    health = [s for s in analysis.hard_skills if "health" in s.name.lower()]
+    assert all(not s.required for s in health)
+
+
+def test_a_tagged_pair_joined_by_or_is_two_alternatives() -> None:
+    analysis = parse_posting(LINKEDIN_PASTE)
+    names = {s.name for s in analysis.hard_skills}
+    assert {"Demandbase", "6sense"} <= names
+    assert not any(" or " in name for name in names)
+    assert skill(analysis, "Demandbase").alternatives == ["6sense"]
+
+
+def test_an_acronym_the_posting_defines_carries_its_long_form() -> None:
+    abm = skill(parse_posting(LINKEDIN_PASTE), "ABM")
+    assert "account-based marketing" in abm.surface_forms
+
+
+def test_a_soft_skill_word_inside_a_product_name_is_not_a_soft_skill() -> None:
+    # "Articulate 360" is an authoring tool; "articulate" alone would be communication.
+    analysis = parse_posting(LINKEDIN_PASTE)
+    assert all(m.text != "Articulate" for s in analysis.soft_skills for m in s.mentions)
+    stated = parse_posting("## Requirements\n- Articulate complex ideas to executives\n")
+    assert [s.name for s in stated.soft_skills] == ["communication"]
