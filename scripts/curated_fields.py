@@ -152,6 +152,9 @@ Student assessment | Education | student assessment; formative assessment; summa
 Early childhood education | Education | early childhood education; early years education | ECE
 Google Classroom | Education | google classroom |
 Canvas LMS | Education | canvas lms; instructure canvas; canvas (learning management systems) | Canvas
+Learning management systems | Education | learning management systems; learning management system; lms platform; lms platforms | LMS; LMSs
+Instructional design | Education | instructional design; instructional systems design; learning design; learning experience design |
+E-learning development | Education | e-learning development; elearning development; e-learning modules; elearning modules; e-learning courses; elearning courses; online course development |
 Automotive diagnostics | Skilled trades | automotive diagnostics; vehicle diagnostics; diagnostic scan tools; scan tools; obd-ii; obd2; obd ii |
 Preventive maintenance | Skilled trades | preventive maintenance; preventative maintenance; planned maintenance |
 Brake repair | Skilled trades | brake repair; brake systems; brake service; brakes; brake jobs |
