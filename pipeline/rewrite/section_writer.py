@@ -328,10 +328,13 @@ class SectionWriter:
         if surfaced and not groups:
             groups, ranked, weights = [{"name": "Skills"}], [[]], [0.0]
         order = sorted(range(len(groups)), key=lambda i: (-weights[i], i))
-        if surfaced:  # after the top group's matched keywords, before its others
-            top = ranked[order[0]]
-            cut = sum(1 for kw in top if kw.weight > 0)
-            ranked[order[0]] = [*top[:cut], *surfaced, *top[cut:]]
+        placed: dict[int, list[Keyword]] = {}
+        for kw in surfaced:  # the group it shares a word with ("paid social" → Paid media)
+            home = _home_group(kw.text, groups, ranked)
+            placed.setdefault(order[0] if home is None else home, []).append(kw)
+        for i, extra in placed.items():  # after the group's matched keywords, before its others
+            cut = sum(1 for kw in ranked[i] if kw.weight > 0)
+            ranked[i] = [*ranked[i][:cut], *extra, *ranked[i][cut:]]
         ranked = self._without_near_duplicates(ranked)
         tailored = []
         for out_i, src_i in enumerate(order):
@@ -369,6 +372,7 @@ class SectionWriter:
         for skill in evidenced(self.report):
             if (skill.kind != SkillKind.hard or skill.name not in required
                     or skill.name in listed or is_role_or_field(skill)
+                    or required[skill.name].category in _AREAS
                     or not shown_in_experience(skill)
                     or any(f.lower() in words for f in skill.resume_forms)):
                 continue
@@ -431,3 +435,22 @@ class SectionWriter:
                 self.reasons[line_path] = self.model.why(line_path, text, when)
         for i, _ in enumerate(self.data.get("education", [])):
             self._keep(f"education[{i}]", f"education[{i}]", moved=False)
+
+
+# Taxonomy categories that name an area of work ("Marketing", "B2B"), not a skill to list.
+_AREAS = frozenset({"Fields", "Domains"})
+_GROUP_WORD = re.compile(r"[a-z][a-z0-9+#]{2,}")
+
+
+def _home_group(keyword: str, groups: list[dict[str, Any]],
+                ranked: list[list[Keyword]]) -> int | None:
+    """The skills group sharing the most words with `keyword` (its name and keywords), or
+    None when none shares any."""
+    words = set(_GROUP_WORD.findall(keyword.lower()))
+    best, best_shared = None, 0
+    for i, group in enumerate(groups):
+        texts = [group.get("name") or "", *(kw.text for kw in ranked[i])]
+        shared = len(words & set(_GROUP_WORD.findall(" ".join(texts).lower())))
+        if shared > best_shared:
+            best, best_shared = i, shared
+    return best

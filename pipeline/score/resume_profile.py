@@ -155,10 +155,11 @@ def to_date(value: str, *, end: bool) -> date:
 
 
 # Titles of jobs people hold while studying: within an education entry's dates, such a job
-# is no professional experience ("Student Teller" 2015-2017 beside a 2013-2017 degree).
+# is no professional experience ("Student Teller" 2015-2017 beside a 2013-2017 degree, a
+# "Marketing Assistant (part-time)" held while studying).
 _STUDENT_JOB = re.compile(
     r"\b(student|intern|internship|trainee|apprentice|werkstudent|co-?op|"
-    r"teaching assistant|research assistant|summer)\b", re.IGNORECASE)
+    r"teaching assistant|research assistant|summer|part[- ]time)\b", re.IGNORECASE)
 
 
 def years_of_experience(resume: Resume, *, today: date) -> float | None:

@@ -111,6 +111,25 @@ def test_skills_matched_first_and_evidenced_ones_surfaced(staged: Staged) -> Non
     assert "Kubernetes" in listed  # evidenced by a bullet ("k8s"), so named in skills
 
 
+def test_a_surfaced_skill_joins_the_group_it_shares_a_word_with() -> None:
+    master = Resume.model_validate({
+        "basics": {"name": "Priya"},
+        "work": [{"name": "Brightline", "position": "Marketing Manager",
+                  "startDate": "2019-01",
+                  "highlights": ["Ran paid social and Marketo nurture programs for B2B SaaS"]}],
+        "skills": [{"name": "Marketing automation", "keywords": ["Marketo", "HubSpot"]},
+                   {"name": "Paid media", "keywords": ["Google Ads", "Meta Ads"]}],
+    })
+    analysis = parse_posting("## Requirements\n- Marketo and paid social\n- B2B SaaS\n"
+                             "- Google Ads\n")
+    report = score_match(master, analysis, today=TODAY)
+    groups = {g.name: g.keywords for g in rewrite_resume(master, analysis, report,
+                                                         today=TODAY).resume.skills}
+    assert "paid social" in groups["Paid media"]  # not under Marketing automation
+    # B2B is the market the work served, not a skill to list
+    assert not any("B2B" in k for keywords in groups.values() for k in keywords)
+
+
 def test_summary_from_facts_only(staged: Staged) -> None:
     tailored = _tailor(staged)
     summary = tailored.resume.basics.summary or ""

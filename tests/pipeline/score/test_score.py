@@ -131,6 +131,9 @@ def test_a_students_job_held_while_studying_is_not_experience() -> None:
     work[1]["position"] = "Bank Teller"
     assert years_of_experience(resume(work=work, education=studies),
                                today=TODAY) == pytest.approx(4.8, abs=0.05)
+    work[1]["position"] = "Marketing Assistant (part-time)"
+    assert years_of_experience(resume(work=work, education=studies),
+                               today=TODAY) == pytest.approx(3.1, abs=0.05)
 
 
 @pytest.mark.parametrize(
