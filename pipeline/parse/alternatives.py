@@ -6,6 +6,10 @@ Read from the skills' places in the text: a run of names on one line joined by c
 closed by "or" (or "and/or") before its last name, or by "or a related field" after it. An
 "and" anywhere in the run makes every name asked ("Python, SQL and Airflow"); so does a
 slash, which joins things asked together as often as alternatives ("HTML/CSS").
+
+A parenthesis is read on its own: names listed in it by commas alone are examples, any one
+of which will do ("AWS (EC2, ECS, Lambda)"), and outside it the text reads as if it were not
+there ("AWS (EC2, ECS, Lambda) or GCP" offers AWS or GCP).
 """
 
 from __future__ import annotations
@@ -34,34 +38,80 @@ class Named(Protocol):
     def end(self) -> int: ...
 
 
+_PARENS = re.compile(r"\(([^()\n]*)\)")
+_EXAMPLES_LEAD = re.compile(r"\s*(?:(?:e\.g\.|eg|i\.e\.|such as|like|for example|incl\.?|including)"
+                            r"\s*,?\s*)?", re.IGNORECASE)
+
+
 def alternative_groups(text: str, hits: Sequence[Named]) -> list[list[int]]:
     """Groups of indexes into `hits` (in order of position, one kind of skill) whose names
     the posting offers as alternatives; a hit stands in one group at most."""
-    groups: list[list[int]] = []
-    run = [0] if hits else []
-    for i in range(1, len(hits) + 1):
-        if i == len(hits):
-            gap = None
+    parens = [(m.start(), m.end()) for m in _PARENS.finditer(text)]
+    within: dict[tuple[int, int], list[int]] = {}
+    outer = []
+    for i, hit in enumerate(hits):
+        span = next((p for p in parens if p[0] < hit.start and hit.end < p[1]), None)
+        if span is None:
+            outer.append(i)
         else:
-            gap = text[hits[i - 1].end:hits[i].start]
-            if "\n" in gap or hits[i].start < hits[i - 1].end:
-                gap = None
+            within.setdefault(span, []).append(i)
+    groups = _groups(text, hits, outer, parens)
+    for (start, end), inner in within.items():
+        found = _groups(text, hits, inner, [])
+        if not found and len(inner) > 1 and _listed_examples(text, hits, inner, start, end):
+            found = [inner]
+        groups += found
+    return [group for group in groups if len({hits[index].name for index in group}) > 1]
+
+
+def _listed_examples(text: str, hits: Sequence[Named], inner: list[int],
+                     start: int, end: int) -> bool:
+    """Whether a parenthesis holds nothing but these names joined by commas."""
+    lead = _EXAMPLES_LEAD.match(text, start + 1, hits[inner[0]].start)
+    return (lead is not None and lead.end() == hits[inner[0]].start
+            and not text[hits[inner[-1]].end:end - 1].strip(" ,.")
+            and all(_COMMA.fullmatch(text[hits[a].end:hits[b].start])
+                    for a, b in zip(inner, inner[1:], strict=False)))
+
+
+def _gap(text: str, before: Named, after: Named, parens: list[tuple[int, int]]) -> str | None:
+    """The text between two names, less any parenthesis in it; None across a line."""
+    if after.start < before.end:
+        return None
+    gap = text[before.end:after.start]
+    if "\n" in gap:
+        return None
+    for start, end in parens:
+        if before.end <= start and end <= after.start:
+            gap = gap.replace(text[start:end], "", 1)
+    return gap
+
+
+def _groups(text: str, hits: Sequence[Named], indexes: list[int],
+            parens: list[tuple[int, int]]) -> list[list[int]]:
+    """Runs among `indexes` (into `hits`) offered as alternatives, reading the text between
+    consecutive ones without the parentheses in `parens`."""
+    groups: list[list[int]] = []
+    run = [indexes[0]] if indexes else []
+    for n in range(1, len(indexes) + 1):
+        i = indexes[n] if n < len(indexes) else len(hits)
+        previous = indexes[n - 1]
+        gap = _gap(text, hits[previous], hits[i], parens) if n < len(indexes) else None
         if gap is not None and _COMMA.fullmatch(gap):
             run.append(i)
             continue
         if gap is not None and _OR.fullmatch(gap):
-            if not run and groups and groups[-1][-1] == i - 1:
+            if not run and groups and groups[-1][-1] == previous:
                 groups[-1].append(i)  # "A or B or C"
             else:
                 groups.append(run + [i])
             run = []
             continue
-        # the run ends at hits[i - 1]: "or a related field" after it still makes it a group
+        # the run ends at its last name: "or a related field" after it still makes it a group
         if len(run) > 1 and _OR_ALIKE.match(text, hits[run[-1]].end):
             groups.append(run)
-        run = [i] if i < len(hits) else []
-    return [group for group in groups
-            if len({hits[index].name for index in group}) > 1]
+        run = [i] if n < len(indexes) else []
+    return groups
 
 
 def alternatives_by_name(text: str, hits: Sequence[Named]) -> dict[str, list[str]]:

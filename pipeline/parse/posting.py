@@ -189,20 +189,46 @@ def skill_mentions(
     if tagged:
         found = sorted(found + tagged, key=lambda hit: hit.start)
     starts = [ln.start for ln in lines]
-    preferred_cue: dict[int, bool] = {}
+    preferred_cue: dict[int, list[tuple[int, int]] | None] = {}
     placed = []
     for hit in found:
         index = _line_index(starts, hit.start)
         line = lines[index]
         section = Section.title if line is title_line else line.section
         if line.start not in preferred_cue:
-            preferred_cue[line.start] = bool(posting_facts.PREFERRED_CUES.search(line.text))
-        if section in _REQUIRED_SECTIONS and preferred_cue[line.start]:
+            preferred_cue[line.start] = _preferred_places(line)
+        cue = preferred_cue[line.start]
+        if section in _REQUIRED_SECTIONS and cue is not None and (not cue or any(
+                start <= hit.start and hit.end <= end for start, end in cue)):
             section = Section.preferred
         elif section in _REQUIRED_SECTIONS and _in_company_sentence(line, hit.start):
             section = Section.about
         placed.append(PlacedMention(hit, section, index))
     return placed
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+_CLAUSE = re.compile(r"[^;]+")
+
+
+def _preferred_places(line: PostingLine) -> list[tuple[int, int]] | None:
+    """Where a line says a skill is a plus: None nowhere, [] the whole line ("Kubernetes is
+    a plus"), or the parentheses or ";" clauses holding every such cue ("relational databases
+    (PostgreSQL preferred)": PostgreSQL is the preference, relational databases still asked)."""
+    cues = list(posting_facts.PREFERRED_CUES.finditer(line.text))
+    if not cues:
+        return None
+    parens = [(m.start(), m.end()) for m in _PARENS.finditer(line.text)]
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(line.text)]
+    places = []
+    for cue in cues:
+        held = next((p for p in parens if p[0] < cue.start() and cue.end() < p[1]), None)
+        if held is None and len(clauses) > 1:  # "Bachelor's required; Master's preferred"
+            held = next(c for c in clauses if c[0] <= cue.start() and cue.end() <= c[1])
+        if held is None:
+            return []
+        places.append(held)
+    return [(line.start + s, line.start + e) for s, e in dict.fromkeys(places)]
 
 
 def _in_company_sentence(line: PostingLine, offset: int) -> bool:
@@ -293,14 +319,18 @@ def _education(text: str, lines: list[PostingLine]) -> dict[str, object]:
     for line in lines:
         if line.start not in candidates:
             continue  # one scan of the whole text instead of five patterns per line
-        found = posting_facts.education_levels(line.text)
-        if not found or line.section in (Section.about, Section.benefits):
+        if line.section in (Section.about, Section.benefits):
             continue
-        levels += found
-        fields += [f for f in posting_facts.education_fields(line.text) if f not in fields]
-        preferred = (line.section == Section.preferred
-                     or posting_facts.PREFERRED_CUES.search(line.text))
-        required = required or not preferred
+        # Clause by clause: "Bachelor's degree required; Master's in Education preferred".
+        for clause in line.text.split(";"):
+            found = posting_facts.education_levels(clause)
+            if not found:
+                continue
+            levels += found
+            fields += [f for f in posting_facts.education_fields(clause) if f not in fields]
+            preferred = (line.section == Section.preferred
+                         or posting_facts.PREFERRED_CUES.search(clause))
+            required = required or not preferred
     return {
         "education": posting_facts.lowest_level(levels),
         "education_required": required,

@@ -52,6 +52,13 @@ TOKEN = re.compile(r"<[A-Z]+>|[A-Za-z0-9]+(?:[.+#'’/&-][A-Za-z0-9]+)*[+#]*|\S"
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _INNER_PUNCT = frozenset("&/")
 MAX_WORDS = 5
+# A duty's verb before the thing it acts on: "lead technical design reviews" is about design
+# reviews. Lower case only: "Lead" may start a name.
+_LEAD_VERBS = frozenset({
+    "lead", "build", "design", "develop", "own", "drive", "manage", "create", "deliver",
+    "maintain", "implement", "run", "write", "define", "improve", "support", "operate",
+    "ensure", "use", "apply", "perform", "conduct", "coordinate", "plan", "scope", "ship",
+})
 _ROLE_END = re.compile(r"\b(?:" + "|".join(ROLE_NOUNS) + r")(?:e?s)?$", re.IGNORECASE)
 # Nouns that end a phrase naming where or among what the work happens, not a skill: "the
 # wind industry", "the Scandinavian market", "the business landscape", "a publication record",
@@ -185,7 +192,7 @@ def clean_span(text: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
     "/" (nor a placeholder), no degree, not one lower-case word, at most MAX_WORDS words, no
     role."""
     first, last = 0, len(tokens) - 1
-    while first <= last and _edge_junk(tokens[first][2]):
+    while first <= last and (_edge_junk(tokens[first][2]) or tokens[first][2] in _LEAD_VERBS):
         first += 1
     while last >= first and _edge_junk(tokens[last][2]):
         last -= 1

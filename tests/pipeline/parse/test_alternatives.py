@@ -54,3 +54,15 @@ def test_a_name_also_asked_on_its_own_has_no_alternatives() -> None:
     found = {s.name: s.alternatives for s in analysis.hard_skills}
     assert found["Power BI"] == []  # asked outright on the first line
     assert found["Tableau"] == ["Power BI"]
+
+
+def test_names_listed_in_a_parenthesis_are_examples_and_it_is_read_through() -> None:
+    found = offered("Experience running services on AWS (EC2, ECS, Lambda) or GCP")
+    assert found["Amazon EC2"] == ["Amazon ECS", "AWS Lambda"]
+    assert found["AWS"] == ["Google Cloud Platform"]
+    assert found["Google Cloud Platform"] == ["AWS"]
+
+
+def test_a_parenthesis_with_and_asks_for_every_name() -> None:
+    found = offered("Experience with AWS (EC2 and Lambda)")
+    assert found["Amazon EC2"] == [] and found["AWS Lambda"] == []

@@ -224,3 +224,25 @@ def test_a_soft_skill_word_inside_a_product_name_is_not_a_soft_skill() -> None:
     assert all(m.text != "Articulate" for s in analysis.soft_skills for m in s.mentions)
     stated = parse_posting("## Requirements\n- Articulate complex ideas to executives\n")
     assert [s.name for s in stated.soft_skills] == ["communication"]
+
+
+def test_a_preference_in_parentheses_is_only_for_what_they_hold() -> None:
+    analysis = parse_posting("Backend Engineer\n\nQualifications\n"
+                             "- Relational databases (PostgreSQL preferred) and Kafka\n")
+    assert not skill(analysis, "PostgreSQL").required
+    assert skill(analysis, "Apache Kafka").required
+    assert skill(analysis, "Databases").required
+
+
+def test_a_tagged_duty_keeps_its_object_not_its_verb() -> None:
+    analysis = parse_posting("Backend Engineer\n\nResponsibilities\n"
+                             "- Mentor engineers and lead technical design reviews\n")
+    names = {s.name for s in analysis.hard_skills}
+    assert not any(name.startswith("lead ") for name in names)
+
+
+def test_a_preference_in_its_own_clause_leaves_the_other_clause_asked() -> None:
+    analysis = parse_posting("Instructional Designer\n\nRequirements\n"
+                             "- Bachelor's degree required; Master's in Education preferred\n")
+    assert analysis.education == EducationLevel.bachelor
+    assert analysis.education_required
