@@ -16,7 +16,12 @@ from pipeline.jsonresume import Resume
 from pipeline.letter.posting import company_name, role_title
 from pipeline.models import JobAnalysis, MatchReport, SkillKind, SkillMatch, Tone
 from pipeline.rewrite.relevance import is_role_or_field
-from pipeline.score.resume_facts import chronological, experience_years, highest_degree
+from pipeline.score.resume_facts import (
+    chronological,
+    evidenced_jobs,
+    highest_degree,
+    line_of_work_years,
+)
 
 MAX_MATCHES = 3
 _WORK_LINE = re.compile(r"^work\[(\d+)\]\.highlights\[\d+\]$")
@@ -105,11 +110,12 @@ def letter_facts(resume: Resume, analysis: JobAnalysis, report: MatchReport,
         elif skill.resume_forms:
             rest.append(skill.resume_forms[0])
     soft = [s.name.lower() for s in report.matched if s.kind == SkillKind.soft][:2]
+    title = recent.position if recent and recent.position else resume.basics.label
     return LetterFacts(
         name=resume.basics.name or "",
-        title=(recent.position if recent and recent.position else resume.basics.label),
+        title=title,
         employer=recent.name if recent else None,
-        years=experience_years(resume, today=today),
+        years=line_of_work_years(resume, title, evidenced_jobs(hard), today=today),
         matches=tuple(matches),
         more_skills=tuple(dict.fromkeys(rest))[:3],
         soft_skills=tuple(soft),

@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.models import Section, SkillKind
+from pipeline.parse.duty_verbs import DUTY_VERBS
 from pipeline.parse.extraction_filters import ROLE_NOUNS
 from pipeline.parse.posting_facts import degree_words
 from pipeline.parse.sections import PostingLine
@@ -52,13 +53,6 @@ TOKEN = re.compile(r"<[A-Z]+>|[A-Za-z0-9]+(?:[.+#'’/&-][A-Za-z0-9]+)*[+#]*|\S"
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _INNER_PUNCT = frozenset("&/")
 MAX_WORDS = 5
-# A duty's verb before the thing it acts on: "lead technical design reviews" is about design
-# reviews. Lower case only: "Lead" may start a name.
-_LEAD_VERBS = frozenset({
-    "lead", "build", "design", "develop", "own", "drive", "manage", "create", "deliver",
-    "maintain", "implement", "run", "write", "define", "improve", "support", "operate",
-    "ensure", "use", "apply", "perform", "conduct", "coordinate", "plan", "scope", "ship",
-})
 _ROLE_END = re.compile(r"\b(?:" + "|".join(ROLE_NOUNS) + r")(?:e?s)?$", re.IGNORECASE)
 # Nouns that end a phrase naming where or among what the work happens, not a skill: "the
 # wind industry", "the Scandinavian market", "the business landscape", "a publication record",
@@ -192,7 +186,11 @@ def clean_span(text: str, tokens: Sequence[Token]) -> tuple[int, int] | None:
     "/" (nor a placeholder), no degree, not one lower-case word, at most MAX_WORDS words, no
     role."""
     first, last = 0, len(tokens) - 1
-    while first <= last and (_edge_junk(tokens[first][2]) or tokens[first][2] in _LEAD_VERBS):
+    # A duty's verb before what it acts on ("lead technical design reviews"); lower case
+    # only, since "Lead" may start a name, and only before two words or more: "design
+    # patterns" and "lead scoring" are names themselves.
+    while first <= last and (_edge_junk(tokens[first][2]) or (
+            tokens[first][2] in DUTY_VERBS and last - first >= 2)):
         first += 1
     while last >= first and _edge_junk(tokens[last][2]):
         last -= 1

@@ -23,6 +23,7 @@ from pipeline.models import (
     SkillMatch,
     SkillRequirement,
 )
+from pipeline.parse.duty_verbs import DUTY_VERBS
 
 _WORD = re.compile(r"[a-z][a-z+#.-]{3,}")
 _STOP_WORDS = (
@@ -135,12 +136,14 @@ def recency_since(end: date | None, today: date) -> float:
 
 def preferred_form(requirement: SkillRequirement) -> str:
     """The posting's name for a skill: its canonical name when the posting writes it so,
-    else the form the posting uses."""
+    else the first form the posting uses that is a name rather than a duty ("Monitor vital
+    signs" is not written as a skill), else the canonical name."""
     forms = requirement.surface_forms
     for form in forms:
         if form.lower() == requirement.name.lower():
             return form
-    return forms[0] if forms else requirement.name
+    named = [f for f in forms if f.split()[:1] and f.split()[0].lower() not in DUTY_VERBS]
+    return named[0] if named else requirement.name
 
 
 _ROLE_PATHS = re.compile(r"^(basics\.label|work\[\d+\]\.position|education\[\d+\]\.\w+)$")

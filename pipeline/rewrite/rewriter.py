@@ -40,7 +40,13 @@ from pipeline.rewrite.relevance import (
     terminology,
 )
 from pipeline.rewrite.section_writer import SectionWriter
-from pipeline.score.resume_facts import chronological, experience_years, highest_degree
+from pipeline.score.resume_facts import (
+    chronological,
+    evidenced_jobs,
+    highest_degree,
+    line_of_work_years,
+)
+from pipeline.taxonomy.gazetteer import load_taxonomy
 from pipeline.taxonomy.matcher import SkillMatcher, get_matcher
 
 
@@ -244,13 +250,24 @@ def summary_facts(resume: Resume, analysis: JobAnalysis, report: MatchReport,
     return SummaryFacts(
         title=title,
         employer=recent.name if recent else None,
-        years=experience_years(resume, today=today),
-        skills=tuple(preferred_form(required[s.name]) for s in hard[:4]),
+        years=line_of_work_years(resume, title, evidenced_jobs(hard), today=today),
+        skills=tuple(_in_running_text(preferred_form(required[s.name])) for s in hard[:4]),
         soft_skills=tuple(s.name.lower() for s in soft[:2]),
         education=highest_degree(resume),
         tone=analysis.culture.tone,
         source_paths=tuple(paths),
     )
+
+
+def _in_running_text(name: str) -> str:
+    """A skill's name as a sentence writes it: a phrase of common words capitalized only as a
+    list's first word ("Vital signs monitoring") in lower case; names ("Google Ads", "SQL",
+    "Python") as they are."""
+    words = name.split()
+    if len(words) > 1 and words[0][:1].isupper() and words[0][1:].islower() and all(
+            w.islower() for w in words[1:]) and load_taxonomy().canonical(words[0]) is None:
+        return name[0].lower() + name[1:]  # not "python programming"
+    return name
 
 
 def _summary(writer: SectionWriter, rewriter: Rewriter, facts: SummaryFacts,

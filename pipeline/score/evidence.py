@@ -79,7 +79,17 @@ def _skill_evidence(req: SkillRequirement, profile: ResumeProfile
 
 
 def _counts(hit: Hit, wording: set[str]) -> bool:
-    return hit.field.surfaced and hit.skill.text.lower() in wording
+    """Whether a shown place names the skill as the posting does: in one of its forms, or as
+    the words of one ("BLS" for the posting's "BLS certification")."""
+    if not hit.field.surfaced:
+        return False
+    text = " ".join(hit.skill.text.lower().split())
+    return text in wording or any(_within_words(text, form) for form in wording)
+
+
+@lru_cache(maxsize=4096)
+def _within_words(text: str, form: str) -> bool:
+    return len(text) > 1 and re.search(rf"(?<![\w+#]){re.escape(text)}(?![\w+#])", form) is not None
 
 
 def _name_hits(req: SkillRequirement, profile: ResumeProfile,

@@ -18,7 +18,6 @@ resume lacks. Skills with no evidence at all are *absent*, the only ones called 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from pipeline.jsonresume import Resume
@@ -34,15 +33,10 @@ from pipeline.models import (
     SkillState,
 )
 from pipeline.score.evidence import skill_evidence
-from pipeline.score.resume_profile import ResumeProfile, build_profile
+from pipeline.score.resume_profile import ResumeProfile, build_profile, title_words
 
 WEIGHTS = {"hard_skills": 0.55, "title": 0.15, "education": 0.10, "years": 0.10,
            "soft_skills": 0.10}
-_NOISE_WORDS = (  # seniority and filler: "Senior Backend Engineer (m/f/d)" → backend engineer
-    "senior sr sr. junior jr jr. lead staff principal mid level i ii iii iv intern the a an of "
-    "and & for - – / remote hybrid m/f/d (m/f/d) f/m/d full time part"
-)
-_TITLE_NOISE = frozenset(_NOISE_WORDS.split())
 _LEVELS = list(EducationLevel)
 
 
@@ -137,18 +131,13 @@ def _skill_part(
     return share, f"{len(got)} of {len(mine)} {kind.value} skills, {share:.0%} by importance"
 
 
-def _core_words(title: str) -> set[str]:
-    words = re.findall(r"[a-z0-9+#.]+", title.lower())
-    return {w.strip(".") for w in words if w not in _TITLE_NOISE and w.strip(".")}
-
-
 def _title(profile: ResumeProfile, analysis: JobAnalysis) -> tuple[float, str]:
-    wanted = _core_words(analysis.title or "")
+    wanted = title_words(analysis.title or "")
     if not wanted:
         return 0.0, "no title in the posting"
     best, best_title = 0.0, None
     for title in profile.titles:
-        share = len(wanted & _core_words(title)) / len(wanted)
+        share = len(wanted & title_words(title)) / len(wanted)
         if share > best:
             best, best_title = share, title
     if best_title is None:

@@ -22,6 +22,7 @@ IMPLIED_BY: dict[str, tuple[str, ...]] = {
     "CI/CD": ("Jenkins", "GitHub Actions", "GitLab CI", "CircleCI"),
     "Infrastructure as Code": ("Terraform", "Ansible", "Puppet", "Chef"),
     "NoSQL": ("MongoDB", "Cassandra", "DynamoDB"),
+    "Messaging": ("Apache Kafka", "RabbitMQ", "Amazon SQS", "Apache ActiveMQ"),
     "Databases": ("PostgreSQL", "MySQL", "MariaDB", "MongoDB", "Cassandra", "DynamoDB",
                   "SQLite", "Oracle Database", "Microsoft SQL Server"),
     "Test automation": ("Selenium", "Cypress", "pytest", "Jest", "JUnit"),

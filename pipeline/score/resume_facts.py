@@ -3,11 +3,14 @@ highest degree. The summary is written from these and nothing else."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from pipeline.jsonresume import Resume, Work
-from pipeline.models import EducationLevel
-from pipeline.score.resume_profile import degree_level, years_of_experience
+from pipeline.models import EducationLevel, EvidenceBasis, SkillMatch
+from pipeline.score.resume_profile import degree_level, title_words, years_of_experience
+from pipeline.score.word_forms import stem
 
 
 def parse_partial_date(value: str | None, *, end: bool = False) -> date | None:
@@ -48,6 +51,36 @@ def experience_years(resume: Resume, *, today: date) -> int | None:
     summary never claims more than the match report); None when no job has a start date."""
     years = years_of_experience(resume, today=today)
     return None if years is None else int(years)
+
+
+_WORK_PATH = re.compile(r"work\[(\d+)\]\.")
+
+
+def evidenced_jobs(skills: Iterable[SkillMatch]) -> set[int]:
+    """Indices into the resume's work of the jobs whose lines evidence any of `skills` by
+    name or words (not by a related tool)."""
+    return {int(m.group(1)) for skill in skills for e in skill.evidence
+            if e.basis != EvidenceBasis.related and (m := _WORK_PATH.match(e.path))}
+
+
+# Role nouns that many lines of work share: a "Marketing Manager" and a "Sales Manager".
+_SHARED_ROLES = frozenset({"manager", "specialist", "assistant", "associate", "coordinator",
+                           "director", "officer", "consultant", "representative", "head",
+                           "executive", "supervisor", "technician", "analyst", "worker"})
+
+
+def line_of_work_years(resume: Resume, title: str | None, relevant: set[int], *,
+                       today: date) -> int | None:
+    """Whole years in the line of work of `title` (the latest job's, as "Registered Nurse
+    with 4 years of experience" says): jobs whose title shares a word with it, or whose lines
+    evidence what the posting asks (`relevant`: indices into `resume.work`). All years when
+    no job is either; a pharmacy technician's years do not make a nurse's."""
+    wanted = {stem(w) for w in title_words(title or "") if w not in _SHARED_ROLES}
+    same = [job for i, job in enumerate(resume.work)
+            if i in relevant or wanted & {stem(w) for w in title_words(job.position or "")}]
+    if not same:
+        return experience_years(resume, today=today)
+    return experience_years(resume.model_copy(update={"work": same}), today=today)
 
 
 _LEVELS = list(EducationLevel)  # declared lowest first

@@ -88,6 +88,7 @@ def resume_fields(resume: Resume) -> Iterator[Field]:
         yield from _many(f"projects[{i}].keywords", project.keywords, surfaced=True, item=True)
     for i, edu in enumerate(resume.education):
         yield from _one(f"education[{i}].area", edu.area, surfaced=True)
+        yield from _one(f"education[{i}].studyType", edu.studyType, surfaced=True)
         yield from _many(f"education[{i}].courses", edu.courses, surfaced=False, item=True)
     for i, cert in enumerate(resume.certificates):
         yield from _one(f"certificates[{i}].name", cert.name, surfaced=True, item=True)
@@ -112,6 +113,19 @@ def _one(path: str, text: str | None, *, surfaced: bool, item: bool = False) -> 
 def _many(path: str, texts: list[str], *, surfaced: bool, item: bool = False) -> Iterator[Field]:
     for j, text in enumerate(texts):
         yield from _one(f"{path}[{j}]", text, surfaced=surfaced, item=item)
+
+
+# Seniority and filler in a title: "Senior Backend Engineer (m/f/d)".
+_NOISE_WORDS = ("senior sr sr. junior jr jr. lead staff principal mid level i ii iii iv intern the "
+                "a an of and & for - – / remote hybrid m/f/d (m/f/d) f/m/d full time part")
+_TITLE_NOISE = frozenset(_NOISE_WORDS.split())
+
+
+def title_words(title: str) -> set[str]:
+    """A job title's words less seniority and filler: "Senior Backend Engineer (m/f/d)" →
+    {"backend", "engineer"}."""
+    words = re.findall(r"[a-z0-9+#.]+", title.lower())
+    return {w.strip(".") for w in words if w not in _TITLE_NOISE and w.strip(".")}
 
 
 def build_profile(resume: Resume, *, today: date | None = None) -> ResumeProfile:

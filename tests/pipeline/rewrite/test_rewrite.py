@@ -299,3 +299,23 @@ def test_sparse_resumes(data: dict[str, Any], summary: str | None) -> None:
     assert tailored.resume.basics.summary == summary
     assert tailored.rejections == []
     assert schema_errors(tailored.resume.to_json_dict()) == []
+
+
+def test_the_summary_names_skills_as_a_sentence_would_and_never_by_a_duty() -> None:
+    master = Resume.model_validate({
+        "basics": {"name": "Dana"},
+        "work": [{"name": "Providence", "position": "Registered Nurse", "startDate": "2022-07",
+                  "highlights": ["Monitor vital signs and titrate drips for 5 patients",
+                                 "Chart all care in Epic"]},
+                 {"name": "Fred Meyer", "position": "Pharmacy Technician",
+                  "startDate": "2016-03", "endDate": "2019-08",
+                  "highlights": ["Filled 300 prescriptions a day"]}],
+    })
+    analysis = parse_posting("# Registered Nurse\n\n## Responsibilities\n"
+                             "- Monitor vital signs\n- Document care in Epic\n")
+    report = score_match(master, analysis, today=TODAY)
+    summary = rewrite_resume(master, analysis, report, today=TODAY).resume.basics.summary or ""
+    assert "Monitor vital signs" not in summary
+    assert "vital signs monitoring" in summary
+    # 2022-07 to 2026-06 as a nurse; the pharmacy years are another line of work
+    assert summary.startswith("Registered Nurse with 3 years of experience")

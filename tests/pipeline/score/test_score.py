@@ -167,3 +167,23 @@ def test_a_lone_keyword_is_evidence() -> None:
     skills = by_name(score_match(devops, parse_posting(posting), today=TODAY))
     assert skills["Go"].matched
     assert [e.path for e in skills["Go"].evidence] == ["skills[0].keywords[0]"]
+
+
+def test_years_in_the_line_of_work_leave_out_another_trade() -> None:
+    from pipeline.score.resume_facts import line_of_work_years
+
+    nurse = resume(work=[
+        {"name": "Providence", "position": "Registered Nurse, Telemetry", "startDate": "2022-07"},
+        {"name": "Fred Meyer", "position": "Pharmacy Technician", "startDate": "2016-03",
+         "endDate": "2019-08"},
+    ])
+    today = date(2026, 12, 1)
+    assert line_of_work_years(nurse, "Registered Nurse, Telemetry", set(), today=today) == 4
+    # a job whose lines evidence what the posting asks counts whatever its title
+    assert line_of_work_years(nurse, "Registered Nurse, Telemetry", {1}, today=today) == 7
+    # titles sharing only a role noun are not one line of work
+    sales = resume(work=[
+        {"name": "A", "position": "Marketing Manager", "startDate": "2022-01"},
+        {"name": "B", "position": "Sales Manager", "startDate": "2018-01", "endDate": "2021-12"},
+    ])
+    assert line_of_work_years(sales, "Marketing Manager", set(), today=today) == 4

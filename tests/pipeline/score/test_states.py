@@ -252,3 +252,24 @@ def test_an_lms_the_resume_names_evidences_learning_management_systems() -> None
     report = skills(marketing_report([], ["Canvas"]))
     assert report["Learning management systems"].state == SkillState.evidenced
     assert report["Learning management systems"].evidence[0].basis == EvidenceBasis.related
+
+
+NURSE_POSTING = """# Registered Nurse
+
+## Requirements
+- Bachelor of Science in Nursing (BSN)
+- BLS certification from the American Heart Association
+- Monitor vital signs
+"""
+
+
+def test_a_degree_and_a_certificate_named_as_the_posting_words_them_are_shown() -> None:
+    resume = Resume.model_validate({
+        "basics": {"name": "Dana"},
+        "education": [{"institution": "OHSU", "area": "Nursing",
+                       "studyType": "Bachelor of Science in Nursing"}],
+        "certificates": [{"name": "BLS, American Heart Association"}],
+    })
+    report = skills(score_match(resume, parse_posting(NURSE_POSTING), today=TODAY))
+    assert report["Bachelor of Science in Nursing (BSN)"].state == SkillState.shown
+    assert report["Basic Life Support (BLS)"].state == SkillState.shown  # "BLS certification"
