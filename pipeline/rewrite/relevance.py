@@ -134,6 +134,15 @@ def recency_since(end: date | None, today: date) -> float:
 # ---------------------------------------------------------------- terminology
 
 
+# Taxonomy categories that name a market or industry ("B2B", "Fintech"): where the work was
+# done, said in the summary's lead rather than listed among skills.
+_AREAS = frozenset({"Domains"})
+
+
+def is_area(requirement: SkillRequirement) -> bool:
+    return requirement.category in _AREAS
+
+
 def preferred_form(requirement: SkillRequirement) -> str:
     """The posting's name for a skill: its canonical name when the posting writes it so,
     else the first form the posting uses that is a name rather than a duty ("Monitor vital

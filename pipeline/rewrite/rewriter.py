@@ -34,6 +34,7 @@ from pipeline.rewrite.guard import Guard
 from pipeline.rewrite.relevance import (
     RelevanceModel,
     evidenced,
+    is_area,
     is_role_or_field,
     preferred_form,
     shown_in_experience,
@@ -77,10 +78,12 @@ class SummaryFacts:
     education: str | None  # highest degree as written ("Bachelor in Computer Science")
     tone: Tone
     source_paths: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()  # evidenced markets or industries the posting asks ("B2B")
 
     def sources(self) -> list[str]:
         """The fact lines the guard checks a summary against."""
-        lines = [self.title, self.employer, self.education, *self.skills, *self.soft_skills]
+        lines = [self.title, self.employer, self.education, *self.domains, *self.skills,
+                 *self.soft_skills]
         if self.years is not None:
             lines.append(f"{self.years} years")
         return [line for line in lines if line]
@@ -122,6 +125,8 @@ class LocalRewriter:
                 # template words must name no skill: the guard checks them ("hands-on" is one)
                 kind = {Tone.formal: "professional experience"}
                 lead += f" with {facts.years} {unit} of {kind.get(facts.tone, 'experience')}"
+                if facts.domains:
+                    lead += f" in {_series(facts.domains)}"
             if facts.employer:
                 lead += f", most recently at {facts.employer}"
             sentences.append(lead + ".")
@@ -236,13 +241,14 @@ def summary_facts(resume: Resume, analysis: JobAnalysis, report: MatchReport,
     recent = resume.work[order[0]] if order else None
     shown = [s for s in evidenced(report) if s.name in required
              and shown_in_experience(s) and not is_role_or_field(s)]
-    hard = [s for s in shown if s.kind == SkillKind.hard]
+    hard = [s for s in shown if s.kind == SkillKind.hard and not is_area(required[s.name])]
+    domains = [s for s in shown if s.kind == SkillKind.hard and is_area(required[s.name])]
     soft = [s for s in shown if s.kind == SkillKind.soft]
     paths: list[str] = []
     if order:
         paths += [f"work[{order[0]}].position", f"work[{order[0]}].name"]
         paths += [f"work[{i}].startDate" for i, w in enumerate(resume.work) if w.startDate]
-    for skill in hard[:4] + soft[:2]:
+    for skill in domains[:2] + hard[:4] + soft[:2]:
         paths += [e.path for e in skill.evidence[:1]]
     title = recent.position if recent and recent.position else resume.basics.label
     if title and not (recent and recent.position):
@@ -253,6 +259,7 @@ def summary_facts(resume: Resume, analysis: JobAnalysis, report: MatchReport,
         years=line_of_work_years(resume, title, evidenced_jobs(hard), today=today),
         skills=tuple(_in_running_text(preferred_form(required[s.name])) for s in hard[:4]),
         soft_skills=tuple(s.name.lower() for s in soft[:2]),
+        domains=tuple(preferred_form(required[s.name]) for s in domains[:2]),
         education=highest_degree(resume),
         tone=analysis.culture.tone,
         source_paths=tuple(paths),

@@ -30,6 +30,7 @@ from pipeline.rewrite.relevance import (
     RelevanceModel,
     align_terms,
     evidenced,
+    is_area,
     is_role_or_field,
     preferred_form,
     recency,
@@ -372,7 +373,7 @@ class SectionWriter:
         for skill in evidenced(self.report):
             if (skill.kind != SkillKind.hard or skill.name not in required
                     or skill.name in listed or is_role_or_field(skill)
-                    or required[skill.name].category in _AREAS
+                    or is_area(required[skill.name])
                     or not shown_in_experience(skill)
                     or any(f.lower() in words for f in skill.resume_forms)):
                 continue
@@ -437,8 +438,6 @@ class SectionWriter:
             self._keep(f"education[{i}]", f"education[{i}]", moved=False)
 
 
-# Taxonomy categories that name an area of work ("Marketing", "B2B"), not a skill to list.
-_AREAS = frozenset({"Fields", "Domains"})
 _GROUP_WORD = re.compile(r"[a-z][a-z0-9+#]{2,}")
 
 

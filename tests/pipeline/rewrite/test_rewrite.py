@@ -123,11 +123,12 @@ def test_a_surfaced_skill_joins_the_group_it_shares_a_word_with() -> None:
     analysis = parse_posting("## Requirements\n- Marketo and paid social\n- B2B SaaS\n"
                              "- Google Ads\n")
     report = score_match(master, analysis, today=TODAY)
-    groups = {g.name: g.keywords for g in rewrite_resume(master, analysis, report,
-                                                         today=TODAY).resume.skills}
+    tailored = rewrite_resume(master, analysis, report, today=TODAY).resume
+    groups = {g.name: g.keywords for g in tailored.skills}
     assert "paid social" in groups["Paid media"]  # not under Marketing automation
-    # B2B is the market the work served, not a skill to list
+    # B2B is the market the work served: said in the summary's lead, not listed as a skill
     assert not any("B2B" in k for keywords in groups.values() for k in keywords)
+    assert "years of experience in B2B" in (tailored.basics.summary or "")
 
 
 def test_summary_from_facts_only(staged: Staged) -> None:
