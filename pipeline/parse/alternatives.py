@@ -9,7 +9,8 @@ slash, which joins things asked together as often as alternatives ("HTML/CSS").
 
 A parenthesis is read on its own: names listed in it by commas alone are examples, any one
 of which will do ("AWS (EC2, ECS, Lambda)"), and outside it the text reads as if it were not
-there ("AWS (EC2, ECS, Lambda) or GCP" offers AWS or GCP).
+there ("AWS (EC2, ECS, Lambda) or GCP" offers AWS or GCP); one that opens with "or" offers
+what it holds in place of the name before it ("Looker (or Tableau)").
 """
 
 from __future__ import annotations
@@ -60,8 +61,26 @@ def alternative_groups(text: str, hits: Sequence[Named]) -> list[list[int]]:
         found = _groups(text, hits, inner, [])
         if not found and len(inner) > 1 and _listed_examples(text, hits, inner, start, end):
             found = [inner]
+        before = _offered_before(text, hits, outer, start)
+        if before is not None:  # "Looker (or Tableau)": the name before and those inside
+            found = [[before, *inner]]
         groups += found
     return [group for group in groups if len({hits[index].name for index in group}) > 1]
+
+
+_OR_INSIDE = re.compile(r"\(\s*(?:or|and/or)\s", re.IGNORECASE)
+
+
+def _offered_before(text: str, hits: Sequence[Named], outer: list[int],
+                    start: int) -> int | None:
+    """The name right before a parenthesis that opens with "or" ("Looker (or Tableau)"),
+    not already in a group of its own."""
+    if not _OR_INSIDE.match(text, start):
+        return None
+    before = next((i for i in reversed(outer) if hits[i].end <= start), None)
+    if before is None or text[hits[before].end:start].strip():
+        return None
+    return before
 
 
 def _listed_examples(text: str, hits: Sequence[Named], inner: list[int],

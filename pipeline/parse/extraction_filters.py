@@ -6,6 +6,8 @@
   gives ("Java Developer" asks for Java).
 - A soft skill's word inside a product's name: "an authoring tool such as Articulate 360"
   (Articulate is not communication there).
+- Leadership as the people who lead: "present findings to leadership", "influence sales
+  leadership", "the senior leadership team".
 - An acronym the posting defines as something else: "Music in the Brain (MIB)", "Partner Success
   Manager (PSM)". Every use of that acronym in this posting means the local thing.
 """
@@ -142,3 +144,27 @@ def drop_named_soft_skills(text: str, found: list[FoundSkill]) -> list[FoundSkil
 def _begins_sentence(text: str, start: int) -> bool:
     before = text[max(0, text.rfind("\n", 0, start) + 1):start].rstrip(" \t")
     return not before or before[-1] in ".!?:;•*-–—(\"“'‘>#" or before[-1].isdigit()
+
+
+# "to leadership", "sales leadership", "the senior leadership team": the leaders, not a skill.
+_LEADERS_BEFORE = re.compile(
+    r"(?:\b(?:to|with|for|from|by|our|the|sales|executive|senior|company|business|product"
+    r"|engineering|marketing|finance|clinical|hospital|school|district|department|team)"
+    r"[ \t]+)$", re.IGNORECASE)
+_LEADERS_AFTER = re.compile(r"[ \t]+(?:team|teams|group|members?)\b", re.IGNORECASE)
+_SKILL_AFTER = re.compile(r"[ \t]+(?:skills?|abilit(?:y|ies)|experience|qualities)\b",
+                          re.IGNORECASE)
+
+
+def drop_leadership_as_people(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
+    """The hits less "leadership" meaning the leaders ("report to leadership"), unless a
+    skill word follows ("senior leadership experience")."""
+    kept = []
+    for hit in found:
+        if (hit.entry.kind == SkillKind.soft and hit.text.lower() == "leadership"
+                and not _SKILL_AFTER.match(text, hit.end)
+                and (_LEADERS_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+                     or _LEADERS_AFTER.match(text, hit.end))):
+            continue
+        kept.append(hit)
+    return kept

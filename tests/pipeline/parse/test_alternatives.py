@@ -66,3 +66,8 @@ def test_names_listed_in_a_parenthesis_are_examples_and_it_is_read_through() -> 
 def test_a_parenthesis_with_and_asks_for_every_name() -> None:
     found = offered("Experience with AWS (EC2 and Lambda)")
     assert found["Amazon EC2"] == [] and found["AWS Lambda"] == []
+
+
+def test_a_parenthesis_opening_with_or_offers_its_names_for_the_one_before() -> None:
+    found = offered("Build dashboards in Looker (or Tableau) for the growth team")
+    assert found["Looker"] == ["Tableau"] and found["Tableau"] == ["Looker"]

@@ -246,3 +246,15 @@ def test_a_preference_in_its_own_clause_leaves_the_other_clause_asked() -> None:
                              "- Bachelor's degree required; Master's in Education preferred\n")
     assert analysis.education == EducationLevel.bachelor
     assert analysis.education_required
+
+
+@pytest.mark.parametrize(("line", "asked"), [
+    ("Present findings to leadership in clear language", False),
+    ("Able to influence sales leadership", False),
+    ("Report to the leadership team", False),
+    ("Strong leadership and communication", True),
+    ("Senior leadership experience", True),
+])
+def test_leadership_as_the_leaders_is_not_a_skill(line: str, asked: bool) -> None:
+    analysis = parse_posting(f"Analyst\n\nRequirements\n- {line}\n")
+    assert ("leadership" in {s.name for s in analysis.soft_skills}) is asked
