@@ -169,6 +169,7 @@ Data science | Data science | data science |
 Data analysis | Data science | data analysis; data analytics |
 Data engineering | Data science | data engineering; data pipelines; etl; elt |
 Statistics | Data science | statistics; statistical analysis; statistical modeling |
+Hypothesis testing | Data science | hypothesis testing; statistical testing; significance testing; statistical significance testing; hypothesis tests |
 TensorFlow | Data science | tensorflow |
 PyTorch | Data science | pytorch |
 scikit-learn | Data science | scikit-learn; sklearn; scikit learn |

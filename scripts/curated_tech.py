@@ -220,7 +220,8 @@ Cloud Foundry | Cloud platforms | cloud foundry; pivotal cloud foundry; pcf |
 Security | Security | security; software security; secure development; secure coding |
 Cryptography | Security | cryptography; encryption; pki; public key infrastructure |
 TLS | Security | tls; ssl; ssl/tls; tls/ssl; x.509 |
-Identity and access management | Security | identity and access management; access management; authentication; authorization; authn; authz; sso; single sign-on; saml |
+Identity and access management | Security | identity and access management; access management; authentication; authn; authz; sso; single sign-on; saml |
+PCI DSS | Security | pci dss; pci-dss; pci compliance; payment card industry data security standard | PCI DSS; PCI-DSS
 SIEM | Security | siem; security information and event management |
 ISO 27001 | Security | iso 27001; iso/iec 27001; iso27001 |
 SOC 2 | Security | soc 2; soc2 |

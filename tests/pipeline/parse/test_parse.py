@@ -258,3 +258,16 @@ def test_a_preference_in_its_own_clause_leaves_the_other_clause_asked() -> None:
 def test_leadership_as_the_leaders_is_not_a_skill(line: str, asked: bool) -> None:
     analysis = parse_posting(f"Analyst\n\nRequirements\n- {line}\n")
     assert ("leadership" in {s.name for s in analysis.soft_skills}) is asked
+
+
+@pytest.mark.parametrize(("line", "named", "not_named"), [
+    ("Experience in payments, PCI DSS compliance", "PCI DSS", "DSS"),
+    ("Solid grasp of statistics: hypothesis testing, regression", "Hypothesis testing",
+     "Software testing"),
+    ("Operate services for payment authorization and settlement", None,
+     "Identity and access management"),
+])
+def test_taxonomy_names_whole_terms(line: str, named: str | None, not_named: str) -> None:
+    names = {s.name for s in parse_posting(f"Engineer\n\nRequirements\n- {line}\n").hard_skills}
+    assert not_named not in names
+    assert named is None or named in names
