@@ -19,9 +19,10 @@ from functools import lru_cache
 _ACRONYM = re.compile(r"[A-Za-z0-9&]{2,8}")
 _WORD = re.compile(r"[A-Za-z0-9][\w'’]*(?:-[\w'’]+)*")
 _SMALL = frozenset({"of", "and", "&", "for", "the", "in", "on", "to", "a", "an", "with"})
-# "(ABM)" after a phrase, or "ABM (account-based marketing)".
-_AFTER = re.compile(r"([^\n()]{1,120}?)\s*\(\s*([A-Za-z0-9&]{2,8})\s*\)")
-_BEFORE = re.compile(r"(?<![\w-])([A-Za-z0-9&]{2,8})\s*\(\s*([^\n()]{3,80}?)\s*\)")
+# What a parenthesis holds, on one line, and the word right before it.
+_PAREN = re.compile(r"\(([^()\n]{1,80})\)")
+_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Za-z0-9&]{2,8})\s*$")
+_LOOK_BACK = 120  # characters before "(ABM)" that may hold its long form
 
 
 def defined_forms(text: str) -> dict[str, list[str]]:
@@ -35,18 +36,23 @@ def defined_forms(text: str) -> dict[str, list[str]]:
             if other not in found:
                 found.append(other)
 
-    for match in _AFTER.finditer(text):
-        short = match.group(2)
-        if _is_acronym(short):
-            long = _spelling_phrase(match.group(1), _letters(short))
+    if "(" not in text:
+        return pairs
+    for match in _PAREN.finditer(text):  # a posting has a few dozen parentheses at most
+        inside = match.group(1).strip()
+        if _is_acronym(inside):  # "account-based marketing (ABM)"
+            start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - _LOOK_BACK)
+            before = text[start:match.start()]
+            before = before[max(before.rfind("("), before.rfind(")")) + 1:]
+            long = _spelling_phrase(before, _letters(inside))
             if long:
-                add(short, long)
-    for match in _BEFORE.finditer(text):
-        short, inside = match.group(1), match.group(2)
-        if _is_acronym(short):
-            words = _WORD.findall(inside)
-            if words and _spells(tuple(w.lower() for w in words), _letters(short)):
-                add(short, " ".join(words))
+                add(inside, long)
+            continue
+        word = _WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+        if word is not None and _is_acronym(word.group(1)) and len(inside) >= 3:
+            words = _WORD.findall(inside)  # "ABM (account-based marketing)"
+            if words and _spells(tuple(w.lower() for w in words), _letters(word.group(1))):
+                add(word.group(1), " ".join(words))
     return pairs
 
 

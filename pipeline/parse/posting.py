@@ -235,23 +235,31 @@ def _in_company_sentence(line: PostingLine, offset: int) -> bool:
     """Whether the sentence around `offset` in a line of prose (not a list item, not a
     heading) says what the company is, and nothing of the role, with `offset` past its
     subject."""
-    if line.heading or _LIST_ITEM.match(line.text):
+    if line.heading:
         return False
     at = offset - line.start
+    return any(start <= at < end for start, end in _company_parts(line.text))
+
+
+@lru_cache(maxsize=4096)
+def _company_parts(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of a line after the subject of each sentence that says what the company
+    is ("Northwind Health is a| digital health company ..."): one pass per line, not per
+    skill on it."""
+    if _LIST_ITEM.match(text):
+        return ()
+    parts = []
     start = 0
-    for end in _SENTENCE_END.finditer(line.text):
-        if end.start() >= at:
-            sentence = line.text[start:end.start()]
-            break
-        start = end.end()
-    else:
-        sentence = line.text[start:]
-    lead = len(sentence) - len(sentence.lstrip(" \t#*_>"))
-    found = _COMPANY_SENTENCE.search(sentence[lead:])
-    # The skill must stand after "X is a": a sentence about the skill itself ("Kubernetes is
-    # a core part of our platform") is not about the company.
-    return (found is not None and at - start >= lead + found.end()
-            and not _ABOUT_ROLE.search(sentence))
+    for end in [*(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]:
+        sentence = text[start:end]
+        lead = len(sentence) - len(sentence.lstrip(" \t#*_>"))
+        found = _COMPANY_SENTENCE.search(sentence[lead:])
+        # The skill must stand after "X is a": a sentence about the skill itself ("Kubernetes
+        # is a core part of our platform") is not about the company.
+        if found is not None and not _ABOUT_ROLE.search(sentence):
+            parts.append((start + lead + found.end(), end))
+        start = end
+    return tuple(parts)
 
 
 def _requirements(

@@ -126,7 +126,7 @@ def _names(name: str, surface_forms: tuple[str, ...], hard: bool
     for form in dict.fromkeys((name, *surface_forms)):
         if not _NAME.fullmatch(form) or FormPattern.of(form.lower(), hard=True) is not None:
             continue
-        if get_matcher().find_item(form):
+        if get_matcher().knows_word(form):
             continue  # the matcher knows it: its own hits are the evidence
         stems = Words.of(form).stems
         if not stems:

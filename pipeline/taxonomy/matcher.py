@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from pipeline.models import SkillKind
 from pipeline.taxonomy.gazetteer import SkillEntry
-from pipeline.taxonomy.skill_index import SkillIndex, find_phrases, load_skill_index
+from pipeline.taxonomy.skill_index import TERMINAL, SkillIndex, find_phrases, load_skill_index
 from pipeline.taxonomy.tokenizer import Doc, Span, Tokenizer, filter_spans
 
 # Exact-case forms that read as English, or are one letter: they need a technical neighbour
@@ -90,6 +90,14 @@ class SkillMatcher:
             return found
         start = text.index(stripped)
         return [FoundSkill(entry, stripped, start, start + len(stripped))]
+
+    def knows_word(self, word: str) -> bool:
+        """Whether one word is a taxonomy name or alias in any of the ways the matcher finds
+        one (any case, exact case, a list item): a dictionary lookup per way."""
+        index = self.index
+        lower = word.lower()
+        return (TERMINAL in index.lower.get(lower, {}) or TERMINAL in index.orth.get(word, {})
+                or TERMINAL in index.listed.get(lower, {}) or lower in index.items)
 
     def find_in_doc(self, doc: Doc, kind: SkillKind | None = None) -> list[FoundSkill]:
         index = self.index
