@@ -52,10 +52,9 @@ def _skill_evidence(req: SkillRequirement, profile: ResumeProfile
     evidence = [Evidence(path=h.field.path, text=h.skill.text, surfaced=h.field.surfaced)
                 for h in hits]
     seen = {e.path for e in evidence}
-    named = [(item, text) for item, text in _name_hits(req, profile, seen)]
-    for item, text in named:
-        evidence.append(Evidence(path=item.path, text=text, surfaced=item.surfaced))
-        seen.add(item.path)
+    named = list(_name_hits(req, profile, seen))  # adds their paths to `seen`
+    evidence += [Evidence(path=item.path, text=text, surfaced=item.surfaced)
+                 for item, text in named]
     worded = []
     for item, text in _word_form_hits(req, profile, seen):
         evidence.append(Evidence(path=item.path, text=text, surfaced=item.surfaced,
