@@ -19,5 +19,6 @@ def extract_skills(text: str, title: tuple[int, int] | None = None) -> list[Foun
     found = extraction_filters.drop_local_acronyms(text, found)
     found = extraction_filters.drop_named_soft_skills(text, found)
     found = extraction_filters.drop_leadership_as_people(text, found)
+    found = extraction_filters.drop_departments(text, found)
     found = extraction_filters.drop_role_modifiers(text, found, title)
     return found

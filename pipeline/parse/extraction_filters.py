@@ -6,6 +6,8 @@
   gives ("Java Developer" asks for Java).
 - A soft skill's word inside a product's name: "an authoring tool such as Articulate 360"
   (Articulate is not communication there).
+- A department the job works with: "partner with Product and Marketing", "work closely with
+  Engineering, Sales and Finance" (capitalized names after "with", "across", "alongside").
 - Leadership as the people who lead: "present findings to leadership", "influence sales
   leadership", "the senior leadership team".
 - An acronym the posting defines as something else: "Music in the Brain (MIB)", "Partner Success
@@ -165,6 +167,34 @@ def drop_leadership_as_people(text: str, found: list[FoundSkill]) -> list[FoundS
                 and not _SKILL_AFTER.match(text, hit.end)
                 and (_LEADERS_BEFORE.search(text, max(0, hit.start - 40), hit.start)
                      or _LEADERS_AFTER.match(text, hit.end))):
+            continue
+        kept.append(hit)
+    return kept
+
+
+# Departments a posting names as the people the job works with, capitalized as names.
+_DEPARTMENTS = ("Marketing", "Sales", "Finance", "Product", "Engineering", "Design",
+                "Operations", "Legal", "Support", "Data", "Analytics", "Research", "Security",
+                "Compliance", "Procurement", "Accounting", "HR", "IT", "Customer Success",
+                "Business Development", "Growth", "Brand", "Communications", "Partnerships")
+_DEPARTMENT = "(?:" + "|".join(re.escape(d) for d in _DEPARTMENTS) + ")"
+# "with Product and " / "across Engineering, Sales and ": what may stand before such a name.
+_WORKS_WITH = re.compile(
+    r"\b(?:with|across|alongside|between|among|partnering|partner)\s+(?:our\s+|the\s+)?"
+    r"(?:" + _DEPARTMENT + r"(?:\s*,\s*|\s+(?:and|&)\s+|\s*/\s*))*$")
+
+
+_DEPARTMENT_LIST = re.compile(_DEPARTMENT + r"(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*/\s*)"
+                              + _DEPARTMENT + ")*")
+
+
+def drop_departments(text: str, found: list[FoundSkill]) -> list[FoundSkill]:
+    """The hits (the matcher's or the phrase tagger's) less departments, or a list of them,
+    named as those the job works with."""
+    kept = []
+    for hit in found:
+        if (_DEPARTMENT_LIST.fullmatch(hit.text)
+                and _WORKS_WITH.search(text, max(0, hit.start - 120), hit.start)):
             continue
         kept.append(hit)
     return kept

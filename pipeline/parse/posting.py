@@ -32,7 +32,14 @@ from pipeline.models import (
     SkillKind,
     SkillRequirement,
 )
-from pipeline.parse import acronyms, alternatives, mention_filter, posting_facts, skill_tagger
+from pipeline.parse import (
+    acronyms,
+    alternatives,
+    extraction_filters,
+    mention_filter,
+    posting_facts,
+    skill_tagger,
+)
 from pipeline.parse.extraction import extract_skills
 from pipeline.parse.mention_filter import PlacedMention
 from pipeline.parse.sections import PostingLine, classify_heading, split_lines
@@ -185,7 +192,8 @@ def skill_mentions(
     own, and `preferred` for a line of a required section that says the skill is a plus:
     "Kubernetes is a plus"), before the mention filter. Its trainer reads the same."""
     found = extract_skills(text, (title_line.start, title_line.end) if title_line else None)
-    tagged = skill_tagger.find_phrases(text, lines, title_line, found)
+    tagged = extraction_filters.drop_departments(
+        text, skill_tagger.find_phrases(text, lines, title_line, found))
     if tagged:
         found = sorted(found + tagged, key=lambda hit: hit.start)
     starts = [ln.start for ln in lines]

@@ -271,3 +271,14 @@ def test_taxonomy_names_whole_terms(line: str, named: str | None, not_named: str
     names = {s.name for s in parse_posting(f"Engineer\n\nRequirements\n- {line}\n").hard_skills}
     assert not_named not in names
     assert named is None or named in names
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("You will partner with Product and Marketing to grow users", set()),
+    ("Work closely with Engineering, Sales and Finance", set()),
+    ("Experience in Marketing or Sales", {"Marketing", "Sales"}),
+    ("Work with Salesforce and HubSpot", {"Salesforce", "HubSpot"}),
+])
+def test_departments_the_job_works_with_are_not_skills(line: str, names: set[str]) -> None:
+    analysis = parse_posting(f"Analyst\n\nRequirements\n- {line}\n")
+    assert {s.name for s in analysis.hard_skills} == names
