@@ -68,7 +68,7 @@ def _letters(acronym: str) -> str:
 
 def _spelling_phrase(before: str, letters: str) -> str | None:
     """The fewest words at the end of `before` that spell `letters`, as written."""
-    words = [m for m in _WORD.finditer(before)]
+    words = list(_WORD.finditer(before))
     for count in range(1, min(len(words), len(letters) + 3) + 1):
         chosen = words[-count:]
         if chosen[0].group(0).lower() in _SMALL:

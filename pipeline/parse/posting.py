@@ -42,7 +42,7 @@ from pipeline.parse import (
 )
 from pipeline.parse.extraction import extract_skills
 from pipeline.parse.mention_filter import PlacedMention
-from pipeline.parse.sections import PostingLine, classify_heading, split_lines
+from pipeline.parse.sections import BULLET, PostingLine, classify_heading, split_lines
 from pipeline.taxonomy.matcher import FoundSkill, get_matcher
 
 SECTION_WEIGHT = {
@@ -74,7 +74,6 @@ _ABOUT_ROLE = re.compile(r"\b(?:hiring|looking\s+for|seeking|search\s+of|you|you
                          r"|candidate|join\s+(?:us|our)|must|plus|required|preferred|bonus"
                          r"|advantage|nice\s+to\s+have|asset|experience)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d\"“(])")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 
 
 def preload() -> None:
@@ -132,6 +131,7 @@ def parse_posting(text: str) -> JobAnalysis:
 _HIRING = re.compile(r"\b(?:hiring|looking\s+for|seeking|searching\s+for|recruiting|in\s+search"
                      r"\s+of)\s+(?:an?|our(?:\s+(?:next|first))?|a\s+new)\s+", re.IGNORECASE)
 _TITLE_WORD = re.compile(r"[A-Z][\w&+/.'’-]*|(?:of|and|&|for|-|/)(?=\s)")
+_SPACES = re.compile(r" +")
 
 
 def _title_in_prose(text: str) -> str | None:
@@ -153,10 +153,10 @@ def _title_in_prose(text: str) -> str | None:
             words.append(raw.rstrip(".,;:!?"))
             if raw[-1] in ".,;:!?":
                 break  # the sentence or clause ends
-        spaces = len(text[at:]) - len(text[at:].lstrip(" "))
-        if not spaces:
+        spaces = _SPACES.match(text, at)
+        if spaces is None:
             break
-        at += spaces
+        at = spaces.end()
     while words and not words[-1][:1].isupper():
         words.pop()  # a trailing "of", "and", "-"
     title = " ".join(words)
@@ -254,7 +254,7 @@ def _company_parts(text: str) -> tuple[tuple[int, int], ...]:
     """The spans of a line after the subject of each sentence that says what the company
     is ("Northwind Health is a| digital health company ..."): one pass per line, not per
     skill on it."""
-    if _LIST_ITEM.match(text):
+    if BULLET.match(text):
         return ()
     parts = []
     start = 0

@@ -20,7 +20,7 @@ from pipeline.parse.headings import exact_heading_section, heading_section, inli
 _MARKDOWN = re.compile(r"^\s*(#{1,6}\s+|\*\*|__)")
 _DECOR = re.compile(r"^[\s#*_>=-]+|[\s*_:=-]+$")
 _SENTENCE_END = re.compile(r"[.!?]$")
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
+BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")  # a list item's mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def split_lines(text: str) -> list[PostingLine]:
                 section = named
             elif _MARKDOWN.match(body) or body.strip().endswith(":"):
                 section = Section.other  # a heading we cannot place resets the section
-        elif listed is not None and not _BULLET.match(body):
+        elif listed is not None and not BULLET.match(body):
             listed = None
         own = listed if listed is not None else section
         lines.append(PostingLine(start, start + len(body), body, own, heading=heading))

@@ -37,7 +37,7 @@ from pipeline.models import Section, SkillKind
 from pipeline.parse.duty_verbs import DUTY_VERBS
 from pipeline.parse.extraction_filters import ROLE_NOUNS
 from pipeline.parse.posting_facts import degree_words
-from pipeline.parse.sections import PostingLine
+from pipeline.parse.sections import BULLET, PostingLine
 from pipeline.parse.stop_words import STOP_WORDS
 from pipeline.taxonomy.gazetteer import SkillEntry
 from pipeline.taxonomy.matcher import FoundSkill
@@ -50,7 +50,6 @@ ENABLED = True  # scripts/train_skill_tagger.py switches it off to read the extr
 # A word with its inner joints ("node.js", "bs/ba", "R&D", "C++"), a placeholder ("<ADDRESS>",
 # SkillSpan's anonymisation), or any other single character.
 TOKEN = re.compile(r"<[A-Z]+>|[A-Za-z0-9]+(?:[.+#'’/&-][A-Za-z0-9]+)*[+#]*|\S")
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _INNER_PUNCT = frozenset("&/")
 MAX_WORDS = 5
 _ROLE_END = re.compile(r"\b(?:" + "|".join(ROLE_NOUNS) + r")(?:e?s)?$", re.IGNORECASE)
@@ -129,7 +128,7 @@ def line_features(line: PostingLine, tokens: Sequence[Token], known: dict[int, s
 def _common_features(line: PostingLine, section: Section) -> list[str]:
     """The features every token of a line has: the bias, the section, bullet, sentence."""
     common = ["bias", f"sec={section.value}"]
-    if _BULLET.match(line.text):
+    if BULLET.match(line.text):
         common.append("bullet")
     if line.text.endswith("."):
         common.append("sentence")

@@ -151,7 +151,7 @@ def preferred_form(requirement: SkillRequirement) -> str:
     for form in forms:
         if form.lower() == requirement.name.lower():
             return form
-    named = [f for f in forms if f.split()[:1] and f.split()[0].lower() not in DUTY_VERBS]
+    named = [f for f in forms if f.split() and f.split()[0].lower() not in DUTY_VERBS]
     return named[0] if named else requirement.name
 
 

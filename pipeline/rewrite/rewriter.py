@@ -47,7 +47,6 @@ from pipeline.score.resume_facts import (
     highest_degree,
     line_of_work_years,
 )
-from pipeline.taxonomy.gazetteer import load_taxonomy
 from pipeline.taxonomy.matcher import SkillMatcher, get_matcher
 
 
@@ -272,7 +271,7 @@ def _in_running_text(name: str) -> str:
     "Python") as they are."""
     words = name.split()
     if len(words) > 1 and words[0][:1].isupper() and words[0][1:].islower() and all(
-            w.islower() for w in words[1:]) and load_taxonomy().canonical(words[0]) is None:
+            w.islower() for w in words[1:]) and not get_matcher().knows_word(words[0]):
         return name[0].lower() + name[1:]  # not "python programming"
     return name
 
